@@ -1,0 +1,79 @@
+import { hunt, renderRaceTable, resolveVariant, type AnyModel, type HuntResult, type HuntStrategy } from '@kvmrace/core';
+import { performance } from 'node:perf_hooks';
+import pc from 'picocolors';
+
+/** Options of `kvmrace hunt`, parsed. */
+export interface HuntCommand {
+  readonly variant: string;
+  readonly seed: number;
+  readonly runs: number;
+  readonly strategy: HuntStrategy;
+  readonly depth: number;
+}
+
+/** One hunt, with its timing and variant name: what text and JSON are made from. */
+export interface HuntReport {
+  readonly model: AnyModel;
+  readonly variant: string;
+  readonly result: HuntResult;
+  readonly ms: number;
+}
+
+/** Runs a hunt on one model. */
+export function runHunt(model: AnyModel, cmd: HuntCommand, onProgress?: (done: number) => void): HuntReport {
+  const variant = resolveVariant(model, cmd.variant);
+  const start = performance.now();
+  const result = hunt(model, {
+    fixes: variant.fixes,
+    seed: cmd.seed,
+    runs: cmd.runs,
+    strategy: cmd.strategy,
+    pctDepth: cmd.depth,
+    ...(onProgress ? { onProgress } : {}),
+  });
+  return { model, variant: variant.name, result, ms: Math.round(performance.now() - start) };
+}
+
+/** The stable JSON of one hunt (see README: keep these names). */
+export function huntJson(r: HuntReport): Record<string, unknown> {
+  const cx = r.result.counterexample;
+  return {
+    model: r.model.name,
+    variant: r.variant,
+    found: r.result.found,
+    runs: r.result.runs,
+    ms: r.ms,
+    outcomes: r.result.outcomes,
+    gaveUp: r.result.gaveUp,
+    ...(cx
+      ? {
+          counterexample: {
+            threads: cx.threads,
+            operations: cx.operations,
+            preemptions: cx.preemptions,
+            steps: cx.steps,
+            outcome: { kind: cx.outcome.kind, ...(cx.outcome.invariant ? { invariant: cx.outcome.invariant } : {}), message: cx.outcome.message },
+            scenario: cx.scenario,
+            schedule: cx.schedule,
+            engine: cx.engine,
+            trace: cx.trace,
+          },
+          token: cx.token,
+        }
+      : {}),
+  };
+}
+
+/** The text of one hunt: the race table and its replay command, or what was tried. */
+export function huntText(r: HuntReport): string {
+  const cx = r.result.counterexample;
+  const tried = `${r.result.runs} runs, ${r.ms} ms${r.result.gaveUp ? `, ${r.result.gaveUp} with a retry loop that gave up` : ''}`;
+  if (!cx) return `${pc.green('no race found')} in ${r.model.name} (${r.variant}): ${tried}`;
+  return [
+    `${pc.red('race found')} in ${r.model.name} (${r.variant}) after ${tried}`,
+    '',
+    renderRaceTable(r.model.name, r.variant, cx),
+    '',
+    `replay: kvmrace replay ${cx.token}`,
+  ].join('\n');
+}

@@ -1,0 +1,132 @@
+import { Command, CommanderError, Option } from 'commander';
+import pc from 'picocolors';
+import { huntJson, huntText, runHunt, type HuntCommand } from './commands/hunt.js';
+import { listJson, listText } from './commands/list.js';
+import { replayText, runReplay } from './commands/replay.js';
+import { EXIT, UsageError } from './errors.js';
+import { parseSeed, parseWhole } from './options.js';
+import { builtinModels, findModel } from './registry.js';
+
+/** Where a command writes; tests pass their own. */
+export interface Io {
+  out(text: string): void;
+  err(text: string): void;
+  /** True when stderr is a terminal (progress is shown only then). */
+  readonly interactive: boolean;
+}
+
+const processIo: Io = {
+  out: (t) => process.stdout.write(t.endsWith('\n') ? t : `${t}\n`),
+  err: (t) => process.stderr.write(t.endsWith('\n') ? t : `${t}\n`),
+  interactive: Boolean(process.stderr.isTTY) && !process.env.CI,
+};
+
+
+/** Runs the CLI on `argv` (without node and script) and returns the exit code. */
+export async function main(argv: readonly string[], io: Io = processIo): Promise<number> {
+  let code: number = EXIT.ok;
+  const program = new Command('kvmrace')
+    .description('Hunt, verify and replay races in executable models of kernel concurrency protocols.')
+    .exitOverride()
+    .configureOutput({ writeOut: (s) => io.out(s), writeErr: (s) => io.err(s), outputError: () => undefined })
+    .showSuggestionAfterError(true);
+
+  program
+    .command('list')
+    .description('the registered models with their operations and fixes')
+    .option('--json', 'print JSON')
+    .action((opts: { json?: boolean }) => {
+      io.out(opts.json ? JSON.stringify(listJson(builtinModels), null, 2) : listText(builtinModels));
+    });
+
+  program
+    .command('hunt')
+    .description('search for a failing schedule; exit 1 when a race is found, 0 when none')
+    .argument('[model]', 'model name (see kvmrace list)')
+    .option('--all', 'hunt every model: buggy must fail, fixed must hold (the main job)')
+    .option('--variant <variant>', 'buggy, fixed, or fix names joined by commas', 'buggy')
+    .option('--seed <n>', 'seed of every random choice', '1')
+    .option('--runs <n>', 'executions at most', '20000')
+    .addOption(new Option('--strategy <name>', 'scheduling strategy').choices(['random', 'pct']).default('pct'))
+    .option('--depth <n>', 'PCT bug depth (priority change points + 1)', '3')
+    .option('--json', 'print JSON')
+    .action((name: string | undefined, opts: { all?: boolean; variant: string; seed: string; runs: string; strategy: 'random' | 'pct'; depth: string; json?: boolean }) => {
+      const base: HuntCommand = {
+        variant: opts.variant,
+        seed: parseSeed(opts.seed),
+        runs: parseWhole('--runs', opts.runs, 1, 100_000_000),
+        strategy: opts.strategy,
+        depth: parseWhole('--depth', opts.depth, 1, 20),
+      };
+      if (opts.all) {
+        if (name) throw new UsageError('give a model name or --all, not both');
+        code = huntAll(base, opts.json ?? false, io);
+        return;
+      }
+      if (!name) throw new UsageError('hunt needs a model name or --all (see kvmrace list)');
+      const report = runHunt(findModel(name), base, progress(io, opts.json ?? false, base.runs));
+      io.out(opts.json ? JSON.stringify(huntJson(report), null, 2) : huntText(report));
+      code = report.result.found ? EXIT.found : EXIT.ok;
+    });
+
+  program
+    .command('replay')
+    .description('re-run exactly the schedule of a replay token and print its trace')
+    .argument('<token>', 'a token printed by hunt (kr1....)')
+    .option('--json', 'print JSON')
+    .action((token: string, opts: { json?: boolean }) => {
+      const r = runReplay(token, builtinModels);
+      const cx = r.counterexample;
+      io.out(opts.json ? JSON.stringify({ model: r.model.name, variant: r.variant, ...cx }, null, 2) : replayText(r));
+      code = cx.outcome.kind === 'ok' ? EXIT.ok : EXIT.found;
+    });
+
+  try {
+    await program.parseAsync([...argv], { from: 'user' });
+    return code;
+  } catch (err) {
+    if (err instanceof CommanderError) {
+      if (err.code === 'commander.helpDisplayed' || err.code === 'commander.version' || err.code === 'commander.help') return EXIT.ok;
+      io.err(`kvmrace: ${err.message.replace(/^error: /, '')}`);
+      return EXIT.usage;
+    }
+    if (err instanceof UsageError) {
+      io.err(`kvmrace: ${err.message}`);
+      return EXIT.usage;
+    }
+    const e = err as Error;
+    if (e && (e.name === 'VariantError' || e.name === 'TokenError')) {
+      io.err(`kvmrace: ${e.message}`);
+      return EXIT.usage;
+    }
+    io.err(`kvmrace: internal error: ${e?.message ?? String(err)}`);
+    return 3;
+  }
+}
+
+function progress(io: Io, json: boolean, total: number): ((done: number) => void) | undefined {
+  if (json || !io.interactive) return undefined;
+  return (done) => io.err(pc.dim(`  ${done}/${total} runs`));
+}
+
+function huntAll(base: HuntCommand, json: boolean, io: Io): number {
+  const results = builtinModels.map((model) => {
+    const buggy = runHunt(model, { ...base, variant: 'buggy' });
+    const fixed = runHunt(model, { ...base, variant: 'fixed' });
+    return { model, buggy, fixed, ok: buggy.result.found && !fixed.result.found };
+  });
+  const ok = results.every((r) => r.ok);
+  if (json) {
+    io.out(JSON.stringify({ ok, models: results.map((r) => ({ model: r.model.name, ok: r.ok, buggy: huntJson(r.buggy), fixed: huntJson(r.fixed) })) }, null, 2));
+  } else {
+    for (const r of results) {
+      io.out(pc.bold(`== ${r.model.name}: ${r.model.title}`));
+      io.out(huntText(r.buggy));
+      io.out('');
+      io.out(huntText(r.fixed));
+      io.out('');
+    }
+    io.out(ok ? pc.green('every buggy variant raced and every fixed variant held') : pc.red('some model did not behave as expected (see above)'));
+  }
+  return ok ? EXIT.ok : EXIT.found;
+}

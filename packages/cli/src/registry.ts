@@ -1,0 +1,13 @@
+import type { AnyModel } from '@kvmrace/core';
+import { lostUpdate } from '@kvmrace/examples';
+import { UsageError } from './errors.js';
+
+/** The models `kvmrace` knows by name, in the order `list` shows them. */
+export const builtinModels: readonly AnyModel[] = [lostUpdate];
+
+/** Finds a built-in model by name, or throws a one-line error listing the known ones. */
+export function findModel(name: string, models: readonly AnyModel[] = builtinModels): AnyModel {
+  const model = models.find((m) => m.name === name);
+  if (!model) throw new UsageError(`unknown model '${name}' (models: ${models.map((m) => m.name).join(', ')})`);
+  return model;
+}

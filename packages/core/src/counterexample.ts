@@ -1,0 +1,57 @@
+import { execute, type Execution } from './execute.js';
+import type { AnyModel } from './model.js';
+import type { Outcome } from './outcome.js';
+import { scenarioSize, type Scenario } from './scenario.js';
+import { Replay } from './strategies/replay.js';
+import { encodeToken } from './token.js';
+import type { TraceEntry } from './trace.js';
+
+/** A failing execution, replayed with its trace: what `hunt` prints and what JSON carries. */
+export interface Counterexample {
+  /** Threads in the scenario. */
+  readonly threads: number;
+  /** Operations in the scenario. */
+  readonly operations: number;
+  /** Switches away from a thread that could have continued. */
+  readonly preemptions: number;
+  /** Steps until the failure. */
+  readonly steps: number;
+  /** How it failed. */
+  readonly outcome: Outcome;
+  /** Per thread, its operations. */
+  readonly scenario: Scenario;
+  /** Thread id per step. */
+  readonly schedule: readonly number[];
+  /** Every step. */
+  readonly trace: readonly TraceEntry[];
+  /** The model's description of the final state, if it gives one. */
+  readonly finalState?: string;
+  /** The replay token. */
+  readonly token: string;
+  /** The engine that found it. */
+  readonly engine: string;
+}
+
+/** Replays a schedule with tracing on and packs the result; `engine` names who found it. */
+export function counterexampleOf(model: AnyModel, fixes: readonly string[], scenario: Scenario, schedule: readonly number[], engine: string): Counterexample {
+  const execution = replaySchedule(model, fixes, scenario, schedule, true);
+  const { threads, operations } = scenarioSize(scenario);
+  return {
+    threads,
+    operations,
+    preemptions: execution.preemptions,
+    steps: execution.schedule.length,
+    outcome: execution.outcome,
+    scenario,
+    schedule: execution.schedule,
+    trace: execution.trace ?? [],
+    ...(execution.finalState !== undefined ? { finalState: execution.finalState } : {}),
+    token: encodeToken({ model: model.name, fixes, scenario, schedule: execution.schedule, engine }),
+    engine,
+  };
+}
+
+/** Re-runs exactly one schedule (throws `ReplayMismatchError` if it does not fit). */
+export function replaySchedule(model: AnyModel, fixes: readonly string[], scenario: Scenario, schedule: readonly number[], trace = false): Execution {
+  return execute(model, new Set(fixes), scenario, new Replay(schedule), { trace });
+}

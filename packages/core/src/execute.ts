@@ -1,0 +1,48 @@
+import type { AnyModel } from './model.js';
+import type { Outcome } from './outcome.js';
+import { Run, type RunOptions } from './run.js';
+import type { Scenario } from './scenario.js';
+import type { Strategy } from './strategies/strategy.js';
+import type { TraceEntry } from './trace.js';
+
+/** The record of one execution. */
+export interface Execution {
+  /** How it ended. */
+  readonly outcome: Outcome;
+  /** The thread of each step: with the model, fixes and scenario, this reproduces the run exactly. */
+  readonly schedule: readonly number[];
+  /** Switches away from a thread that could have continued. */
+  readonly preemptions: number;
+  /** Threads whose bounded retry loops ran out. */
+  readonly gaveUp: readonly number[];
+  /** Every step, when traced. */
+  readonly trace?: readonly TraceEntry[];
+  /** The model's description of the final state, when traced. */
+  readonly finalState?: string;
+}
+
+/** Runs one execution of `scenario` under `strategy`, from start to outcome. */
+export function execute(model: AnyModel, fixes: ReadonlySet<string>, scenario: Scenario, strategy: Strategy, options: RunOptions = {}): Execution {
+  const run = new Run(model, fixes, scenario, options);
+  strategy.beginExecution(scenario.length);
+  const enabled: number[] = new Array<number>(scenario.length);
+  while (run.outcome === null) {
+    const n = run.enabledThreads(enabled);
+    if (n === 0) {
+      run.declareDeadlock();
+      break;
+    }
+    run.step(strategy.pick(enabled, n, run.lastThread, run.steps));
+  }
+  strategy.endExecution?.(run.steps);
+  const outcome = run.outcome as unknown as Outcome;
+  const finalState = options.trace ? run.describeState() : undefined;
+  return {
+    outcome,
+    schedule: run.schedule,
+    preemptions: run.preemptions,
+    gaveUp: run.gaveUp,
+    ...(run.trace ? { trace: run.trace } : {}),
+    ...(finalState !== undefined ? { finalState } : {}),
+  };
+}

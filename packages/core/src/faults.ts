@@ -1,0 +1,38 @@
+/**
+ * Thrown inside a thread to end the run with a verdict. Model code raises these through the
+ * thread API (`t.oops`, `t.warnOn`, `t.assert`, `t.gaveUp`), never by hand.
+ */
+export abstract class ThreadSignal extends Error {}
+
+/** The model dereferenced something invalid (an unmapped khva, an out-of-bounds rev index): an oops. */
+export class OopsSignal extends ThreadSignal {
+  override readonly name = 'Oops';
+}
+
+/** A `WARN_ON` fired. */
+export class WarnSignal extends ThreadSignal {
+  override readonly name = 'Warn';
+}
+
+/** An inline assertion of the model failed: reported as a violation of that assertion. */
+export class AssertSignal extends ThreadSignal {
+  override readonly name = 'AssertionFailed';
+
+  constructor(
+    /** The assertion's name, reported as the broken invariant. */
+    readonly invariant: string,
+    message: string,
+  ) {
+    super(message);
+  }
+}
+
+/** A bounded retry loop ran out: the thread stops, which is never a violation by itself. */
+export class GaveUpSignal extends ThreadSignal {
+  override readonly name = 'GaveUp';
+}
+
+/** The model used the core API wrongly (unlocking a lock it does not hold): a bug in the model. */
+export class ModelMisuseError extends Error {
+  override readonly name = 'ModelMisuse';
+}

@@ -1,0 +1,140 @@
+import type { Steps } from './step.js';
+import type { Thread } from './thread.js';
+import type { World } from './world.js';
+
+/** One fix toggle: one hunk of the real patch. */
+export interface FixSpec {
+  /** The commit that carries the hunk (12 hex digits, as in a `Fixes:` tag). */
+  readonly commit: string;
+  /** What the hunk changes, in one sentence. */
+  readonly summary: string;
+}
+
+/** One operation: what one actor does once (`refresh`, `deactivate`, `nested_page_fault`). */
+export interface OperationSpec<S, F extends string> {
+  /** What it does, in one sentence. */
+  readonly summary: string;
+  /** The kernel function(s) it mirrors. */
+  readonly kernel: string;
+  /** The thread program: yields one step per shared action. */
+  run(state: S, t: Thread<F>): Steps;
+  /** At most this many of it in one scenario (a one-shot ioctl, say). */
+  readonly maxPerScenario?: number;
+}
+
+/** A property of the shared state that must hold. */
+export interface InvariantSpec<S> {
+  /** Short id (`I_E1`, `no-lost-update`). */
+  readonly name: string;
+  /** What it says, in words. */
+  readonly description: string;
+  /** `always` (default): after every step where `when` holds, and at the end; `end`: only when all threads are done. */
+  readonly at?: 'always' | 'end';
+  /** Only check while this holds (for example: while `mmu_lock` is free). */
+  readonly when?: (state: S) => boolean;
+  /** True when it holds; false, or a sentence saying what broke, when it does not. */
+  readonly check: (state: S) => boolean | string;
+}
+
+/** A named bounded scenario: the operations each thread runs, in order. */
+export interface NamedScenario<O extends string = string> {
+  /** Short name (`refresh-vs-deactivate`). */
+  readonly name: string;
+  /** Per thread, its operations in order. */
+  readonly threads: readonly (readonly O[])[];
+}
+
+/** The space of scenarios a model allows: what generators and explorers may build. */
+export interface ScenarioSpace<O extends string> {
+  /** Fewest threads a scenario has (default 1). */
+  readonly minThreads?: number;
+  /** Most threads a scenario has. */
+  readonly maxThreads: number;
+  /** Most operations in one thread. */
+  readonly maxOpsPerThread: number;
+  /** Most operations in the whole scenario. */
+  readonly maxOps: number;
+  /** Hand-written bounded scenarios, smallest first: what `hunt` and `verify` run by default. */
+  readonly catalogue: readonly NamedScenario<O>[];
+  /** A precondition on whole scenarios beyond the counts (fast-check's `check`). */
+  allowed?(threads: readonly (readonly O[])[]): boolean;
+}
+
+/** A model as its author writes it. */
+export interface ModelSpec<S, O extends string, F extends string> {
+  /** The name on the command line (`pfncache`). */
+  readonly name: string;
+  /** One-line title. */
+  readonly title: string;
+  /** The race in a few sentences. */
+  readonly summary: string;
+  /** Kernel sources it follows (file@commit or mail subject). */
+  readonly sources?: readonly string[];
+  /** The fix toggles, one per hunk of the real patch. */
+  readonly fixes: { readonly [K in F]: FixSpec };
+  /** Named variants beyond `buggy` (no fixes) and `fixed` (all fixes). */
+  readonly variants?: { readonly [name: string]: readonly F[] };
+  /** The operation vocabulary. */
+  readonly operations: { readonly [K in O]: OperationSpec<S, F> };
+  /** Builds the initial shared state in a fresh world (called once per run). */
+  setup(world: World): S;
+  /** What must hold. */
+  readonly invariants: readonly InvariantSpec<S>[];
+  /** The scenarios the model allows and the bounded catalogue. */
+  readonly scenarios: ScenarioSpace<O>;
+  /** The state in a few words, for the end of a race table. */
+  describeState?(state: S): string;
+  /** Step budget of one run before it is called a livelock (default 2,000). */
+  readonly maxSteps?: number;
+}
+
+/** A model checked and ready for the engine. Build it with `defineModel`. */
+export interface Model<S = any, O extends string = string, F extends string = string> extends ModelSpec<S, O, F> {
+  /** Marks a value as a kvmrace model (for loaders of users' files). */
+  readonly __kvmraceModel: 1;
+  /** Operation names, in declaration order. */
+  readonly operationNames: readonly O[];
+  /** Fix names, in declaration order. */
+  readonly fixNames: readonly F[];
+  /** Step budget of one run. */
+  readonly stepBudget: number;
+}
+
+/** Any model, whatever its state and names (registries, the CLI). */
+// eslint-disable-next-line @typescript-eslint/no-explicit-any
+export type AnyModel = Model<any, string, string>;
+
+const NAME = /^[a-z][a-z0-9-]*$/;
+
+/** Checks a model's spec and returns the model; throws a one-line error for a malformed one. */
+export function defineModel<S, O extends string, F extends string>(spec: ModelSpec<S, O, F>): Model<S, O, F> {
+  const where = `model '${spec.name}'`;
+  if (!NAME.test(spec.name)) throw new TypeError(`model name '${spec.name}' must be lower-case letters, digits and dashes`);
+  const operationNames = Object.keys(spec.operations) as O[];
+  const fixNames = Object.keys(spec.fixes) as F[];
+  if (operationNames.length === 0) throw new TypeError(`${where} has no operations`);
+  for (const op of operationNames) {
+    if (typeof spec.operations[op].run !== 'function') throw new TypeError(`${where}: operation '${op}' has no run()`);
+  }
+  for (const name of Object.keys(spec.variants ?? {})) {
+    if (name === 'buggy' || name === 'fixed') throw new TypeError(`${where}: variant '${name}' is built in`);
+    for (const f of spec.variants?.[name] ?? []) {
+      if (!fixNames.includes(f)) throw new TypeError(`${where}: variant '${name}' names unknown fix '${f}'`);
+    }
+  }
+  const sc = spec.scenarios;
+  if (sc.maxThreads < 1 || sc.maxThreads > 16) throw new TypeError(`${where}: maxThreads must be 1..16`);
+  for (const s of sc.catalogue) {
+    for (const ops of s.threads) {
+      for (const op of ops) {
+        if (!operationNames.includes(op)) throw new TypeError(`${where}: scenario '${s.name}' names unknown operation '${op}'`);
+      }
+    }
+  }
+  return { ...spec, __kvmraceModel: 1, operationNames, fixNames, stepBudget: spec.maxSteps ?? 2000 };
+}
+
+/** True when the value is a model made by `defineModel`. */
+export function isModel(value: unknown): value is AnyModel {
+  return typeof value === 'object' && value !== null && (value as { __kvmraceModel?: unknown }).__kvmraceModel === 1;
+}

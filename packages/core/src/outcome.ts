@@ -1,0 +1,23 @@
+/** What one execution ended in. `ok` is the only pass; nothing else is ever silently a pass. */
+export type OutcomeKind = 'ok' | 'violation' | 'oops' | 'warn' | 'deadlock' | 'livelock';
+
+/** The verdict of one execution, with the step where it happened. */
+export interface Outcome {
+  /** The verdict. */
+  readonly kind: OutcomeKind;
+  /** For a violation: the invariant (or inline assertion) that broke. */
+  readonly invariant?: string;
+  /** One line that says what happened. */
+  readonly message: string;
+  /** Index of the step after which it happened (-1: before any step). */
+  readonly step: number;
+  /** The thread that raised it (oops, warn, assertion), when there is one. */
+  readonly thread?: number;
+  /** For a deadlock: the waits-for cycle, as thread ids (first repeated at the end). */
+  readonly cycle?: readonly number[];
+}
+
+/** True for every outcome except `ok`. */
+export function isFailure(outcome: Outcome): boolean {
+  return outcome.kind !== 'ok';
+}

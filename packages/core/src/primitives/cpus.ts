@@ -1,0 +1,153 @@
+import { ModelMisuseError } from '../faults.js';
+import { SimObject } from '../sim-object.js';
+import type { Step, Steps } from '../step.js';
+import type { World } from '../world.js';
+
+/** Where a CPU is: in the host with interrupts on or off, or running a guest. */
+export type CpuState = 'host-irq-on' | 'host-irq-off' | 'in-guest';
+
+/** Code an IPI runs on its target, atomically, when the target takes it. */
+export type IpiHandler = (target: number) => void;
+
+/** One sent IPI, to wait on. */
+export interface IpiTicket {
+  /** Targets that have not taken it yet. */
+  readonly pending: Set<number>;
+}
+
+/**
+ * One CPU per thread. Interrupts and IPIs follow the kernel: an IPI is taken only where the target
+ * has interrupts enabled; a CPU in a guest is kicked out (to host with interrupts off) and takes the
+ * IPI when it re-enables interrupts; the sender can wait until every target has taken it
+ * (`on_each_cpu(f, NULL, 1)`). A thread that has finished is an idle CPU with interrupts on.
+ */
+export class Cpu extends SimObject {
+  readonly kind: string = 'cpu';
+  /** Where the CPU is now. */
+  state: CpuState = 'host-irq-on';
+  /** IPIs waiting for interrupts to be enabled. */
+  private readonly pendingIpis: Array<{ handler: IpiHandler | undefined; ticket: IpiTicket }> = [];
+  private readonly disableStep: Step;
+  private readonly enableStep: Step;
+  private readonly enterStep: Step;
+  private readonly exitStep: Step;
+
+  constructor(
+    world: World,
+    /** The thread (CPU) this is. */
+    readonly tid: number,
+  ) {
+    super(world, `CPU${tid}`);
+    const write = [{ obj: this, mode: 'write' as const }];
+    this.disableStep = { label: 'local_irq_disable()', accesses: write };
+    this.enableStep = { label: 'local_irq_enable()', accesses: write };
+    this.enterStep = { label: 'enter guest', accesses: write };
+    this.exitStep = { label: 'exit guest', accesses: write };
+  }
+
+  /** True while the CPU runs a guest. */
+  get inGuest(): boolean {
+    return this.state === 'in-guest';
+  }
+
+  /** Delivers or queues an IPI; called from the sender's step. */
+  receive(handler: IpiHandler | undefined, ticket: IpiTicket): void {
+    if (this.state === 'host-irq-on') {
+      handler?.(this.tid);
+      ticket.pending.delete(this.tid);
+      return;
+    }
+    if (this.state === 'in-guest') this.state = 'host-irq-off'; // the kick: a guest exit
+    this.pendingIpis.push({ handler, ticket });
+  }
+
+  /** Turns interrupts on and takes every queued IPI. */
+  enableInterrupts(): void {
+    this.state = 'host-irq-on';
+    for (const { handler, ticket } of this.pendingIpis.splice(0)) {
+      handler?.(this.tid);
+      ticket.pending.delete(this.tid);
+    }
+  }
+
+  /** One step: `local_irq_disable()` (and `hard_irq_disable()`). */
+  *irqDisable(): Steps {
+    yield this.disableStep;
+    this.own('local_irq_disable');
+    if (this.state === 'in-guest') throw new ModelMisuseError(`${this.name}: local_irq_disable while in a guest`);
+    this.state = 'host-irq-off';
+  }
+
+  /** One step: `local_irq_enable()`, taking queued IPIs. */
+  *irqEnable(): Steps {
+    yield this.enableStep;
+    this.own('local_irq_enable');
+    if (this.state === 'in-guest') throw new ModelMisuseError(`${this.name}: local_irq_enable while in a guest`);
+    this.enableInterrupts();
+  }
+
+  /** One step: enter the guest (from the host with interrupts off). A pending IPI kicks it straight out. */
+  *enterGuest(): Steps {
+    yield this.enterStep;
+    this.own('enter guest');
+    if (this.state !== 'host-irq-off') throw new ModelMisuseError(`${this.name}: guest entry needs interrupts off`);
+    if (this.pendingIpis.length === 0) this.state = 'in-guest';
+  }
+
+  /** One step: leave the guest (a trap, or the kick already happened); interrupts stay off. */
+  *exitGuest(): Steps {
+    yield this.exitStep;
+    this.own('exit guest');
+    if (this.state === 'in-guest') this.state = 'host-irq-off';
+  }
+
+  private own(what: string): void {
+    if (this.world.current !== this.tid) {
+      throw new ModelMisuseError(`${what} on ${this.name} from CPU${this.world.current}`);
+    }
+  }
+
+  describe(): string {
+    return this.state;
+  }
+}
+
+/** The set of CPUs of a run, with IPI sending. */
+export class Cpus {
+  constructor(private readonly world: World) {}
+
+  /** The CPU of a thread. */
+  of(tid: number): Cpu {
+    return this.world.cpu(tid);
+  }
+
+  /**
+   * One step: send an IPI to `targets` (default: every other CPU), as `smp_call_function_many`.
+   * Returns a ticket for `ipiWait`.
+   */
+  *sendIpi(handler?: IpiHandler, targets?: readonly number[]): Steps<IpiTicket> {
+    const self = this.world.current;
+    const to = (targets ?? this.world.threadIds()).filter((t) => t !== self);
+    yield { label: `send IPI to ${to.map((t) => `CPU${t}`).join(',') || 'nobody'}`, accesses: to.map((t) => ({ obj: this.world.cpu(t), mode: 'write' as const })) };
+    const ticket: IpiTicket = { pending: new Set(to) };
+    for (const t of to) this.world.cpu(t).receive(handler, ticket);
+    return ticket;
+  }
+
+  /** One step, enabled once every target has taken the IPI. */
+  *ipiWait(ticket: IpiTicket): Steps {
+    const targets = [...ticket.pending];
+    yield {
+      label: `wait for IPI on ${targets.map((t) => `CPU${t}`).join(',') || 'nobody'}`,
+      accesses: targets.map((t) => ({ obj: this.world.cpu(t), mode: 'read' as const })),
+      enabled: () => ticket.pending.size === 0,
+      waitsFor: () => [...ticket.pending],
+    };
+  }
+
+  /** `on_each_cpu(handler, NULL, wait)`: send, and with `wait` block until all took it. Two steps. */
+  *onEachCpu(handler?: IpiHandler, wait = true): Steps {
+    const ticket = yield* this.sendIpi(handler);
+    if (wait) yield* this.ipiWait(ticket);
+  }
+}

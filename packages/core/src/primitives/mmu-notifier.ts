@@ -1,0 +1,64 @@
+import type { Steps } from '../step.js';
+import type { World } from '../world.js';
+import { Counter } from './counter.js';
+
+/** Kernel names for the two counters (they were renamed over the years). */
+export interface MmuNotifierNames {
+  /** `kvm->mmu_notifier_seq` (later `mmu_invalidate_seq`). */
+  readonly seq: string;
+  /** `kvm->mmu_notifier_count` (later `mmu_invalidate_in_progress`, or pfncache's `mn_active_invalidate_count`). */
+  readonly count: string;
+}
+
+/**
+ * The KVM side of the mmu notifier: `invalidate_range_start` raises `count`,
+ * `invalidate_range_end` bumps `seq` and lowers `count`, and a fault that sampled `seq` before
+ * translating asks `mmu_notifier_retry(mmu_seq)` under `mmu_lock` whether it must retry.
+ * The caller takes `mmu_lock` (or whatever lock the kernel uses) around these steps itself.
+ */
+export class MmuNotifier {
+  /** Bumped at the end of every invalidation (and by whoever else changes mappings). */
+  readonly seq: Counter;
+  /** Invalidations in progress (between start and end). */
+  readonly count: Counter;
+
+  constructor(world: World, names: MmuNotifierNames = { seq: 'mmu_notifier_seq', count: 'mmu_notifier_count' }) {
+    this.seq = new Counter(world, names.seq, 0);
+    this.count = new Counter(world, names.count, 0);
+  }
+
+  /** One step: `mmu_seq = kvm->mmu_notifier_seq; smp_rmb();` */
+  *readSeq(): Steps<number> {
+    return yield* this.seq.read(`mmu_seq = ${this.seq.name}`);
+  }
+
+  /** One step: `mmu_notifier_retry(kvm, mmu_seq)`: true if an invalidation is in progress or happened since. */
+  *retry(mmuSeq: number): Steps<boolean> {
+    yield {
+      label: `mmu_notifier_retry(mmu_seq=${mmuSeq})`,
+      accesses: [
+        { obj: this.count, mode: 'read' },
+        { obj: this.seq, mode: 'read' },
+      ],
+    };
+    return this.count.value !== 0 || this.seq.value !== mmuSeq;
+  }
+
+  /** One step: the counter half of `invalidate_range_start` (`count++`). */
+  *invalidateRangeStart(): Steps {
+    yield* this.count.increment();
+  }
+
+  /** One step: the counter half of `invalidate_range_end` (`seq++; smp_wmb(); count--`). */
+  *invalidateRangeEnd(): Steps {
+    yield {
+      label: `${this.seq.name}++; ${this.count.name}--`,
+      accesses: [
+        { obj: this.seq, mode: 'write' },
+        { obj: this.count, mode: 'write' },
+      ],
+    };
+    this.seq.value = this.seq.value + 1;
+    this.count.value = this.count.value - 1;
+  }
+}

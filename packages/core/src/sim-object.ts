@@ -1,0 +1,25 @@
+import type { World } from './world.js';
+
+/**
+ * A shared object of a model: a variable, a lock, a counter. It belongs to one world (one run) and
+ * has a stable id in creation order, so footprints and traces are the same in every run.
+ */
+export abstract class SimObject {
+  /** Creation index within the world: the same object has the same id in every run. */
+  readonly id: number;
+
+  constructor(
+    /** The world (one run of one schedule) this object lives in. */
+    readonly world: World,
+    /** The kernel's name for it (`kvm->mmu_lock`, `gpc->valid`), shown in traces. */
+    readonly name: string,
+  ) {
+    this.id = world.register(this);
+  }
+
+  /** What sort of object it is (`var`, `lock`, `rwlock`, `srcu`, `cpu`...), for renderers. */
+  abstract readonly kind: string;
+
+  /** The object's value as a trace shows it after a step. */
+  abstract describe(): string;
+}

@@ -1,0 +1,31 @@
+import type { AccessMode } from './step.js';
+
+/** One object a traced step touched, with its value just after the step. */
+export interface TracedAccess {
+  /** The object's kernel name. */
+  readonly name: string;
+  /** Its kind (`var`, `lock`, `srcu`...). */
+  readonly kind: string;
+  /** Read or write. */
+  readonly mode: AccessMode;
+  /** Its value after the step, as text. */
+  readonly value: string;
+}
+
+/** One step of a trace. */
+export interface TraceEntry {
+  /** Step index from 0. */
+  readonly index: number;
+  /** The thread (CPU) that took it. */
+  readonly thread: number;
+  /** The operation that thread was running. */
+  readonly operation: string;
+  /** The kernel function the step belongs to. */
+  readonly fn: string;
+  /** What the step did. */
+  readonly label: string;
+  /** What it touched and the values after it. */
+  readonly accesses: readonly TracedAccess[];
+  /** True when this step switched away from a thread that could have continued. */
+  readonly preempted: boolean;
+}
