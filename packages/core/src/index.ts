@@ -51,3 +51,4 @@ export type { TraceEntry, TracedAccess } from './trace.js';
 export { describeOutcome, describeStep, renderRaceTable } from './render/race-table.js';
 export { describeValue } from './describe-value.js';
 export { findWaitsForCycle } from './waits-for.js';
+export { holdBars, renderSwimlaneSvg } from './render/swimlane.js';

@@ -1,0 +1,68 @@
+import { describeOutcome, formatScenario, renderRaceTable, renderSwimlaneSvg } from '@kvmrace/core';
+import type { ModelReport, Report } from './report-data.js';
+
+function esc(text: string): string {
+  return text.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;');
+}
+
+const STYLE = `
+body{font-family:system-ui,-apple-system,Segoe UI,sans-serif;margin:24px auto;max-width:1200px;color:#222;padding:0 16px}
+h1{margin-bottom:4px} h2{border-bottom:1px solid #ddd;padding-bottom:4px;margin-top:40px}
+.ok{color:#2e7d32;font-weight:bold} .bad{color:#c62828;font-weight:bold}
+table.summary,table.ablation{border-collapse:collapse;margin:8px 0}
+table.summary td,table.summary th,table.ablation td,table.ablation th{border:1px solid #ddd;padding:4px 8px;text-align:left;font-size:14px}
+pre{background:#f6f8fa;padding:10px;overflow-x:auto;font-size:12px;line-height:1.35}
+.swimlane{overflow-x:auto;border:1px solid #eee;margin:8px 0}
+code{font-size:12px;word-break:break-all}
+`;
+
+function modelSection(m: ModelReport): string {
+  const parts: string[] = [];
+  parts.push(`<section class="model" id="model-${esc(m.name)}" data-model="${esc(m.name)}">`);
+  parts.push(`<h2>${esc(m.name)}: ${esc(m.title)} <span class="${m.ok ? 'ok' : 'bad'}">${m.ok ? 'as expected' : 'NOT as expected'}</span></h2>`);
+  parts.push(`<p>${esc(m.summary)}</p>`);
+  if (m.race) {
+    const cx = m.race;
+    parts.push(`<h3>Buggy: the minimal race (${cx.threads} threads, ${cx.operations} operations, ${cx.preemptions} preemptions, ${cx.steps} steps)</h3>`);
+    parts.push(`<p>Found by ${esc(m.hunt.engine)} in ${m.hunt.runs} runs, ${m.hunt.ms} ms. Scenario ${esc(formatScenario(cx.scenario))}. <span class="bad">${esc(describeOutcome(cx.outcome))}</span></p>`);
+    parts.push(`<div class="swimlane">${renderSwimlaneSvg(m.name, 'buggy', cx)}</div>`);
+    parts.push(`<details><summary>Race table</summary><pre>${esc(renderRaceTable(m.name, 'buggy', cx))}</pre></details>`);
+    parts.push(`<p>Replay: <code>kvmrace replay ${esc(cx.token)}</code></p>`);
+  } else {
+    parts.push(`<p class="bad">No race found in the buggy variant (${m.hunt.runs} runs).</p>`);
+  }
+  const v = m.verify;
+  parts.push(`<h3>Fixed: <span class="${v.verdict === 'holds' ? 'ok' : 'bad'}">${v.verdict}</span></h3>`);
+  parts.push(`<p>${esc(v.method)}: ${v.executions} executions, ${v.ms} ms.</p>`);
+  if (v.counterexample) parts.push(`<pre>${esc(renderRaceTable(m.name, 'fixed', v.counterexample))}</pre>`);
+  if (m.ablation && m.ablation.fixes.length) {
+    const a = m.ablation;
+    parts.push('<h3>Ablation: which hunks are needed</h3>');
+    parts.push(`<table class="ablation"><tr>${a.fixes.map((f) => `<th>${esc(f)}</th>`).join('')}<th>verdict</th><th>what breaks</th></tr>`);
+    for (const row of a.rows) {
+      parts.push(`<tr>${a.fixes.map((f) => `<td>${row.fixes.includes(f) ? '✓' : ''}</td>`).join('')}<td class="${row.verdict === 'holds' ? 'ok' : 'bad'}">${row.verdict}</td><td>${esc(row.outcome ?? '')}</td></tr>`);
+    }
+    parts.push('</table>');
+    parts.push(`<p>Necessary hunks: ${a.necessary.length ? a.necessary.map((f) => `<code>${esc(f)}</code>`).join(', ') : 'none alone'}.</p>`);
+  }
+  parts.push('</section>');
+  return parts.join('\n');
+}
+
+/** The report as one self-contained HTML page: inline CSS and SVG, no scripts, nothing fetched. */
+export function renderHtmlReport(report: Report): string {
+  const rows = report.models
+    .map((m) => `<tr><td><a href="#model-${esc(m.name)}">${esc(m.name)}</a></td><td>${m.race ? `${m.race.threads} threads, ${m.race.operations} ops, ${m.race.preemptions} preemptions` : '<span class="bad">none</span>'}</td><td class="${m.verify.verdict === 'holds' ? 'ok' : 'bad'}">${m.verify.verdict}</td><td class="${m.ok ? 'ok' : 'bad'}">${m.ok ? 'yes' : 'no'}</td></tr>`)
+    .join('\n');
+  return `<!doctype html>
+<html lang="en"><head><meta charset="utf-8"><title>kvmrace report</title><style>${STYLE}</style></head>
+<body>
+<h1>kvmrace report</h1>
+<p>Seed ${report.seed}. <span class="${report.ok ? 'ok' : 'bad'}">${report.ok ? 'Every buggy variant raced and every fixed variant held.' : 'Some model did not behave as expected.'}</span></p>
+<table class="summary"><tr><th>model</th><th>buggy: minimal race</th><th>fixed</th><th>as expected</th></tr>
+${rows}
+</table>
+${report.models.map(modelSection).join('\n')}
+</body></html>
+`;
+}

@@ -1,0 +1,25 @@
+import { describe, expect, it } from 'vitest';
+import { hunt, holdBars, renderSwimlaneSvg } from '../src/index.js';
+import { lostUpdate } from './fixtures/lost-update.js';
+
+describe('swimlane SVG', () => {
+  const cx = hunt(lostUpdate, { fixes: [], seed: 7, runs: 1000, strategy: 'random' }).counterexample!;
+
+  it('draws one lane per CPU, every step, and marks the breaking step', () => {
+    const svg = renderSwimlaneSvg('lost-update', 'buggy', cx);
+    expect(svg.match(/class="lane"/g)).toHaveLength(2);
+    expect(svg.match(/class="step/g)).toHaveLength(cx.steps);
+    expect(svg.match(/class="step breaking"/g)).toHaveLength(1);
+    expect(svg).toContain('violation of no-lost-update');
+    expect(svg).not.toMatch(/https?:\/\/(?!www\.w3\.org\/2000\/svg)/);
+  });
+
+  it('draws a bar for each lock hold', () => {
+    const trace = [
+      { index: 0, thread: 0, operation: 'x', fn: 'x', label: 'spin_lock(l)', accesses: [{ name: 'l', kind: 'lock', mode: 'write' as const, value: 'held by CPU0' }], preempted: false },
+      { index: 1, thread: 1, operation: 'x', fn: 'x', label: 'read v', accesses: [{ name: 'v', kind: 'var', mode: 'read' as const, value: '1' }], preempted: true },
+      { index: 2, thread: 0, operation: 'x', fn: 'x', label: 'spin_unlock(l)', accesses: [{ name: 'l', kind: 'lock', mode: 'write' as const, value: 'free' }], preempted: false },
+    ];
+    expect(holdBars(trace)).toEqual([{ thread: 0, object: 'l', from: 0, to: 2 }]);
+  });
+});
