@@ -1,0 +1,33 @@
+import { isModel, type AnyModel } from '@kvmrace/core';
+import { createJiti } from 'jiti';
+import { existsSync, statSync } from 'node:fs';
+import { resolve } from 'node:path';
+import { pathToFileURL } from 'node:url';
+import { UsageError } from './errors.js';
+
+/**
+ * Loads a user's model file (TypeScript or JavaScript, loaded directly through jiti). The module
+ * must export a model made by `defineModel`: as `default`, as `model`, or as its only model export.
+ * Every failure is a one-line `UsageError`.
+ */
+export async function loadModelFile(path: string): Promise<AnyModel> {
+  const file = resolve(path);
+  if (!existsSync(file)) throw new UsageError(`model file not found: ${path}`);
+  if (!statSync(file).isFile()) throw new UsageError(`model path is not a file: ${path}`);
+  const jiti = createJiti(pathToFileURL(file).href, { moduleCache: false, fsCache: false, interopDefault: false });
+  let mod: Record<string, unknown>;
+  try {
+    mod = (await jiti.import(file)) as Record<string, unknown>;
+  } catch (err) {
+    const message = err instanceof Error ? err.message.split('\n')[0] : String(err);
+    throw new UsageError(`model file ${path} failed to load: ${message}`);
+  }
+  const candidates = [mod.default, mod.model, ...Object.values(mod)].filter(isModel);
+  const unique = [...new Set(candidates)];
+  if (unique.length === 0) throw new UsageError(`model file ${path} exports no model (export one made with defineModel, as default or 'model')`);
+  const preferred = [mod.default, mod.model].find(isModel);
+  if (!preferred && unique.length > 1) {
+    throw new UsageError(`model file ${path} exports ${unique.length} models (${unique.map((m) => m.name).join(', ')}); export the one to use as default`);
+  }
+  return preferred ?? (unique[0] as AnyModel);
+}
