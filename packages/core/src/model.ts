@@ -42,6 +42,11 @@ export interface NamedScenario<O extends string = string> {
   readonly name: string;
   /** Per thread, its operations in order. */
   readonly threads: readonly (readonly O[])[];
+  /**
+   * Set when the `fixed` variant is known NOT to hold in this scenario: why (a hole the real patch
+   * leaves). The main job then expects a race here instead of verifying, and says so.
+   */
+  readonly fixedBreaks?: string;
 }
 
 /** The space of scenarios a model allows: what generators and explorers may build. */
