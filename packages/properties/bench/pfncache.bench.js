@@ -1,0 +1,158 @@
+// The pfncache race (refresh vs deactivate) three ways: kvmrace's fast-check engine, fast-check's
+// own fc.scheduler() driving the same steps as awaited scheduling points, and a naive random walk.
+// Run after build: `pnpm --filter @kvmrace/properties bench`. Prints a markdown table.
+import fc from 'fast-check';
+import { execute, RandomWalk, resolveVariant, Run, contextSwitches } from '@kvmrace/core';
+import { pfncache } from '@kvmrace/pfncache';
+import { estimateHorizon, minimiseFailure, PreemptionPoints, scheduleArbitrary } from '@kvmrace/properties';
+
+const SCENARIO = [['refresh'], ['deactivate']];
+const SEEDS = Number(process.env.BENCH_SEEDS ?? 20);
+const BUGGY = resolveVariant(pfncache, 'buggy').fixes;
+const FIXED = resolveVariant(pfncache, 'fixed').fixes;
+const now = () => performance.now();
+const median = (xs) => {
+  const s = [...xs].sort((a, b) => a - b);
+  return s.length ? (s.length % 2 ? s[(s.length - 1) / 2] : (s[s.length / 2 - 1] + s[s.length / 2]) / 2) : NaN;
+};
+const minMax = (xs) => `${Math.min(...xs)}..${Math.max(...xs)}`;
+
+// ---------------------------------------------------------------- kvmrace (fast-check engine)
+function kvmraceProperty(fixes, stats) {
+  const fixSet = new Set(fixes);
+  const schedule = scheduleArbitrary({ horizon: estimateHorizon(pfncache, fixes, { maxOps: 2 }), threads: 2 });
+  return fc.property(schedule, (data) => {
+    const e = execute(pfncache, fixSet, SCENARIO, new PreemptionPoints(data));
+    stats.steps += e.schedule.length;
+    if (e.outcome.kind !== 'ok') {
+      if (stats.first < 0) stats.first = now();
+      return false;
+    }
+    return true;
+  });
+}
+
+function kvmraceThroughput(runs) {
+  const stats = { steps: 0, first: -1 };
+  const t = now();
+  fc.check(kvmraceProperty(FIXED, stats), { numRuns: runs, seed: 1 });
+  return stats.steps / ((now() - t) / 1000);
+}
+
+function kvmraceHunt(seed) {
+  const stats = { steps: 0, first: -1 };
+  const t0 = now();
+  const r = fc.check(kvmraceProperty(BUGGY, stats), { numRuns: 100_000, seed });
+  if (!r.failed) return null;
+  const [data] = r.counterexample;
+  const e = execute(pfncache, new Set(BUGGY), SCENARIO, new PreemptionPoints(data));
+  const m = minimiseFailure(pfncache, BUGGY, SCENARIO, e.schedule);
+  const t2 = now();
+  const replay = replayStats(m.scenario, m.schedule);
+  return { find: stats.first - t0, shrink: t2 - stats.first, steps: replay.steps, preemptions: replay.preemptions, switches: contextSwitches(m.schedule), runs: r.numRuns };
+}
+
+function replayStats(scenario, schedule) {
+  const run = new Run(pfncache, new Set(BUGGY), scenario);
+  for (const tid of schedule) run.step(tid);
+  return { steps: run.steps, preemptions: run.preemptions };
+}
+
+// ---------------------------------------------------------------- fast-check's fc.scheduler()
+// The async version of the race: each thread of the scenario is an async task that awaits a
+// scheduling point before each of its steps (the same steps, run by the same thread programs);
+// a blocked thread awaits again (a spin). fc.scheduler() picks which awaited point resolves.
+function schedulerProperty(fixes, stats) {
+  return fc.asyncProperty(fc.scheduler(), async (s) => {
+    const run = new Run(pfncache, new Set(fixes), SCENARIO);
+    const enabled = [];
+    const task = async (tid) => {
+      while (run.outcome === null && run.isAlive(tid)) {
+        await s.schedule(Promise.resolve(tid), `CPU${tid}`);
+        if (run.outcome !== null) break;
+        if (run.isEnabled(tid)) run.step(tid);
+        else if (run.enabledThreads(enabled) === 0) run.declareDeadlock();
+      }
+    };
+    const tasks = SCENARIO.map((_, tid) => task(tid));
+    await s.waitAll();
+    await Promise.all(tasks);
+    stats.steps += run.steps;
+    if (run.outcome.kind !== 'ok') {
+      if (stats.first < 0) stats.first = now();
+      stats.last = { steps: run.steps, preemptions: run.preemptions, switches: contextSwitches(run.schedule) };
+      return false;
+    }
+    return true;
+  });
+}
+
+async function schedulerThroughput(runs) {
+  const stats = { steps: 0, first: -1 };
+  const t = now();
+  await fc.check(schedulerProperty(FIXED, stats), { numRuns: runs, seed: 1 });
+  return stats.steps / ((now() - t) / 1000);
+}
+
+async function schedulerHunt(seed) {
+  const stats = { steps: 0, first: -1, last: null };
+  const t0 = now();
+  const r = await fc.check(schedulerProperty(BUGGY, stats), { numRuns: 100_000, seed });
+  const t1 = now();
+  if (!r.failed) return null;
+  return { find: stats.first - t0, shrink: t1 - stats.first, ...stats.last, runs: r.numRuns, shrinks: r.numShrinks };
+}
+
+// ---------------------------------------------------------------- naive random walk
+function randomThroughput(runs) {
+  const fixSet = new Set(FIXED);
+  const strategy = new RandomWalk(1);
+  let steps = 0;
+  const t = now();
+  for (let i = 0; i < runs; i++) steps += execute(pfncache, fixSet, SCENARIO, strategy).schedule.length;
+  return steps / ((now() - t) / 1000);
+}
+
+function randomHunt(seed) {
+  const fixSet = new Set(BUGGY);
+  const strategy = new RandomWalk(seed);
+  const t0 = now();
+  for (let i = 0; i < 1_000_000; i++) {
+    const e = execute(pfncache, fixSet, SCENARIO, strategy);
+    if (e.outcome.kind !== 'ok') return { find: now() - t0, shrink: 0, steps: e.schedule.length, preemptions: e.preemptions, switches: contextSwitches(e.schedule), runs: i + 1 };
+  }
+  return null;
+}
+
+// ---------------------------------------------------------------- run
+// warm up
+kvmraceThroughput(500);
+randomThroughput(500);
+await schedulerThroughput(50);
+
+const tp = {
+  kvmrace: kvmraceThroughput(20_000),
+  random: randomThroughput(20_000),
+  scheduler: await schedulerThroughput(2_000),
+};
+const hunts = { kvmrace: [], scheduler: [], random: [] };
+for (let seed = 1; seed <= SEEDS; seed++) {
+  hunts.kvmrace.push(kvmraceHunt(seed));
+  hunts.scheduler.push(await schedulerHunt(seed));
+  hunts.random.push(randomHunt(seed));
+}
+
+const row = (name, steps, hs, shrinks) => {
+  const ok = hs.filter(Boolean);
+  return `| ${name} | ${Math.round(steps).toLocaleString('en-US')} | ${median(ok.map((h) => h.find)).toFixed(2)} ms (${median(ok.map((h) => h.runs))} runs) | ${minMax(ok.map((h) => h.steps))} | ${minMax(ok.map((h) => h.preemptions))} / ${minMax(ok.map((h) => h.switches))} | ${shrinks ? `${median(ok.map((h) => h.shrink)).toFixed(2)} ms` : 'no shrinking'} | ${ok.length}/${hs.length} |`;
+};
+console.log(`pfncache buggy race [refresh] | [deactivate], ${SEEDS} seeds, node ${process.version}\n`);
+console.log('| engine | steps/s (fixed) | time to first failure, median | counterexample steps | preemptions / switches | time to shrink, median | found |');
+console.log('|---|---|---|---|---|---|---|');
+console.log(row('kvmrace (fast-check + PreemptionPoints + minimiser)', tp.kvmrace, hunts.kvmrace, true));
+console.log(row('fast-check fc.scheduler()', tp.scheduler, hunts.scheduler, true));
+console.log(row('naive random walk', tp.random, hunts.random, false));
+console.log('');
+console.log(`steps/s ratio kvmrace : fc.scheduler = ${(tp.kvmrace / tp.scheduler).toFixed(1)}x; kvmrace : random walk = ${(tp.kvmrace / tp.random).toFixed(2)}x`);
+const medFind = (k) => median(hunts[k].filter(Boolean).map((h) => h.find));
+console.log(`time to first failure ratio fc.scheduler / kvmrace = ${(medFind('scheduler') / medFind('kvmrace')).toFixed(1)}x; random / kvmrace = ${(medFind('random') / medFind('kvmrace')).toFixed(1)}x`);

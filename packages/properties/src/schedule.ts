@@ -1,0 +1,76 @@
+import fc from 'fast-check';
+import type { Strategy } from '@kvmrace/core';
+
+/**
+ * One preemption point: at global step `at`, switch away from the running thread to one of the
+ * other enabled threads, the `to`-th of them in id order (modulo how many there are).
+ */
+export interface PreemptionPoint {
+  readonly at: number;
+  readonly to: number;
+}
+
+/** A schedule as data: the preemption points; every other step follows the default. */
+export type ScheduleData = readonly PreemptionPoint[];
+
+/** Options of `scheduleArbitrary`. */
+export interface ScheduleArbitraryOptions {
+  /** Preemption points fall in steps 0..horizon-1 (default 64). */
+  readonly horizon?: number;
+  /** Most threads a scenario has (bounds `to`; default 4). */
+  readonly threads?: number;
+  /** Most preemption points (default 6). */
+  readonly maxPreemptions?: number;
+}
+
+/**
+ * Schedules as a list of preemption points. fast-check shrinks an array by removing elements
+ * before shrinking them, so a failing schedule first loses preemptions, then its points move
+ * earlier and pick lower threads. Every value is a legal schedule (see `PreemptionPoints`).
+ */
+export function scheduleArbitrary(opts: ScheduleArbitraryOptions = {}): fc.Arbitrary<ScheduleData> {
+  const horizon = Math.max(1, opts.horizon ?? 64);
+  const threads = Math.max(2, opts.threads ?? 4);
+  return fc.array(fc.record({ at: fc.nat({ max: horizon - 1 }), to: fc.nat({ max: threads - 2 }) }), {
+    maxLength: opts.maxPreemptions ?? 6,
+  });
+}
+
+/**
+ * Interprets schedule data as a core `Strategy`, leniently: without a point, keep running the
+ * current thread, and when it cannot go on (blocked or done) pick the lowest enabled thread; at a
+ * point, pick among the enabled threads other than the current one. A point past the end of the
+ * run, or a second point on the same step, is ignored, so any data gives a legal schedule.
+ */
+export class PreemptionPoints implements Strategy {
+  readonly name = 'fast-check';
+  private readonly byStep = new Map<number, number>();
+  /** Called at each step where a preemption was possible: (step, how many other threads). */
+  onChoice: ((stepIndex: number, others: number) => void) | undefined;
+
+  constructor(points: ScheduleData) {
+    for (const p of points) if (!this.byStep.has(p.at)) this.byStep.set(p.at, p.to);
+  }
+
+  beginExecution(): void {}
+
+  pick(enabled: readonly number[], count: number, current: number, stepIndex: number): number {
+    let currentEnabled = false;
+    for (let i = 0; i < count; i++) if (enabled[i] === current) currentEnabled = true;
+    if (currentEnabled && count > 1 && this.onChoice) this.onChoice(stepIndex, count - 1);
+    const to = this.byStep.get(stepIndex);
+    if (to !== undefined) {
+      const others = currentEnabled ? count - 1 : count;
+      if (others > 0) {
+        let k = to % others;
+        for (let i = 0; i < count; i++) {
+          const tid = enabled[i] as number;
+          if (tid === current) continue;
+          if (k === 0) return tid;
+          k--;
+        }
+      }
+    }
+    return currentEnabled ? current : (enabled[0] as number);
+  }
+}
