@@ -32,17 +32,13 @@ export function execute(model: AnyModel, fixes: ReadonlySet<string>, scenario: S
       run.declareDeadlock();
       break;
     }
-    run.step(strategy.pick(enabled, n, run.lastThread, run.steps));
+    run.stepListed(strategy.pick(enabled, n, run.lastThread, run.schedule.length), enabled, n);
   }
   strategy.endExecution?.(run.steps);
   const outcome = run.outcome as unknown as Outcome;
   const finalState = options.trace ? run.describeState() : undefined;
-  return {
-    outcome,
-    schedule: run.schedule,
-    preemptions: run.preemptions,
-    gaveUp: run.gaveUp,
-    ...(run.trace ? { trace: run.trace } : {}),
-    ...(finalState !== undefined ? { finalState } : {}),
-  };
+  const execution: { -readonly [K in keyof Execution]: Execution[K] } = { outcome, schedule: run.schedule, preemptions: run.preemptions, gaveUp: run.gaveUp };
+  if (run.trace) execution.trace = run.trace;
+  if (finalState !== undefined) execution.finalState = finalState;
+  return execution;
 }

@@ -3,10 +3,8 @@
  * engine flows from one integer seed, so runs are reproducible byte for byte.
  */
 export class Prng {
-  private a: number;
-  private b: number;
-  private c: number;
-  private d: number;
+  /** The four state words, as int32 in a typed array so that no step boxes a number. */
+  private readonly s = new Int32Array(4);
 
   constructor(seed: number) {
     let s = seed >>> 0;
@@ -17,23 +15,26 @@ export class Prng {
       z = Math.imul(z ^ (z >>> 13), 0xc2b2ae35) >>> 0;
       return (z ^ (z >>> 16)) >>> 0;
     };
-    this.a = next();
-    this.b = next();
-    this.c = next();
-    this.d = next();
-    if ((this.a | this.b | this.c | this.d) === 0) this.a = 1;
+    const st = this.s;
+    st[0] = next();
+    st[1] = next();
+    st[2] = next();
+    st[3] = next();
+    if ((st[0] | st[1] | st[2] | st[3]) === 0) st[0] = 1;
   }
 
   /** A uniform 32-bit unsigned integer. */
   nextU32(): number {
-    const result = Math.imul(rotl(Math.imul(this.b, 5), 7), 9) >>> 0;
-    const t = this.b << 9;
-    this.c ^= this.a;
-    this.d ^= this.b;
-    this.b ^= this.c;
-    this.a ^= this.d;
-    this.c ^= t;
-    this.d = rotl(this.d, 11);
+    const st = this.s;
+    const a = st[0] as number;
+    const b = st[1] as number;
+    const result = Math.imul(rotl(Math.imul(b, 5), 7), 9) >>> 0;
+    const c = (st[2] as number) ^ a;
+    const d = (st[3] as number) ^ b;
+    st[0] = a ^ d;
+    st[1] = b ^ c;
+    st[2] = c ^ (b << 9);
+    st[3] = rotl(d, 11);
     return result;
   }
 
@@ -45,5 +46,5 @@ export class Prng {
 }
 
 function rotl(x: number, k: number): number {
-  return ((x << k) | (x >>> (32 - k))) >>> 0;
+  return (x << k) | (x >>> (32 - k));
 }

@@ -16,13 +16,6 @@ export interface RunOptions {
   readonly maxSteps?: number;
 }
 
-interface Slot {
-  readonly ctx: ThreadContext;
-  readonly gen: Steps;
-  /** The step the thread wants to take next; null once it is done. */
-  pending: Step | null;
-}
-
 /**
  * One execution of a scenario, advanced one step at a time by whoever picks the threads (a
  * strategy through `execute`, or an explorer directly). It checks invariants after every step
@@ -45,8 +38,14 @@ export class Run {
   lastThread = -1;
   /** Set when the run has ended. */
   outcome: Outcome | null = null;
-  private readonly slots: Slot[] = [];
+  /** Per thread: its context, the generator of the operation it runs, which operation that is, and its pending step. */
+  private readonly ctxs: ThreadContext[];
+  private readonly gens: Array<Steps | null>;
+  private readonly opIndex: number[];
+  private readonly pending: Array<Step | null>;
   private readonly budget: number;
+  private readonly compiled: Compiled;
+  private readonly always: readonly AnyInvariant[];
   private live: number;
 
   constructor(
@@ -59,11 +58,15 @@ export class Run {
     this.state = model.setup(this.world);
     this.trace = options.trace ? [] : undefined;
     this.budget = options.maxSteps ?? model.stepBudget;
-    this.live = scenario.length;
-    for (let tid = 0; tid < scenario.length; tid++) {
-      const ctx = new ThreadContext(tid, this.world);
-      this.slots.push({ ctx, gen: program(model, this.state, ctx, scenario[tid] as readonly string[]), pending: null });
-    }
+    this.compiled = compile(model);
+    this.always = this.compiled.always;
+    const n = scenario.length;
+    this.live = n;
+    this.ctxs = new Array<ThreadContext>(n);
+    this.gens = new Array<Steps | null>(n).fill(null);
+    this.opIndex = new Array<number>(n).fill(-1);
+    this.pending = new Array<Step | null>(n).fill(null);
+    for (let tid = 0; tid < n; tid++) this.ctxs[tid] = new ThreadContext(tid, this.world);
     for (let tid = 0; tid < scenario.length && this.outcome === null; tid++) this.advance(tid);
     if (this.outcome === null && this.live === 0) this.finish();
   }
@@ -75,31 +78,33 @@ export class Run {
 
   /** How many threads the run has. */
   get threadCount(): number {
-    return this.slots.length;
+    return this.pending.length;
   }
 
   /** The step a thread wants to take next, or null when it is done. */
   pendingStep(tid: number): Step | null {
-    return this.slots[tid]?.pending ?? null;
+    return this.pending[tid] ?? null;
   }
 
   /** True when the thread is not done. */
   isAlive(tid: number): boolean {
-    return (this.slots[tid]?.pending ?? null) !== null;
+    return (this.pending[tid] ?? null) !== null;
   }
 
   /** True when the thread can take its next step now. */
   isEnabled(tid: number): boolean {
-    const step = this.slots[tid]?.pending;
+    const step = this.pending[tid];
     if (!step) return false;
     return step.enabled === undefined || step.enabled(tid);
   }
 
   /** Fills `out` with the enabled threads in id order and returns how many. */
   enabledThreads(out: number[]): number {
+    const pending = this.pending;
     let n = 0;
-    for (let tid = 0; tid < this.slots.length; tid++) {
-      if (this.isEnabled(tid)) out[n++] = tid;
+    for (let tid = 0; tid < pending.length; tid++) {
+      const step = pending[tid];
+      if (step && (step.enabled === undefined || step.enabled(tid))) out[n++] = tid;
     }
     return n;
   }
@@ -107,24 +112,55 @@ export class Run {
   /** Takes one step of `tid`, which must be enabled, and checks the invariants. */
   step(tid: number): void {
     if (this.outcome !== null) throw new Error('the run has already ended');
-    if (!this.isEnabled(tid)) throw new Error(`CPU${tid} cannot take a step now`);
-    const slot = this.slots[tid] as Slot;
-    const step = slot.pending as Step;
-    const preempted = this.lastThread !== -1 && this.lastThread !== tid && this.isEnabled(this.lastThread);
+    const step = this.pending[tid];
+    if (!step || (step.enabled !== undefined && !step.enabled(tid))) throw new Error(`CPU${tid} cannot take a step now`);
+    const last = this.lastThread;
+    this.take(tid, step, last !== -1 && last !== tid && this.isEnabled(last));
+  }
+
+  /**
+   * `step(tid)` for a driver that has just listed the enabled threads with `enabledThreads` and
+   * changed nothing since: it reuses that list instead of asking every step again.
+   * @internal
+   */
+  stepListed(tid: number, enabled: readonly number[], count: number): void {
+    const last = this.lastThread;
+    let listed = false;
+    let lastEnabled = false;
+    for (let i = 0; i < count; i++) {
+      const t = enabled[i];
+      if (t === tid) listed = true;
+      if (t === last) lastEnabled = true;
+    }
+    const step = this.pending[tid];
+    if (!listed || this.outcome !== null || !step) {
+      this.step(tid); // throws the error `step` gives
+      return;
+    }
+    this.take(tid, step, last !== -1 && last !== tid && lastEnabled);
+  }
+
+  private take(tid: number, step: Step, preempted: boolean): void {
     if (preempted) this.preemptions++;
     const index = this.schedule.length;
     this.schedule.push(tid);
     this.lastThread = tid;
-    const fn = this.trace ? slot.ctx.currentFunction() : '';
-    const op = slot.ctx.op;
-    this.advance(tid);
-    if (this.trace) this.trace.push(traced(index, tid, op, fn, step, preempted));
+    const trace = this.trace;
+    if (trace === undefined) {
+      this.advance(tid);
+    } else {
+      const ctx = this.ctxs[tid] as ThreadContext;
+      const fn = ctx.currentFunction();
+      const op = ctx.op;
+      this.advance(tid);
+      trace.push(traced(index, tid, op, fn, step, preempted));
+    }
     if (this.outcome !== null) return;
     if (this.live === 0) {
       this.finish();
       return;
     }
-    this.checkInvariants(index, false);
+    if (this.always.length !== 0) this.checkInvariants(index, false);
     if (this.outcome === null && this.schedule.length >= this.budget) {
       this.end({ kind: 'livelock', message: `no end after ${this.budget} steps (a retry loop that never exits?)`, step: index });
     }
@@ -132,13 +168,13 @@ export class Run {
 
   /** Ends the run as a deadlock: call when no thread is enabled but some are not done. */
   declareDeadlock(): void {
-    const blocked = this.slots.map((s, tid) => tid).filter((tid) => this.isAlive(tid));
+    const blocked = this.pending.map((s, tid) => tid).filter((tid) => this.isAlive(tid));
     const waits = (tid: number): readonly number[] => {
-      const step = this.slots[tid]?.pending;
+      const step = this.pending[tid];
       return step?.waitsFor ? step.waitsFor(tid) : [];
     };
     const cycle = findWaitsForCycle(blocked, waits);
-    const what = blocked.map((tid) => `CPU${tid} at ${this.slots[tid]?.pending?.label ?? '?'}`).join('; ');
+    const what = blocked.map((tid) => `CPU${tid} at ${this.pending[tid]?.label ?? '?'}`).join('; ');
     this.end({
       kind: 'deadlock',
       message: cycle ? `waits-for cycle ${cycle.map((t) => `CPU${t}`).join(' -> ')}: ${what}` : `no thread can step: ${what}`,
@@ -152,26 +188,62 @@ export class Run {
     return this.model.describeState?.(this.state);
   }
 
-  /** Resumes a thread: runs the effect of its pending step up to its next step. */
+  /**
+   * Resumes a thread: runs the effect of its pending step up to its next step, going on to its
+   * next operation when one ends (the thread's program is its operations in order).
+   */
   private advance(tid: number): void {
-    const slot = this.slots[tid] as Slot;
-    this.world.current = tid;
+    const world = this.world;
+    world.current = tid;
     try {
-      const r = slot.gen.next();
-      if (r.done) this.retire(slot);
-      else slot.pending = r.value;
+      let gen = this.gens[tid] as Steps | null;
+      for (;;) {
+        if (gen !== null) {
+          const r = gen.next();
+          if (!r.done) {
+            this.pending[tid] = r.value;
+            return;
+          }
+        }
+        gen = this.nextOperation(tid);
+        if (gen === null) {
+          this.retire(tid);
+          return;
+        }
+      }
     } catch (err) {
-      this.retire(slot);
+      this.retire(tid);
       this.fault(tid, err);
     } finally {
-      this.world.current = -1;
+      world.current = -1;
     }
   }
 
-  private retire(slot: Slot): void {
-    slot.pending = null;
+  /** Starts the thread's next operation; null when it has run them all. */
+  private nextOperation(tid: number): Steps | null {
+    const ops = this.scenario[tid] as readonly string[];
+    const i = (this.opIndex[tid] as number) + 1;
+    this.opIndex[tid] = i;
+    if (i >= ops.length) {
+      this.gens[tid] = null;
+      return null;
+    }
+    const op = ops[i] as string;
+    const ctx = this.ctxs[tid] as ThreadContext;
+    ctx.op = op;
+    const run = this.compiled.ops.get(op);
+    this.gens[tid] = null;
+    if (run === undefined) throw new ModelMisuseError(`unknown operation '${op}'`);
+    const gen = run(this.state, ctx);
+    this.gens[tid] = gen;
+    return gen;
+  }
+
+  private retire(tid: number): void {
+    this.pending[tid] = null;
+    this.gens[tid] = null;
     this.live--;
-    slot.ctx.cpu.enableInterrupts(); // a finished thread is an idle CPU that takes IPIs
+    (this.ctxs[tid] as ThreadContext).cpu.enableInterrupts(); // a finished thread is an idle CPU that takes IPIs
   }
 
   private fault(tid: number, err: unknown): void {
@@ -197,7 +269,9 @@ export class Run {
 
   private checkInvariants(step: number, atEnd: boolean): void {
     const state = this.state;
-    for (const inv of this.model.invariants) {
+    const list = atEnd ? this.model.invariants : this.always;
+    for (let i = 0; i < list.length; i++) {
+      const inv = list[i] as AnyInvariant;
       if (inv.at === 'end' && !atEnd) continue;
       if (inv.when && !inv.when(state)) continue;
       let result: boolean | string;
@@ -218,13 +292,30 @@ export class Run {
   }
 }
 
-function* program(model: AnyModel, state: unknown, ctx: ThreadContext, ops: readonly string[]): Steps {
-  for (const op of ops) {
-    ctx.op = op;
-    const spec = model.operations[op];
-    if (!spec) throw new ModelMisuseError(`unknown operation '${op}'`);
-    yield* spec.run(state, ctx);
+type AnyInvariant = AnyModel['invariants'][number];
+
+/** What a run needs of its model, worked out once per model. */
+interface Compiled {
+  /** The invariants checked after every step (not only at the end). */
+  readonly always: readonly AnyInvariant[];
+  /** Each operation's thread program. */
+  readonly ops: ReadonlyMap<string, AnyModel['operations'][string]['run']>;
+}
+
+const compiledModels = new WeakMap<AnyModel, Compiled>();
+
+function compile(model: AnyModel): Compiled {
+  let c = compiledModels.get(model);
+  if (c === undefined) {
+    const ops = new Map<string, AnyModel['operations'][string]['run']>();
+    for (const name of Object.keys(model.operations)) {
+      const spec = model.operations[name];
+      if (spec && typeof spec.run === 'function') ops.set(name, spec.run.bind(spec));
+    }
+    c = { always: model.invariants.filter((inv) => inv.at !== 'end'), ops };
+    compiledModels.set(model, c);
   }
+  return c;
 }
 
 function traced(index: number, thread: number, operation: string, fn: string, step: Step, preempted: boolean): TraceEntry {

@@ -44,3 +44,69 @@ export function stepsConflict(a: Step, b: Step): boolean {
   }
   return false;
 }
+
+/**
+ * The effect half of a one-step primitive: what runs when the scheduler resumes the thread after
+ * the step. Internal to core's primitives.
+ * @internal
+ */
+export interface StepEffect {
+  stepEffect(op: number, arg: unknown): unknown;
+}
+
+const DONE: IteratorReturnResult<undefined> = { value: undefined, done: true };
+
+/**
+ * A one-step primitive call as a bare iterator: it yields its step once, then runs the effect and
+ * returns. It behaves like the generator `function* () { yield step; return effect(); }` under
+ * `yield*` (and `next`/`return`/`throw`), at a fraction of a generator's cost.
+ * @internal
+ */
+export class OneStep<T> {
+  private state = 0;
+
+  constructor(
+    /** `{ value: step, done: false }`, usually preallocated by the primitive. */
+    private readonly first: IteratorYieldResult<Step>,
+    private readonly target: StepEffect,
+    private readonly op: number,
+    private readonly arg: unknown,
+  ) {}
+
+  next(): IteratorResult<Step, T> {
+    if (this.state === 0) {
+      this.state = 1;
+      return this.first;
+    }
+    if (this.state === 1) {
+      this.state = 2;
+      const value = this.target.stepEffect(this.op, this.arg);
+      return value === undefined ? (DONE as IteratorReturnResult<T>) : { value: value as T, done: true };
+    }
+    return DONE as IteratorReturnResult<T>;
+  }
+
+  return(value: T): IteratorResult<Step, T> {
+    this.state = 2;
+    return { value, done: true };
+  }
+
+  throw(err: unknown): IteratorResult<Step, T> {
+    this.state = 2;
+    throw err;
+  }
+
+  [Symbol.iterator](): this {
+    return this;
+  }
+}
+
+/** A one-step primitive call: `yield step`, then `target.stepEffect(op, arg)` as the result. @internal */
+export function oneStep<T>(first: IteratorYieldResult<Step>, target: StepEffect, op: number, arg?: unknown): Steps<T> {
+  return new OneStep<T>(first, target, op, arg) as unknown as Steps<T>;
+}
+
+/** The iterator result that yields `step`, to preallocate. @internal */
+export function yieldOf(step: Step): IteratorYieldResult<Step> {
+  return { value: step, done: false };
+}

@@ -2,8 +2,11 @@ import { AssertSignal, GaveUpSignal, OopsSignal, WarnSignal } from './faults.js'
 import type { Cpu } from './primitives/cpus.js';
 import type { Var } from './primitives/var.js';
 import type { SimObject } from './sim-object.js';
-import type { Access, Steps } from './step.js';
+import { oneStep, yieldOf, type Access, type Step, type StepEffect, type Steps } from './step.js';
 import type { World } from './world.js';
+
+/** The effect of a declared step: none (the model does it after the step). */
+const NO_EFFECT: StepEffect = { stepEffect: () => undefined };
 
 /** What a thread program gets: its identity, its variant's fixes, and the verdict helpers. */
 export interface Thread<F extends string = string> {
@@ -57,20 +60,15 @@ export class ThreadContext implements Thread<string> {
     return this.world.fixes.has(fix);
   }
 
-  *within<T>(fn: string, body: Steps<T>): Steps<T> {
-    this.fnStack.push(fn);
-    try {
-      return yield* body;
-    } finally {
-      this.fnStack.pop();
-    }
+  within<T>(fn: string, body: Steps<T>): Steps<T> {
+    return new Within<T>(this.fnStack, fn, body) as unknown as Steps<T>;
   }
 
-  *step(label: string, touches: { reads?: readonly SimObject[]; writes?: readonly SimObject[] }): Steps {
+  step(label: string, touches: { reads?: readonly SimObject[]; writes?: readonly SimObject[] }): Steps {
     const accesses: Access[] = [];
     for (const obj of touches.reads ?? []) accesses.push({ obj, mode: 'read' });
     for (const obj of touches.writes ?? []) accesses.push({ obj, mode: 'write' });
-    yield { label, accesses };
+    return oneStep<void>(yieldOf({ label, accesses }), NO_EFFECT, 0);
   }
 
   *awaitChange(label: string, vars: readonly Var<unknown>[]): Steps {
@@ -100,5 +98,79 @@ export class ThreadContext implements Thread<string> {
 
   gaveUp(message: string): never {
     throw new GaveUpSignal(message);
+  }
+}
+
+/**
+ * `within(fn, body)` as a bare iterator: the generator `push(fn); try { return yield* body }
+ * finally { pop() }`, without a generator's cost on every step of the body.
+ */
+class Within<T> {
+  /** 0: not started, 1: running the body, 2: done. */
+  private state = 0;
+
+  constructor(
+    private readonly stack: string[],
+    private readonly fn: string,
+    private readonly body: Steps<T>,
+  ) {}
+
+  next(): IteratorResult<Step, T> {
+    if (this.state === 0) {
+      this.stack.push(this.fn);
+      this.state = 1;
+    } else if (this.state === 2) {
+      return { value: undefined as T, done: true };
+    }
+    let r: IteratorResult<Step, T>;
+    try {
+      r = this.body.next();
+    } catch (err) {
+      this.finish();
+      throw err;
+    }
+    if (r.done) this.finish();
+    return r;
+  }
+
+  return(value: T): IteratorResult<Step, T> {
+    if (this.state !== 1) {
+      this.state = 2;
+      return { value, done: true };
+    }
+    let r: IteratorResult<Step, T>;
+    try {
+      r = this.body.return(value);
+    } catch (err) {
+      this.finish();
+      throw err;
+    }
+    if (r.done) this.finish();
+    return r;
+  }
+
+  throw(err: unknown): IteratorResult<Step, T> {
+    if (this.state !== 1) {
+      this.state = 2;
+      throw err;
+    }
+    let r: IteratorResult<Step, T>;
+    try {
+      r = this.body.throw(err);
+    } catch (e) {
+      this.finish();
+      throw e;
+    }
+    if (r.done) this.finish();
+    return r;
+  }
+
+  [Symbol.iterator](): this {
+    return this;
+  }
+
+  private finish(): void {
+    this.state = 2;
+    this.stack.pop();
   }
 }

@@ -18,8 +18,7 @@ export class World {
   /** The thread whose step is running now (-1 outside a step). */
   current = -1;
   private readonly cpuList: Cpu[] = [];
-  /** The CPUs, for IPIs (`w.cpus.onEachCpu(...)`). */
-  readonly cpus: Cpus;
+  private cpusObj: Cpus | null = null;
 
   constructor(
     /** How many threads (CPUs) the scenario has. */
@@ -27,9 +26,13 @@ export class World {
     /** The fixes enabled in this run's variant. */
     readonly fixes: ReadonlySet<string>,
   ) {
-    this.cpus = new Cpus(this);
     // CPUs come first so that object ids are the same in every run of a scenario.
     for (let tid = 0; tid < threadCount; tid++) this.cpuList.push(new Cpu(this, tid));
+  }
+
+  /** The CPUs, for IPIs (`w.cpus.onEachCpu(...)`). */
+  get cpus(): Cpus {
+    return (this.cpusObj ??= new Cpus(this));
   }
 
   /** Called by every object's constructor; returns its id. */

@@ -1,5 +1,7 @@
-import type { Steps } from '../step.js';
+import type { Step, Steps } from '../step.js';
 import { Var } from './var.js';
+
+const plusOne = (n: number): number => n + 1;
 
 /**
  * A sequence or generation counter (`mmu_notifier_seq`, `slots->generation`): a shared number
@@ -7,13 +9,18 @@ import { Var } from './var.js';
  */
 export class Counter extends Var<number> {
   override readonly kind: string = 'counter';
+  private incrementYield: IteratorYieldResult<Step> | null = null;
+
   /** One step: `counter++`; returns the new value. */
-  *increment(label?: string): Steps<number> {
-    return yield* this.update((n) => n + 1, label ?? `${this.name}++`);
+  increment(label?: string): Steps<number> {
+    if (label !== undefined) return this.update(plusOne, label);
+    // The default label never changes, so its step is made once.
+    const first = (this.incrementYield ??= this.labelledWrite(`${this.name}++`));
+    return this.updateWith(first, plusOne);
   }
 
   /** One step: `counter += delta`; returns the new value. */
-  *add(delta: number, label?: string): Steps<number> {
-    return yield* this.update((n) => n + delta, label ?? `${this.name} += ${delta}`);
+  add(delta: number, label?: string): Steps<number> {
+    return this.update((n) => n + delta, label ?? `${this.name} += ${delta}`);
   }
 }

@@ -1,6 +1,6 @@
 import { ModelMisuseError } from '../faults.js';
 import { SimObject } from '../sim-object.js';
-import type { Step, Steps } from '../step.js';
+import { oneStep, yieldOf, type Step, type StepEffect, type Steps } from '../step.js';
 import type { World } from '../world.js';
 
 /** Where a CPU is: in the host with interrupts on or off, or running a guest. */
@@ -11,6 +11,8 @@ export type IpiHandler = (target: number) => void;
 
 /** One sent IPI, to wait on. */
 export interface IpiTicket {
+  /** Every CPU the IPI was sent to. */
+  readonly targets: readonly number[];
   /** Targets that have not taken it yet. */
   readonly pending: Set<number>;
 }
@@ -21,28 +23,39 @@ export interface IpiTicket {
  * IPI when it re-enables interrupts; the sender can wait until every target has taken it
  * (`on_each_cpu(f, NULL, 1)`). A thread that has finished is an idle CPU with interrupts on.
  */
-export class Cpu extends SimObject {
+const IRQ_DISABLE = 0;
+const IRQ_ENABLE = 1;
+const ENTER_GUEST = 2;
+const EXIT_GUEST = 3;
+
+export class Cpu extends SimObject implements StepEffect {
   readonly kind: string = 'cpu';
   /** Where the CPU is now. */
   state: CpuState = 'host-irq-on';
   /** IPIs waiting for interrupts to be enabled. */
-  private readonly pendingIpis: Array<{ handler: IpiHandler | undefined; ticket: IpiTicket }> = [];
-  private readonly disableStep: Step;
-  private readonly enableStep: Step;
-  private readonly enterStep: Step;
-  private readonly exitStep: Step;
+  private pendingIpis: Array<{ handler: IpiHandler | undefined; ticket: IpiTicket }> | null = null;
+  /** Its four steps, made on first use (most runs never touch a CPU's interrupts). */
+  private steps: IteratorYieldResult<Step>[] | null = null;
 
   constructor(
     world: World,
     /** The thread (CPU) this is. */
     readonly tid: number,
   ) {
-    super(world, `CPU${tid}`);
-    const write = [{ obj: this, mode: 'write' as const }];
-    this.disableStep = { label: 'local_irq_disable()', accesses: write };
-    this.enableStep = { label: 'local_irq_enable()', accesses: write };
-    this.enterStep = { label: 'enter guest', accesses: write };
-    this.exitStep = { label: 'exit guest', accesses: write };
+    super(world, cpuName(tid));
+  }
+
+  private take(op: number): Steps {
+    if (this.steps === null) {
+      const write = [{ obj: this, mode: 'write' as const }];
+      this.steps = [
+        yieldOf({ label: 'local_irq_disable()', accesses: write }),
+        yieldOf({ label: 'local_irq_enable()', accesses: write }),
+        yieldOf({ label: 'enter guest', accesses: write }),
+        yieldOf({ label: 'exit guest', accesses: write }),
+      ];
+    }
+    return oneStep<void>(this.steps[op] as IteratorYieldResult<Step>, this, op);
   }
 
   /** True while the CPU runs a guest. */
@@ -58,47 +71,64 @@ export class Cpu extends SimObject {
       return;
     }
     if (this.state === 'in-guest') this.state = 'host-irq-off'; // the kick: a guest exit
-    this.pendingIpis.push({ handler, ticket });
+    (this.pendingIpis ??= []).push({ handler, ticket });
   }
 
   /** Turns interrupts on and takes every queued IPI. */
   enableInterrupts(): void {
     this.state = 'host-irq-on';
-    for (const { handler, ticket } of this.pendingIpis.splice(0)) {
+    const queued = this.pendingIpis;
+    if (queued === null || queued.length === 0) return;
+    this.pendingIpis = null;
+    for (const { handler, ticket } of queued) {
       handler?.(this.tid);
       ticket.pending.delete(this.tid);
     }
   }
 
   /** One step: `local_irq_disable()` (and `hard_irq_disable()`). */
-  *irqDisable(): Steps {
-    yield this.disableStep;
-    this.own('local_irq_disable');
-    if (this.state === 'in-guest') throw new ModelMisuseError(`${this.name}: local_irq_disable while in a guest`);
-    this.state = 'host-irq-off';
+  irqDisable(): Steps {
+    return this.take(IRQ_DISABLE);
   }
 
   /** One step: `local_irq_enable()`, taking queued IPIs. */
-  *irqEnable(): Steps {
-    yield this.enableStep;
-    this.own('local_irq_enable');
-    if (this.state === 'in-guest') throw new ModelMisuseError(`${this.name}: local_irq_enable while in a guest`);
-    this.enableInterrupts();
+  irqEnable(): Steps {
+    return this.take(IRQ_ENABLE);
   }
 
   /** One step: enter the guest (from the host with interrupts off). A pending IPI kicks it straight out. */
-  *enterGuest(): Steps {
-    yield this.enterStep;
-    this.own('enter guest');
-    if (this.state !== 'host-irq-off') throw new ModelMisuseError(`${this.name}: guest entry needs interrupts off`);
-    if (this.pendingIpis.length === 0) this.state = 'in-guest';
+  enterGuest(): Steps {
+    return this.take(ENTER_GUEST);
   }
 
   /** One step: leave the guest (a trap, or the kick already happened); interrupts stay off. */
-  *exitGuest(): Steps {
-    yield this.exitStep;
-    this.own('exit guest');
-    if (this.state === 'in-guest') this.state = 'host-irq-off';
+  exitGuest(): Steps {
+    return this.take(EXIT_GUEST);
+  }
+
+  /** @internal */
+  stepEffect(op: number): undefined {
+    switch (op) {
+      case IRQ_DISABLE:
+        this.own('local_irq_disable');
+        if (this.state === 'in-guest') throw new ModelMisuseError(`${this.name}: local_irq_disable while in a guest`);
+        this.state = 'host-irq-off';
+        return undefined;
+      case IRQ_ENABLE:
+        this.own('local_irq_enable');
+        if (this.state === 'in-guest') throw new ModelMisuseError(`${this.name}: local_irq_enable while in a guest`);
+        this.enableInterrupts();
+        return undefined;
+      case ENTER_GUEST:
+        this.own('enter guest');
+        if (this.state !== 'host-irq-off') throw new ModelMisuseError(`${this.name}: guest entry needs interrupts off`);
+        if (this.pendingIpis === null || this.pendingIpis.length === 0) this.state = 'in-guest';
+        return undefined;
+      default:
+        this.own('exit guest');
+        if (this.state === 'in-guest') this.state = 'host-irq-off';
+        return undefined;
+    }
   }
 
   private own(what: string): void {
@@ -110,6 +140,13 @@ export class Cpu extends SimObject {
   describe(): string {
     return this.state;
   }
+}
+
+const CPU_NAMES: string[] = [];
+
+/** `CPU<n>`, made once per n. */
+function cpuName(tid: number): string {
+  return (CPU_NAMES[tid] ??= `CPU${tid}`);
 }
 
 /** The set of CPUs of a run, with IPI sending. */
@@ -129,14 +166,14 @@ export class Cpus {
     const self = this.world.current;
     const to = (targets ?? this.world.threadIds()).filter((t) => t !== self);
     yield { label: `send IPI to ${to.map((t) => `CPU${t}`).join(',') || 'nobody'}`, accesses: to.map((t) => ({ obj: this.world.cpu(t), mode: 'write' as const })) };
-    const ticket: IpiTicket = { pending: new Set(to) };
+    const ticket: IpiTicket = { targets: to, pending: new Set(to) };
     for (const t of to) this.world.cpu(t).receive(handler, ticket);
     return ticket;
   }
 
   /** One step, enabled once every target has taken the IPI. */
   *ipiWait(ticket: IpiTicket): Steps {
-    const targets = [...ticket.pending];
+    const targets = ticket.targets;
     yield {
       label: `wait for IPI on ${targets.map((t) => `CPU${t}`).join(',') || 'nobody'}`,
       accesses: targets.map((t) => ({ obj: this.world.cpu(t), mode: 'read' as const })),

@@ -28,8 +28,8 @@ export class MmuNotifier {
   }
 
   /** One step: `mmu_seq = kvm->mmu_notifier_seq; smp_rmb();` */
-  *readSeq(): Steps<number> {
-    return yield* this.seq.read(`mmu_seq = ${this.seq.name}`);
+  readSeq(): Steps<number> {
+    return this.seq.read(`mmu_seq = ${this.seq.name}`);
   }
 
   /** One step: `mmu_notifier_retry(kvm, mmu_seq)`: true if an invalidation is in progress or happened since. */

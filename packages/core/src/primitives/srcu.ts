@@ -1,6 +1,6 @@
 import { ModelMisuseError } from '../faults.js';
 import { SimObject } from '../sim-object.js';
-import type { Step, Steps } from '../step.js';
+import { oneStep, yieldOf, type Step, type StepEffect, type Steps } from '../step.js';
 import type { World } from '../world.js';
 
 /** What `synchronize_srcu` waits for: the readers inside a read section when it was called. */
@@ -14,21 +14,24 @@ export interface GracePeriod {
  * read section when it is called and then blocks until each of them has left that section;
  * readers that enter after the snapshot do not delay it.
  */
-export class Srcu extends SimObject {
+const READ_LOCK = 0;
+const READ_UNLOCK = 1;
+
+export class Srcu extends SimObject implements StepEffect {
   readonly kind: string = 'srcu';
   /** Read-section nesting depth per thread. */
   private readonly depth: number[] = [];
   /** How many outermost read sections each thread has ended. */
   private readonly ended: number[] = [];
-  private readonly readLockStep: Step;
-  private readonly readUnlockStep: Step;
+  private readonly readLockYield: IteratorYieldResult<Step>;
+  private readonly readUnlockYield: IteratorYieldResult<Step>;
   private readonly snapshotStep: Step;
 
   constructor(world: World, name: string) {
     super(world, name);
     const write = [{ obj: this, mode: 'write' as const }];
-    this.readLockStep = { label: `srcu_read_lock(${name})`, accesses: write };
-    this.readUnlockStep = { label: `srcu_read_unlock(${name})`, accesses: write };
+    this.readLockYield = yieldOf({ label: `srcu_read_lock(${name})`, accesses: write });
+    this.readUnlockYield = yieldOf({ label: `srcu_read_unlock(${name})`, accesses: write });
     this.snapshotStep = { label: `synchronize_srcu(${name}): snapshot readers`, accesses: [{ obj: this, mode: 'read' }] };
   }
 
@@ -47,20 +50,27 @@ export class Srcu extends SimObject {
   }
 
   /** One step: `srcu_read_lock`. */
-  *readLock(): Steps {
-    yield this.readLockStep;
-    const tid = this.world.current;
-    this.depth[tid] = (this.depth[tid] ?? 0) + 1;
+  readLock(): Steps {
+    return oneStep<void>(this.readLockYield, this, READ_LOCK);
   }
 
   /** One step: `srcu_read_unlock`. */
-  *readUnlock(): Steps {
-    yield this.readUnlockStep;
+  readUnlock(): Steps {
+    return oneStep<void>(this.readUnlockYield, this, READ_UNLOCK);
+  }
+
+  /** @internal */
+  stepEffect(op: number): undefined {
     const tid = this.world.current;
     const d = this.depth[tid] ?? 0;
+    if (op === READ_LOCK) {
+      this.depth[tid] = d + 1;
+      return undefined;
+    }
     if (d === 0) throw new ModelMisuseError(`srcu_read_unlock(${this.name}) by CPU${tid} outside a read section`);
     this.depth[tid] = d - 1;
     if (d === 1) this.ended[tid] = (this.ended[tid] ?? 0) + 1;
+    return undefined;
   }
 
   /** Whether every reader of the grace period has left the section it was in. */

@@ -1,0 +1,357 @@
+import type { AnyModel } from '../model.js';
+import { Prng } from '../prng.js';
+import { Run } from '../run.js';
+import type { Scenario } from '../scenario.js';
+import { declaredFootprint, FootprintObserver, footprintsConflict, hasStateInvariants, type Footprint } from './footprint.js';
+import { recordInvariantReads } from './visibility.js';
+import { compareFailures, failureOf, type ExploreFailure, type ExploreResult, type ExplorerOptions } from './result.js';
+
+/**
+ * Stateless exhaustive exploration with source-set DPOR and sleep sets: Algorithm 1 ("Source-DPOR")
+ * of Abdulla, Aronis, Jonsson and Sagonas, "Optimal Dynamic Partial Order Reduction", POPL 2014.
+ *
+ * Events are steps; two events are dependent when their footprints conflict (same object, one
+ * writes; see `footprint.ts`, which also adds the writes a step was seen to do). Happens-before is
+ * program order plus dependence, kept as vector clocks. For each reversible race `e ⋖ e'` the
+ * algorithm adds one initial of `notdep(e).e'` to the backtrack set of the state before `e`, unless
+ * one is there already; sleep sets stop re-exploring orders already covered, and an execution in
+ * which every enabled thread sleeps is abandoned (counted as redundant).
+ *
+ * Where this differs from the paper, to stay sound with blocking steps (a held lock, an unfinished
+ * SRCU grace period, an IPI not yet taken), whose `enabled` predicate reads only objects in the
+ * step's own footprint:
+ * - races are also computed for the pending step of every thread that is *disabled* at a state, and
+ *   of every live thread when the execution ends, as if it ran next; this is how Flanagan and
+ *   Godefroid (POPL 2005) catch a blocked lock acquisition racing with an earlier acquisition;
+ * - an execution cut short by a failure is not maximal, so the live threads' unseen future steps
+ *   are taken to conflict with every event (their races are with each other thread's latest
+ *   events); otherwise a second, different failure behind the first could be missed;
+ * - when no initial of `notdep(e).e'` is enabled before `e` (the reversal is not directly feasible),
+ *   every thread enabled there is added, Flanagan and Godefroid's conservative fallback.
+ * - when the model has invariants checked after every step (not only at the end), steps that
+ *   write an object those invariants read are all dependent on one another (`visibility.ts`):
+ *   the paper preserves final states and assertions inside threads, not properties of the
+ *   intermediate states.
+ * These only add dependence or backtrack points. Within a fixed schedule prefix (a shard's unit) nothing is
+ * backtracked: the shard enumeration expands those states fully.
+ */
+export function dpor(model: AnyModel, fixes: ReadonlySet<string>, scenario: Scenario, options: ExplorerOptions = {}): ExploreResult {
+  if (!hasStateInvariants(model)) return new Dpor(model, fixes, scenario, options, undefined).explore();
+  // Learn what the state invariants read; restart while that grows (see visibility.ts).
+  const visible = new Set<number>();
+  learnInvariantReads(model, fixes, scenario, visible);
+  const total = { executions: 0, complete: 0, redundant: 0, steps: 0 };
+  for (;;) {
+    const before = visible.size;
+    const dpor = new Dpor(model, fixes, scenario, options, visible);
+    const r = dpor.explore();
+    total.executions += r.executions;
+    total.complete += r.complete;
+    total.redundant += r.redundant;
+    total.steps += r.steps;
+    if (visible.size === before || (r.failure && (options.stopAtFirst ?? true))) return { ...r, ...total };
+  }
+}
+
+/**
+ * Seeds the set of objects the invariants read from a few seeded random executions, so the DPOR
+ * pass rarely has to restart. Deterministic (fixed seed).
+ */
+function learnInvariantReads(model: AnyModel, fixes: ReadonlySet<string>, scenario: Scenario, visible: Set<number>): void {
+  const rng = new Prng(0x6b766d);
+  const enabled = new Array<number>(scenario.length);
+  for (let i = 0; i < 32; i++) {
+    const run = new Run(model, fixes, scenario);
+    recordInvariantReads(model, run.state, visible);
+    while (run.outcome === null) {
+      const n = run.enabledThreads(enabled);
+      if (n === 0) break;
+      run.step(enabled[rng.below(n)] as number);
+      recordInvariantReads(model, run.state, visible);
+    }
+  }
+}
+
+interface Event {
+  readonly tid: number;
+  /** Index of this event among its thread's events. */
+  readonly local: number;
+  /** Per thread, how many of its events happen before this one (itself included). */
+  readonly vc: Int32Array;
+  /** Per thread, how many of its events are at positions up to and including this one. */
+  readonly counts: Int32Array;
+  readonly fp: Footprint;
+}
+
+interface Node {
+  /** Threads enabled in this state, in id order. */
+  readonly enabled: readonly number[];
+  readonly backtrack: Set<number>;
+  readonly done: Set<number>;
+  /** Sleeping threads with the footprint of their pending step. */
+  readonly sleep: Map<number, Footprint>;
+  /** True inside the fixed prefix. */
+  readonly frozen: boolean;
+  chosen: number;
+  chosenFp: Footprint | null;
+}
+
+class Dpor {
+  private readonly n: number;
+  private readonly nodes: Node[] = [];
+  private readonly events: Event[] = [];
+  private readonly observer: FootprintObserver;
+  private readonly enabledBuf: number[];
+  private executions = 0;
+  private complete = 0;
+  private redundant = 0;
+  private steps = 0;
+  private failures = 0;
+  private failure: ExploreFailure | undefined;
+  private run!: Run;
+
+  constructor(
+    private readonly model: AnyModel,
+    private readonly fixes: ReadonlySet<string>,
+    private readonly scenario: Scenario,
+    private readonly options: ExplorerOptions,
+    /** Objects state invariants read (learnt as the search goes), or undefined when there are none. */
+    private readonly visible: Set<number> | undefined,
+  ) {
+    this.n = scenario.length;
+    this.observer = new FootprintObserver(visible);
+    this.enabledBuf = new Array<number>(this.n);
+  }
+
+  explore(): ExploreResult {
+    const stopAtFirst = this.options.stopAtFirst ?? true;
+    this.run = this.newRun();
+    let sleep = new Map<number, Footprint>();
+    for (const tid of this.options.prefix ?? []) {
+      if (this.run.outcome !== null) break;
+      const node = this.makeNode(sleep, true);
+      node.chosen = tid;
+      node.chosenFp = this.stepEvent(tid);
+      sleep = new Map();
+    }
+    this.extend(sleep);
+    while (!(stopAtFirst && this.failure)) {
+      const k = this.nextBranch();
+      if (k < 0) break;
+      this.replayTo(k);
+      const node = this.nodes[k] as Node;
+      node.chosenFp = this.stepEvent(node.chosen);
+      this.extend(this.childSleep(node));
+    }
+    return {
+      executions: this.executions,
+      complete: this.complete,
+      redundant: this.redundant,
+      steps: this.steps,
+      failures: this.failures,
+      ...(this.failure ? { failure: this.failure } : {}),
+    };
+  }
+
+  private newRun(): Run {
+    const run = new Run(this.model, this.fixes, this.scenario, this.options.maxSteps !== undefined ? { maxSteps: this.options.maxSteps } : {});
+    if (this.visible) recordInvariantReads(this.model, run.state, this.visible);
+    return run;
+  }
+
+  /** Runs the current execution to its end, choosing the lowest awake enabled thread each time. */
+  private extend(sleep: Map<number, Footprint>): void {
+    const run = this.run;
+    for (;;) {
+      if (run.outcome !== null) return this.endExecution();
+      const node = this.makeNode(sleep, false);
+      for (let tid = 0; tid < this.n; tid++) {
+        if (run.isAlive(tid) && !node.enabled.includes(tid)) this.pendingRaces(tid);
+      }
+      if (node.enabled.length === 0) {
+        run.declareDeadlock();
+        return this.endExecution();
+      }
+      const p = node.enabled.find((t) => !sleep.has(t));
+      if (p === undefined) {
+        this.executions++;
+        this.redundant++;
+        return;
+      }
+      node.backtrack.add(p);
+      node.chosen = p;
+      node.chosenFp = this.stepEvent(p);
+      sleep = this.childSleep(node);
+    }
+  }
+
+  private makeNode(sleep: Map<number, Footprint>, frozen: boolean): Node {
+    const count = this.run.enabledThreads(this.enabledBuf);
+    const node: Node = { enabled: this.enabledBuf.slice(0, count), backtrack: new Set(), done: new Set(), sleep, frozen, chosen: -1, chosenFp: null };
+    this.nodes.push(node);
+    return node;
+  }
+
+  private endExecution(): void {
+    const run = this.run;
+    this.executions++;
+    this.complete++;
+    // A run cut short (a violation, an oops) hides what its live threads would have done next: as
+    // far as races go, their future steps may touch anything. A deadlock hides nothing beyond the
+    // blocked steps themselves.
+    const cut = run.outcome?.kind !== 'deadlock';
+    for (let tid = 0; tid < this.n; tid++) if (run.isAlive(tid)) this.pendingRaces(tid, cut);
+    this.options.onExecution?.(run);
+    const f = failureOf(run);
+    if (f) {
+      this.failures++;
+      if (!this.failure || compareFailures(f, this.failure) < 0) this.failure = f;
+    }
+  }
+
+  /** Pops finished states; returns the index of the state to branch from (its `chosen` set), or -1. */
+  private nextBranch(): number {
+    const nodes = this.nodes;
+    while (nodes.length > 0) {
+      const k = nodes.length - 1;
+      const node = nodes[k] as Node;
+      if (node.frozen) return -1;
+      if (node.chosen >= 0) {
+        node.done.add(node.chosen);
+        node.sleep.set(node.chosen, node.chosenFp as Footprint);
+      }
+      let next = -1;
+      for (const t of node.enabled) {
+        if (node.backtrack.has(t) && !node.done.has(t) && !node.sleep.has(t)) {
+          next = t;
+          break;
+        }
+      }
+      if (next >= 0) {
+        node.chosen = next;
+        return k;
+      }
+      nodes.pop();
+    }
+    return -1;
+  }
+
+  /** Starts a fresh run and replays the current path up to state `k`. */
+  private replayTo(k: number): void {
+    this.run = this.newRun();
+    for (let i = 0; i < k; i++) {
+      this.run.step((this.nodes[i] as Node).chosen);
+      this.steps++;
+    }
+    this.events.length = k;
+    this.nodes.length = k + 1;
+  }
+
+  /** The sleep set after `node.chosen`: sleepers (and finished siblings) independent of it. */
+  private childSleep(node: Node): Map<number, Footprint> {
+    const fp = node.chosenFp as Footprint;
+    const out = new Map<number, Footprint>();
+    for (const [q, fq] of node.sleep) if (q !== node.chosen && !footprintsConflict(fq, fp)) out.set(q, fq);
+    return out;
+  }
+
+  /** Takes the step, records it as an event and adds backtrack points for its races. */
+  private stepEvent(tid: number): Footprint {
+    const fp = this.observer.step(this.run, tid);
+    if (this.visible) recordInvariantReads(this.model, this.run.state, this.visible);
+    this.steps++;
+    this.events.push(this.detectRaces(tid, fp, true) as Event);
+    return fp;
+  }
+
+  /** Races of the pending step of `tid`, as if it ran now. */
+  private pendingRaces(tid: number, anything = false): void {
+    const step = this.run.pendingStep(tid);
+    if (step) this.detectRaces(tid, declaredFootprint(step, this.visible), false, anything);
+  }
+
+  /**
+   * Computes the vector clock of an event of `tid` with footprint `fp` at the end of the current
+   * execution, and for every earlier event it races with (dependent, another thread, and not
+   * happening before it through a third event) adds a backtrack point.
+   */
+  private detectRaces(tid: number, fp: Footprint, build: boolean, anything = false): Event | undefined {
+    const events = this.events;
+    const k = events.length;
+    const n = this.n;
+    let prev = -1;
+    for (let i = k - 1; i >= 0; i--) {
+      if ((events[i] as Event).tid === tid) {
+        prev = i;
+        break;
+      }
+    }
+    const vc = prev >= 0 ? Int32Array.from((events[prev] as Event).vc) : new Int32Array(n);
+    const candidates: number[] = [];
+    for (let i = 0; i < k; i++) {
+      const e = events[i] as Event;
+      if (e.tid === tid || !(anything || footprintsConflict(e.fp, fp))) continue;
+      candidates.push(i);
+      for (let t = 0; t < n; t++) if ((e.vc[t] as number) > (vc[t] as number)) vc[t] = e.vc[t] as number;
+    }
+    const local = prev >= 0 ? (events[prev] as Event).local + 1 : 0;
+    vc[tid] = local + 1;
+    for (let c = 0; c < candidates.length; c++) {
+      const i = candidates[c] as number;
+      const ei = events[i] as Event;
+      if (prev > i && happensBefore(ei, events[prev] as Event)) continue;
+      let immediate = true;
+      for (let d = c + 1; d < candidates.length && immediate; d++) {
+        if (happensBefore(ei, events[candidates[d] as number] as Event)) immediate = false;
+      }
+      if (immediate) this.addBacktrack(i, tid, vc);
+    }
+    if (!build) return undefined;
+    const counts = k > 0 ? Int32Array.from((events[k - 1] as Event).counts) : new Int32Array(n);
+    counts[tid] = (counts[tid] as number) + 1;
+    return { tid, local, vc, counts, fp };
+  }
+
+  /**
+   * For the race of event `i` with a later event of `tid` (clock `vc`): adds an initial of
+   * `v = notdep(e_i).e'` to the backtrack set of the state before `e_i`, unless an initial is
+   * already there or asleep there.
+   */
+  private addBacktrack(i: number, tid: number, vc: Int32Array): void {
+    const node = this.nodes[i] as Node;
+    if (node.frozen) return;
+    const events = this.events;
+    const ei = events[i] as Event;
+    // An event of thread u that happens before an event in v and sits after e_i is itself in v,
+    // so an event of v is an initial when no thread's clock entry reaches past position i.
+    const before = ei.counts; // events of each thread at positions <= i
+    const initials: number[] = [];
+    const seen = new Set<number>();
+    const isInitial = (t: number, clock: Int32Array): boolean => {
+      for (let u = 0; u < this.n; u++) if (u !== t && (clock[u] as number) > (before[u] as number)) return false;
+      return true;
+    };
+    let newIsInitial = true; // e' is HB-after e_i, so test it against the members of v directly
+    for (let m = i + 1; m < events.length; m++) {
+      const em = events[m] as Event;
+      if (happensBefore(ei, em)) continue;
+      if (newIsInitial && (vc[em.tid] as number) > em.local) newIsInitial = false;
+      if (seen.has(em.tid)) continue;
+      seen.add(em.tid);
+      if (isInitial(em.tid, em.vc)) initials.push(em.tid);
+    }
+    if (!seen.has(tid) && newIsInitial) initials.push(tid);
+    for (const q of initials) if (node.backtrack.has(q) || node.sleep.has(q)) return;
+    const q = initials.find((t) => node.enabled.includes(t));
+    if (q !== undefined) {
+      node.backtrack.add(q);
+      return;
+    }
+    for (const t of node.enabled) node.backtrack.add(t);
+  }
+}
+
+/** True when `a` happens before `b` (program order and dependence, transitively). */
+function happensBefore(a: Event, b: Event): boolean {
+  return (b.vc[a.tid] as number) > a.local;
+}

@@ -1,0 +1,115 @@
+import { Var } from '../primitives/var.js';
+import type { Run } from '../run.js';
+import type { Step } from '../step.js';
+
+/**
+ * A step's footprint as the explorers use it: one number per access, `id * 2 + (write ? 1 : 0)`,
+ * so two footprints conflict when they share an object id and one of the two accesses writes
+ * (the relation of `stepsConflict`, on ids instead of objects so it survives across runs).
+ */
+export type Footprint = readonly number[];
+
+/** Pseudo-object written by a step whose effect changed a plain (ghost) field of the model state. */
+export const GHOST_ID = 1 << 24;
+/** Pseudo-object written by every writing step when invariants are checked after every step. */
+export const VISIBLE_ID = GHOST_ID + 1;
+
+/**
+ * The footprint a step declares. With `visible` (the objects state invariants read), a step that
+ * writes one of them also writes `VISIBLE_ID`, so such writes are mutually dependent and
+ * equivalent schedules pass through the same invariant-relevant states (see `visibility.ts`).
+ */
+export function declaredFootprint(step: Step, visible?: ReadonlySet<number>): number[] {
+  const out: number[] = [];
+  for (const a of step.accesses) out.push(a.obj.id * 2 + (a.mode === 'write' ? 1 : 0));
+  if (visible && writesAny(out, visible)) out.push(VISIBLE_ID * 2 + 1);
+  return out;
+}
+
+/** True when the footprint writes one of the ids. */
+function writesAny(fp: readonly number[], ids: ReadonlySet<number>): boolean {
+  for (const x of fp) if ((x & 1) === 1 && ids.has(x >> 1)) return true;
+  return false;
+}
+
+/** True when some invariant of the model is checked after every step, not only at the end. */
+export function hasStateInvariants(model: { readonly invariants: readonly { readonly at?: 'always' | 'end' }[] }): boolean {
+  return model.invariants.some((inv) => inv.at !== 'end');
+}
+
+/** True when the two footprints touch one object and at least one of them writes it. */
+export function footprintsConflict(a: Footprint, b: Footprint): boolean {
+  for (const x of a) {
+    for (const y of b) {
+      if (x >> 1 === y >> 1 && ((x | y) & 1) === 1) return true;
+    }
+  }
+  return false;
+}
+
+/**
+ * Takes one step of a run and returns what it really touched: the declared footprint, plus a write
+ * of every `Var` whose version moved during the step (an IPI handler, or a model that wrote more
+ * than it declared), plus a read of whatever the thread's next step reads when that step can block
+ * (its `enabled` test may depend on a snapshot the effect took), plus a write of the thread's own CPU when the step ended the thread (a thread
+ * that retires turns its interrupts on and takes queued IPIs), plus a write of `GHOST_ID` when a
+ * plain field of the model state (a ghost counter such as `done`) changed. Being generous here
+ * only costs reduction; missing an access would make DPOR unsound.
+ */
+export class FootprintObserver {
+  private versions: number[] = [];
+  private ghosts: unknown[] = [];
+
+  /** With `visible`, a step writing one of those ids also writes `VISIBLE_ID` (see `declaredFootprint`). */
+  constructor(private readonly visible?: ReadonlySet<number>) {}
+
+  /** Steps `tid` in `run` and returns the observed footprint. */
+  step(run: Run, tid: number): number[] {
+    const step = run.pendingStep(tid);
+    if (!step) throw new Error(`CPU${tid} has no step to take`);
+    const fp = declaredFootprint(step);
+    const state = run.state as Record<string, unknown> | null;
+    const keys = state !== null && typeof state === 'object' ? Object.keys(state) : [];
+    for (let i = 0; i < keys.length; i++) this.ghosts[i] = plain((state as Record<string, unknown>)[keys[i] as string]);
+    const objects = run.world.objects;
+    const n = objects.length;
+    const versions = this.versions;
+    for (let i = 0; i < n; i++) {
+      const o = objects[i];
+      versions[i] = o instanceof Var ? o.version : -1;
+    }
+    run.step(tid);
+    for (let i = 0; i < n; i++) {
+      const o = objects[i];
+      if (o instanceof Var && o.version !== versions[i]) addWrite(fp, o.id);
+    }
+    if (!run.isAlive(tid)) addWrite(fp, run.world.cpu(tid).id);
+    // The step's effect runs up to the thread's next yield, which builds the next step: a blocking
+    // one may close over what it saw then (`awaitChange` snapshots versions, `ipiWait` its ticket).
+    const next = run.pendingStep(tid);
+    if (next?.enabled) for (const a of next.accesses) addRead(fp, a.obj.id);
+    for (let i = 0; i < keys.length; i++) {
+      if (!Object.is(this.ghosts[i], plain((state as Record<string, unknown>)[keys[i] as string]))) {
+        addWrite(fp, GHOST_ID);
+        break;
+      }
+    }
+    if (this.visible && writesAny(fp, this.visible)) addWrite(fp, VISIBLE_ID);
+    return fp;
+  }
+}
+
+function addRead(fp: number[], id: number): void {
+  if (!fp.includes(id * 2) && !fp.includes(id * 2 + 1)) fp.push(id * 2);
+}
+
+function addWrite(fp: number[], id: number): void {
+  const w = id * 2 + 1;
+  if (!fp.includes(w)) fp.push(w);
+}
+
+/** A plain field's value, or a placeholder for objects (their changes go through their own steps). */
+function plain(v: unknown): unknown {
+  return v !== null && typeof v === 'object' ? OBJECT : v;
+}
+const OBJECT = Symbol('object');
