@@ -2,7 +2,9 @@ import { Command, CommanderError, Option } from 'commander';
 import pc from 'picocolors';
 import { huntJson, huntText, runHunt, type HuntCommand } from './commands/hunt.js';
 import { listJson, listText } from './commands/list.js';
+import { ablateJson, ablateText, runAblate } from './commands/ablate.js';
 import { replayText, runReplay } from './commands/replay.js';
+import { parseShard, runVerify, verifyJson, verifyText } from './commands/verify.js';
 import { EXIT, UsageError } from './errors.js';
 import { parseSeed, parseWhole } from './options.js';
 import { builtinModels, findModel } from './registry.js';
@@ -67,6 +69,46 @@ export async function main(argv: readonly string[], io: Io = processIo): Promise
       const report = runHunt(findModel(name), base, progress(io, opts.json ?? false, base.runs));
       io.out(opts.json ? JSON.stringify(huntJson(report), null, 2) : huntText(report));
       code = report.result.found ? EXIT.found : EXIT.ok;
+    });
+
+  program
+    .command('verify')
+    .description('explore every interleaving of every scenario (DPOR); exit 0 when the invariants hold, 1 with a counterexample')
+    .argument('<model>', 'model name (see kvmrace list)')
+    .option('--variant <variant>', 'buggy, fixed, or fix names joined by commas', 'fixed')
+    .option('--threads <n>', 'verify every scenario with up to n threads (default: the catalogue)')
+    .option('--max-ops <n>', 'verify every scenario with up to n operations (default: the catalogue)')
+    .option('--preemptions <k>', 'only schedules with at most k preemptions (bounded DFS, no DPOR)')
+    .option('--minimal', 'report the smallest counterexample (threads, operations, preemptions, steps)')
+    .option('--shard <i/n>', 'only the i-th of n deterministic parts of the work (merge the JSON results)')
+    .option('--json', 'print JSON')
+    .action((name: string, opts: { variant: string; threads?: string; maxOps?: string; preemptions?: string; minimal?: boolean; shard?: string; json?: boolean }) => {
+      const model = findModel(name);
+      const report = runVerify(
+        model,
+        {
+          variant: opts.variant,
+          minimal: opts.minimal ?? false,
+          ...(opts.threads !== undefined ? { threads: parseWhole('--threads', opts.threads, 1, 16) } : {}),
+          ...(opts.maxOps !== undefined ? { maxOps: parseWhole('--max-ops', opts.maxOps, 1, 64) } : {}),
+          ...(opts.preemptions !== undefined ? { preemptions: parseWhole('--preemptions', opts.preemptions, 0, 1000) } : {}),
+          ...(opts.shard !== undefined ? { shard: parseShard(opts.shard) } : {}),
+        },
+        opts.json || !io.interactive ? undefined : (done, total) => io.err(pc.dim(`  ${done}/${total} units`)),
+      );
+      io.out(opts.json ? JSON.stringify(verifyJson(report), null, 2) : verifyText(report));
+      code = report.result.verdict === 'holds' ? EXIT.ok : EXIT.found;
+    });
+
+  program
+    .command('ablate')
+    .description('verify every subset of the fix toggles and say which hunks are necessary')
+    .argument('<model>', 'model name (see kvmrace list)')
+    .option('--preemptions <k>', 'only schedules with at most k preemptions')
+    .option('--json', 'print JSON')
+    .action((name: string, opts: { preemptions?: string; json?: boolean }) => {
+      const report = runAblate(findModel(name), opts.preemptions !== undefined ? parseWhole('--preemptions', opts.preemptions, 0, 1000) : undefined);
+      io.out(opts.json ? JSON.stringify(ablateJson(report), null, 2) : ablateText(report));
     });
 
   program

@@ -1,0 +1,114 @@
+import { renderRaceTable, resolveVariant, verify, type AnyModel, type Counterexample, type VerifyResult } from '@kvmrace/core';
+import pc from 'picocolors';
+import { UsageError } from '../errors.js';
+import { huntJson } from './hunt.js';
+
+/** Options of `kvmrace verify`, parsed. */
+export interface VerifyCommand {
+  readonly variant: string;
+  readonly threads?: number;
+  readonly maxOps?: number;
+  readonly preemptions?: number;
+  readonly minimal: boolean;
+  readonly shard?: { readonly index: number; readonly count: number };
+}
+
+/** One verification with its variant name: what text and JSON are made from. */
+export interface VerifyReport {
+  readonly model: AnyModel;
+  readonly variant: string;
+  readonly command: VerifyCommand;
+  readonly result: VerifyResult;
+}
+
+/** Runs `verify` on one model. */
+export function runVerify(model: AnyModel, cmd: VerifyCommand, onProgress?: (done: number, total: number) => void): VerifyReport {
+  const variant = resolveVariant(model, cmd.variant);
+  const result = verify(model, {
+    fixes: variant.fixes,
+    minimal: cmd.minimal,
+    ...(cmd.threads !== undefined ? { threads: cmd.threads } : {}),
+    ...(cmd.maxOps !== undefined ? { maxOps: cmd.maxOps } : {}),
+    ...(cmd.preemptions !== undefined ? { preemptions: cmd.preemptions } : {}),
+    ...(cmd.shard ? { shard: cmd.shard } : {}),
+    ...(onProgress ? { onProgress } : {}),
+  });
+  return { model, variant: variant.name, command: cmd, result };
+}
+
+/** Parses `--shard i/n` (1-based i). */
+export function parseShard(text: string): { index: number; count: number } {
+  const m = /^(\d+)\/(\d+)$/.exec(text.trim());
+  const i = m ? Number(m[1]) : NaN;
+  const n = m ? Number(m[2]) : NaN;
+  if (!m || !(n >= 1 && n <= 1_000_000) || !(i >= 1 && i <= n)) throw new UsageError(`--shard takes i/n with 1 <= i <= n, not '${text}'`);
+  return { index: i - 1, count: n };
+}
+
+/** The bound a verification ran under, as JSON. */
+function bound(cmd: VerifyCommand): Record<string, unknown> {
+  return {
+    preemptions: cmd.preemptions ?? null,
+    threads: cmd.threads ?? null,
+    maxOps: cmd.maxOps ?? null,
+    scenarios: cmd.threads !== undefined || cmd.maxOps !== undefined ? 'generated' : 'catalogue',
+    ...(cmd.shard ? { shard: `${cmd.shard.index + 1}/${cmd.shard.count}` } : {}),
+  };
+}
+
+/** The counterexample and token exactly as `hunt --json` shapes them. */
+function counterexampleJson(r: VerifyReport, cx: Counterexample): Record<string, unknown> {
+  const shaped = huntJson({
+    model: r.model,
+    variant: r.variant,
+    ms: r.result.ms,
+    result: { found: true, runs: 0, steps: 0, outcomes: { ok: 0, violation: 0, oops: 0, warn: 0, deadlock: 0, livelock: 0 }, gaveUp: 0, counterexample: cx },
+  });
+  return { counterexample: shaped.counterexample, token: shaped.token };
+}
+
+/** The stable JSON of one verification (see README). */
+export function verifyJson(r: VerifyReport): Record<string, unknown> {
+  const x = r.result;
+  return {
+    model: r.model.name,
+    variant: r.variant,
+    verdict: x.verdict,
+    bound: bound(r.command),
+    scenarios: x.scenarios,
+    executions: x.executions,
+    complete: x.complete,
+    redundant: x.redundant,
+    ms: x.ms,
+    ...(x.counterexample ? counterexampleJson(r, x.counterexample) : {}),
+  };
+}
+
+/** What the bound was, in words. */
+function boundText(cmd: VerifyCommand): string {
+  const parts = [cmd.preemptions !== undefined ? `at most ${cmd.preemptions} preemptions` : 'every interleaving'];
+  if (cmd.threads !== undefined || cmd.maxOps !== undefined) {
+    parts.push(`every scenario${cmd.threads !== undefined ? ` of up to ${cmd.threads} threads` : ''}${cmd.maxOps !== undefined ? ` and ${cmd.maxOps} operations` : ''}`);
+  }
+  if (cmd.shard) parts.push(`shard ${cmd.shard.index + 1}/${cmd.shard.count}`);
+  return parts.join(', ');
+}
+
+/** The text of one verification: the verdict with its figures, and the race table when violated. */
+export function verifyText(r: VerifyReport): string {
+  const x = r.result;
+  const pct = x.executions ? ((100 * x.redundant) / x.executions).toFixed(1) : '0.0';
+  const figures = `${x.scenarios} scenarios, ${x.executions} executions (${x.redundant} redundant, ${pct}%), ${x.ms} ms; ${boundText(r.command)}`;
+  const cx = x.counterexample;
+  if (!cx) return `${pc.green('holds')}: ${r.model.name} (${r.variant}): ${figures}`;
+  return [
+    `${pc.red('violated')}: ${r.model.name} (${r.variant}): ${figures}`,
+    r.command.minimal ? `smallest counterexample: ${cx.threads} threads, ${cx.operations} operations, ${cx.preemptions} preemptions, ${cx.steps} steps` : '',
+    '',
+    renderRaceTable(r.model.name, r.variant, cx),
+    '',
+    `replay: kvmrace replay ${cx.token}`,
+  ]
+    .filter((line, i) => i !== 1 || line !== '')
+    .join('\n');
+}
