@@ -1,4 +1,5 @@
-import { hunt, renderRaceTable, resolveVariant, type AnyModel, type HuntResult, type HuntStrategy } from '@kvmrace/core';
+import { hunt, renderRaceTable, resolveVariant, type AnyModel, type Counterexample, type HuntStrategy, type OutcomeKind, type Scenario } from '@kvmrace/core';
+import { findMinimalRace } from '@kvmrace/properties';
 import { performance } from 'node:perf_hooks';
 import pc from 'picocolors';
 
@@ -7,23 +8,39 @@ export interface HuntCommand {
   readonly variant: string;
   readonly seed: number;
   readonly runs: number;
-  readonly strategy: HuntStrategy;
+  readonly strategy: HuntStrategy | 'fast-check';
   readonly depth: number;
+}
+
+/** What any engine's hunt found. */
+export interface HuntFindings {
+  readonly found: boolean;
+  readonly runs: number;
+  /** How runs ended, when the engine counts them (random and PCT). */
+  readonly outcomes?: Readonly<Record<OutcomeKind, number>>;
+  readonly gaveUp?: number;
+  readonly counterexample?: Counterexample;
 }
 
 /** One hunt, with its timing and variant name: what text and JSON are made from. */
 export interface HuntReport {
   readonly model: AnyModel;
   readonly variant: string;
-  readonly result: HuntResult;
+  readonly result: HuntFindings;
   readonly ms: number;
 }
 
 /** Runs a hunt on one model. */
-export function runHunt(model: AnyModel, cmd: HuntCommand, onProgress?: (done: number) => void): HuntReport {
+export function runHunt(model: AnyModel, cmd: HuntCommand, onProgress?: (done: number) => void, scenarios?: readonly Scenario[]): HuntReport {
   const variant = resolveVariant(model, cmd.variant);
   const start = performance.now();
+  if (cmd.strategy === 'fast-check') {
+    const r = findMinimalRace(model, { variant: cmd.variant, seed: cmd.seed, numRuns: cmd.runs });
+    const result: HuntFindings = { found: r.found, runs: r.runs, ...(r.counterexample ? { counterexample: r.counterexample } : {}) };
+    return { model, variant: variant.name, result, ms: Math.round(performance.now() - start) };
+  }
   const result = hunt(model, {
+    ...(scenarios ? { scenarios } : {}),
     fixes: variant.fixes,
     seed: cmd.seed,
     runs: cmd.runs,
@@ -43,8 +60,8 @@ export function huntJson(r: HuntReport): Record<string, unknown> {
     found: r.result.found,
     runs: r.result.runs,
     ms: r.ms,
-    outcomes: r.result.outcomes,
-    gaveUp: r.result.gaveUp,
+    ...(r.result.outcomes ? { outcomes: r.result.outcomes } : {}),
+    ...(r.result.gaveUp !== undefined ? { gaveUp: r.result.gaveUp } : {}),
     ...(cx
       ? {
           counterexample: {

@@ -62,7 +62,7 @@ function counterexampleJson(r: VerifyReport, cx: Counterexample): Record<string,
     model: r.model,
     variant: r.variant,
     ms: r.result.ms,
-    result: { found: true, runs: 0, steps: 0, outcomes: { ok: 0, violation: 0, oops: 0, warn: 0, deadlock: 0, livelock: 0 }, gaveUp: 0, counterexample: cx },
+    result: { found: true, runs: 0, counterexample: cx },
   });
   return { counterexample: shaped.counterexample, token: shaped.token };
 }

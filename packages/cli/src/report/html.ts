@@ -35,9 +35,12 @@ function modelSection(m: ModelReport): string {
   parts.push(`<h3>Fixed: <span class="${v.verdict === 'holds' ? 'ok' : 'bad'}">${v.verdict}</span></h3>`);
   parts.push(`<p>${esc(v.method)}: ${v.executions} executions, ${v.ms} ms.</p>`);
   if (v.counterexample) parts.push(`<pre>${esc(renderRaceTable(m.name, 'fixed', v.counterexample))}</pre>`);
+  for (const h of m.holes) {
+    parts.push(`<p class="hole">Known hole of the fixed variant in <code>${esc(h.scenario)}</code>: ${esc(h.why)}. <span class="${h.confirmed ? 'ok' : 'bad'}">${h.confirmed ? `confirmed by the engine (${esc(h.outcome ?? '')})` : 'NOT reproduced'}</span></p>`);
+  }
   if (m.ablation && m.ablation.fixes.length) {
     const a = m.ablation;
-    parts.push('<h3>Ablation: which hunks are needed</h3>');
+    parts.push(`<h3>Ablation: which hunks are needed</h3><p>${esc(a.bound)}.</p>`);
     parts.push(`<table class="ablation"><tr>${a.fixes.map((f) => `<th>${esc(f)}</th>`).join('')}<th>verdict</th><th>what breaks</th></tr>`);
     for (const row of a.rows) {
       parts.push(`<tr>${a.fixes.map((f) => `<td>${row.fixes.includes(f) ? '✓' : ''}</td>`).join('')}<td class="${row.verdict === 'holds' ? 'ok' : 'bad'}">${row.verdict}</td><td>${esc(row.outcome ?? '')}</td></tr>`);

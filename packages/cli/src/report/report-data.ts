@@ -25,12 +25,16 @@ export interface ModelReport {
     readonly ms: number;
     readonly counterexample?: Counterexample;
   };
+  /** Catalogue scenarios where the fixed variant is known to break (a hole the real patch leaves), and whether the engine confirmed it. */
+  readonly holes: ReadonlyArray<{ readonly scenario: string; readonly why: string; readonly confirmed: boolean; readonly outcome?: string }>;
   /** Every subset of the fix hunks, when computed. */
   readonly ablation?: {
     readonly fixes: readonly string[];
     readonly rows: readonly AblationRow[];
     /** Hunks without which every otherwise-fixed variant breaks. */
     readonly necessary: readonly string[];
+    /** What was searched for each subset. */
+    readonly bound: string;
   };
   /** True when the buggy variant raced and the fixed one held. */
   readonly ok: boolean;

@@ -1,0 +1,74 @@
+import { spawnSync } from 'node:child_process';
+import { existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { describe, expect, it } from 'vitest';
+
+const bin = fileURLToPath(new URL('../dist/bin.js', import.meta.url));
+const userModel = fileURLToPath(new URL('../../examples/src/seqcount-reader.ts', import.meta.url));
+
+function kvmrace(...args: string[]) {
+  const r = spawnSync(process.execPath, [bin, ...args], { encoding: 'utf8', env: { ...process.env, NO_COLOR: '1' } });
+  return { code: r.status, out: r.stdout, err: r.stderr };
+}
+
+describe('kvmrace report', () => {
+  it('writes a self-contained HTML report and JSON with the race, the verdict and the ablation', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'kvmrace-report-'));
+    const r = kvmrace('report', '--only', 'lost-update,seqcount-reader', '--out', dir);
+    expect(r.code).toBe(0);
+    const json = JSON.parse(readFileSync(join(dir, 'kvmrace-report.json'), 'utf8'));
+    expect(json.ok).toBe(true);
+    expect(json.models.map((m: { name: string }) => m.name)).toEqual(['lost-update', 'seqcount-reader']);
+    const lost = json.models[0];
+    expect(lost.race).toMatchObject({ threads: 2, operations: 2, preemptions: 1 });
+    expect(lost.verify.verdict).toBe('holds');
+    expect(lost.ablation.necessary).toEqual(['take-lock']);
+    const html = readFileSync(join(dir, 'kvmrace-report.html'), 'utf8');
+    expect(html.match(/class="lane"/g)?.length).toBe(4);
+    expect(html).toContain('class="step breaking"');
+    expect(html).not.toMatch(/<script|<link|src="http/);
+  });
+
+  it('a report into a folder that cannot be made is one line and exit 2, with nothing written', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'kvmrace-report-'));
+    const file = join(dir, 'a-file');
+    writeFileSync(file, 'x');
+    const r = kvmrace('report', '--only', 'lost-update', '--no-ablation', '--out', join(file, 'sub'));
+    expect(r.code).toBe(2);
+    expect(r.err.trim().split('\n').filter((l) => l.startsWith('kvmrace:'))).toHaveLength(1);
+    expect(existsSync(join(file, 'sub'))).toBe(false);
+  });
+});
+
+describe('users\u2019 own models (--model)', () => {
+  it('hunts a TypeScript model file directly and the token replays with it', () => {
+    const r = kvmrace('hunt', '--model', userModel, '--json');
+    expect(r.code).toBe(1);
+    const j = JSON.parse(r.out);
+    expect(j.model).toBe('seqcount-reader');
+    expect(j.counterexample).toMatchObject({ threads: 2, preemptions: 1 });
+    const again = kvmrace('replay', j.token, '--model', userModel, '--json');
+    expect(again.code).toBe(1);
+  });
+
+  it.each([
+    [['hunt', '--model', '/nonexistent/model.ts'], /model file not found/],
+    [['hunt', '--model', fileURLToPath(new URL('../package.json', import.meta.url))], /exports no model/],
+  ])('%j is one clear line and exit 2', (args, message) => {
+    const r = kvmrace(...(args as string[]));
+    expect(r.code).toBe(2);
+    expect(r.err).toMatch(message as RegExp);
+    expect(r.err.trim().split('\n')).toHaveLength(1);
+  });
+
+  it('a model file that throws while loading is one clear line and exit 2', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'kvmrace-model-'));
+    const file = join(dir, 'broken.ts');
+    writeFileSync(file, "throw new Error('boom at load');\nexport const x = 1;\n");
+    const r = kvmrace('verify', '--model', file);
+    expect(r.code).toBe(2);
+    expect(r.err).toMatch(/failed to load: boom at load/);
+  });
+});
