@@ -35,7 +35,7 @@ function snippet(name: string): string {
 }
 
 function kvmrace(args: readonly string[]) {
-  const r = spawnSync(process.execPath, [bin, ...args], { cwd: repo, encoding: 'utf8', timeout: 30_000 });
+  const r = spawnSync(process.execPath, [bin, ...args], { cwd: repo, encoding: 'utf8', timeout: 30_000, env: { ...process.env, NO_COLOR: '1' } });
   return { status: r.status, stdout: r.stdout.replace(/\n+$/, ''), stderr: r.stderr };
 }
 
