@@ -19,7 +19,7 @@ export async function loadModelFile(path: string): Promise<AnyModel> {
   try {
     mod = (await jiti.import(file)) as Record<string, unknown>;
   } catch (err) {
-    const message = err instanceof Error ? err.message.split('\n')[0] : String(err);
+    const message = err instanceof Error ? (err.message.split('\n')[0] ?? '').trim() : String(err);
     throw new UsageError(`model file ${path} failed to load: ${message}`);
   }
   const candidates = [mod.default, mod.model, ...Object.values(mod)].filter(isModel);
@@ -29,5 +29,21 @@ export async function loadModelFile(path: string): Promise<AnyModel> {
   if (!preferred && unique.length > 1) {
     throw new UsageError(`model file ${path} exports ${unique.length} models (${unique.map((m) => m.name).join(', ')}); export the one to use as default`);
   }
-  return preferred ?? (unique[0] as AnyModel);
+  return guardSetup(preferred ?? (unique[0] as AnyModel), path);
+}
+
+/** The model with its `setup` made to fail as a one-line `UsageError` (a broken model, not a race). */
+function guardSetup(model: AnyModel, path: string): AnyModel {
+  const setup = model.setup as (...args: unknown[]) => unknown;
+  return {
+    ...model,
+    setup: (...args: unknown[]) => {
+      try {
+        return setup(...args);
+      } catch (err) {
+        const message = err instanceof Error ? (err.message.split('\n')[0] ?? '').trim() : String(err);
+        throw new UsageError(`model '${model.name}' (${path}) failed in setup: ${message}`);
+      }
+    },
+  } as AnyModel;
 }

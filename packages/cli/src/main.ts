@@ -4,7 +4,7 @@ import { huntJson, huntText, runHunt, type HuntCommand } from './commands/hunt.j
 import { listJson, listText } from './commands/list.js';
 import { ablateJson, ablateText, runAblate } from './commands/ablate.js';
 import { replayText, runReplay } from './commands/replay.js';
-import { reportText, writeReport } from './commands/report-output.js';
+import { prepareReportDir, reportText, writeReport } from './commands/report-output.js';
 import { fixedScenarios, runReport } from './commands/report.js';
 import { loadModelFile } from './load-model.js';
 import { parseShard, runVerify, verifyJson, verifyText } from './commands/verify.js';
@@ -146,11 +146,14 @@ export async function main(argv: readonly string[], io: Io = processIo): Promise
     .option('--json', 'print the JSON report instead of text')
     .action((opts: { seed: string; runs: string; out: string; ablation: boolean; only?: string; json?: boolean }) => {
       const chosen = opts.only ? opts.only.split(',').map((n) => findModel(n.trim())) : extra.length ? [...extra] : models();
+      const seed = parseSeed(opts.seed);
+      const runs = parseWhole('--runs', opts.runs, 1, 10_000_000);
+      prepareReportDir(opts.out);
       const report = runReport(chosen, {
-        seed: parseSeed(opts.seed),
-        runs: parseWhole('--runs', opts.runs, 1, 10_000_000),
+        seed,
+        runs,
         ablation: opts.ablation,
-        ...(opts.json ? {} : { onPhase: (m: string, phase: string, i: number, n: number) => io.err(pc.dim(`[${i + 1}/${n}] ${m}: ${phase}`)) }),
+        ...(opts.json || !io.interactive ? {} : { onPhase: (m: string, phase: string, i: number, n: number) => io.err(pc.dim(`[${i + 1}/${n}] ${m}: ${phase}`)) }),
       });
       const files = writeReport(report, opts.out);
       io.out(opts.json ? JSON.stringify(report, null, 2) : reportText(report, files));
@@ -176,21 +179,26 @@ export async function main(argv: readonly string[], io: Io = processIo): Promise
   } catch (err) {
     if (err instanceof CommanderError) {
       if (err.code === 'commander.helpDisplayed' || err.code === 'commander.version' || err.code === 'commander.help') return EXIT.ok;
-      io.err(`kvmrace: ${err.message.replace(/^error: /, '')}`);
+      io.err(`kvmrace: ${oneLine(err.message.replace(/^error: /, ''))}`);
       return EXIT.usage;
     }
     if (err instanceof UsageError) {
-      io.err(`kvmrace: ${err.message}`);
+      io.err(`kvmrace: ${oneLine(err.message)}`);
       return EXIT.usage;
     }
     const e = err as Error;
     if (e && (e.name === 'VariantError' || e.name === 'TokenError')) {
-      io.err(`kvmrace: ${e.message}`);
+      io.err(`kvmrace: ${oneLine(e.message)}`);
       return EXIT.usage;
     }
-    io.err(`kvmrace: internal error: ${e?.message ?? String(err)}`);
+    io.err(`kvmrace: internal error: ${(e?.message ?? String(err)).split('\n')[0]}`);
     return 3;
   }
+}
+
+/** An error message as one line: commander's "(Did you mean ...?)" and the like are joined on. */
+function oneLine(message: string): string {
+  return message.trim().replace(/\s*\n\s*/g, ' ');
 }
 
 function progress(io: Io, json: boolean, total: number): ((done: number) => void) | undefined {

@@ -1,4 +1,4 @@
-import { mkdirSync, renameSync, writeFileSync } from 'node:fs';
+import { mkdirSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import pc from 'picocolors';
 import { renderHtmlReport } from '../report/html.js';
@@ -8,22 +8,40 @@ import { UsageError } from '../errors.js';
 /** Writes a file whole or not at all: to a temporary name first, then renamed over the target. */
 function writeAtomically(path: string, text: string): void {
   const tmp = `${path}.${process.pid}.tmp`;
-  writeFileSync(tmp, text);
-  renameSync(tmp, path);
+  try {
+    writeFileSync(tmp, text);
+    renameSync(tmp, path);
+  } catch (err) {
+    rmSync(tmp, { force: true });
+    throw err;
+  }
 }
 
-/** Writes the HTML and JSON report into `dir`; returns their paths. */
-export function writeReport(report: Report, dir: string): { html: string; json: string } {
+/** Makes the report folder (before any work, so a bad --out fails fast); a failure is a `UsageError`. */
+export function prepareReportDir(dir: string): string {
   const out = resolve(dir);
   try {
     mkdirSync(out, { recursive: true });
   } catch (err) {
-    throw new UsageError(`cannot create report folder ${dir}: ${(err as Error).message}`);
+    throw new UsageError(`cannot create report folder ${dir}: ${(err as Error).message.split('\n')[0]}`);
   }
+  return out;
+}
+
+/** Writes the HTML and JSON report into `dir`; returns their paths. */
+export function writeReport(report: Report, dir: string): { html: string; json: string } {
+  const out = prepareReportDir(dir);
   const html = join(out, 'kvmrace-report.html');
   const json = join(out, 'kvmrace-report.json');
-  writeAtomically(json, `${JSON.stringify(report, null, 2)}\n`);
-  writeAtomically(html, renderHtmlReport(report));
+  // Render both first, so a rendering failure leaves no file behind; then write each atomically.
+  const jsonText = `${JSON.stringify(report, null, 2)}\n`;
+  const htmlText = renderHtmlReport(report);
+  try {
+    writeAtomically(json, jsonText);
+    writeAtomically(html, htmlText);
+  } catch (err) {
+    throw new UsageError(`cannot write the report into ${dir}: ${(err as Error).message.split('\n')[0]}`);
+  }
   return { html, json };
 }
 
