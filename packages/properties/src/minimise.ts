@@ -252,34 +252,27 @@ export function minimiseFailure(
     bestSchedule = tight.execution.schedule;
     bestPreemptions = tight.execution.preemptions;
   }
+  // Adopts the first candidate scenario that still fails within the current preemptions, and
+  // repeats from it until no candidate does (or `maxRounds` adoptions).
+  const adoptWhileFailing = (candidates: (from: Scenario) => Scenario[], maxRounds: number): void => {
+    for (let changed = true, rounds = 0; changed && budget.runs > 0 && rounds < maxRounds; rounds++) {
+      changed = false;
+      for (const candidate of candidates(bestScenario)) {
+        const found = fewestPreemptions(model, fixSet, candidate, bestPreemptions, signature, budget);
+        if (found) {
+          bestScenario = candidate;
+          bestSchedule = found.execution.schedule;
+          bestPreemptions = found.execution.preemptions;
+          changed = true;
+          break;
+        }
+      }
+    }
+  };
   // (1) fewer operations.
-  for (let changed = true; changed && budget.runs > 0; ) {
-    changed = false;
-    for (const smaller of smallerScenarios(model, bestScenario, opts)) {
-      const found = fewestPreemptions(model, fixSet, smaller, bestPreemptions, signature, budget);
-      if (found) {
-        bestScenario = smaller;
-        bestSchedule = found.execution.schedule;
-        bestPreemptions = found.execution.preemptions;
-        changed = true;
-        break;
-      }
-    }
-  }
+  adoptWhileFailing((from) => smallerScenarios(model, from, opts), Number.POSITIVE_INFINITY);
   // (1b) earlier operations, same size, no more preemptions.
-  for (let changed = true, rounds = 0; changed && budget.runs > 0 && rounds < 20; rounds++) {
-    changed = false;
-    for (const other of earlierScenarios(model, bestScenario, opts)) {
-      const found = fewestPreemptions(model, fixSet, other, bestPreemptions, signature, budget);
-      if (found) {
-        bestScenario = other;
-        bestSchedule = found.execution.schedule;
-        bestPreemptions = found.execution.preemptions;
-        changed = true;
-        break;
-      }
-    }
-  }
+  adoptWhileFailing((from) => earlierScenarios(model, from, opts), 20);
   // (3) normalise, in every thread order; keep the fewest preemptions, then context switches, then steps.
   let result = { scenario: bestScenario, schedule: normaliseSchedule(model, fixes, bestScenario, bestSchedule), preemptions: bestPreemptions };
   const seen = new Set([JSON.stringify(bestScenario)]);
