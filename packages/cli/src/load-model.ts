@@ -10,11 +10,14 @@ import { UsageError } from './errors.js';
  * must export a model made by `defineModel`: as `default`, as `model`, or as its only model export.
  * Every failure is a one-line `UsageError`.
  */
-export async function loadModelFile(path: string): Promise<AnyModel> {
+export async function loadModelFile(path: string, onCompilerReady?: () => void): Promise<AnyModel> {
   const file = resolve(path);
   if (!existsSync(file)) throw new UsageError(`model file not found: ${path}`);
   if (!statSync(file).isFile()) throw new UsageError(`model path is not a file: ${path}`);
   const jiti = createJiti(pathToFileURL(file).href, { moduleCache: false, fsCache: false, interopDefault: false });
+  // Load the TypeScript compiler first, so that a time limit on loading measures the user's module.
+  jiti.transform({ source: 'export {};', filename: 'warm-up.ts', ts: true });
+  onCompilerReady?.();
   let mod: Record<string, unknown>;
   try {
     mod = (await jiti.import(file)) as Record<string, unknown>;

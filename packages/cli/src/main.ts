@@ -7,11 +7,17 @@ import { replayText, runReplay } from './commands/replay.js';
 import { prepareReportDir, reportText, writeReport } from './commands/report-output.js';
 import { fixedScenarios, runReport } from './commands/report.js';
 import { loadModelFile } from './load-model.js';
-import { parseShard, runVerify, verifyJson, verifyText } from './commands/verify.js';
+import { parseShard, runVerify, verifyJson, verifyText, type VerifyCommand } from './commands/verify.js';
+import { estimateWork, tooMuchWork, type WorkEstimate } from './commands/estimate.js';
 import { EXIT, UsageError } from './errors.js';
+import { checkSvgPath, writeSwimlane } from './svg-output.js';
+import { cliVersion } from './version.js';
+import { guardModel, modelNames, type ModelNames } from './guard/guard-model.js';
+import { DEFAULT_LIMITS, MAX_MEMORY_RANGE, STEP_TIMEOUT_RANGE } from './guard/run-guarded.js';
+import { CELL } from './guard/watchdog-cell.js';
 import { parseSeed, parseWhole } from './options.js';
 import { builtinModels, findModel as findIn } from './registry.js';
-import type { AnyModel } from '@kvmrace/core';
+import { resolveVariant, type AnyModel } from '@kvmrace/core';
 
 /** Where a command writes; tests pass their own. */
 export interface Io {
@@ -21,21 +27,30 @@ export interface Io {
   readonly interactive: boolean;
 }
 
-const processIo: Io = {
+export const processIo: Io = {
   out: (t) => process.stdout.write(t.endsWith('\n') ? t : `${t}\n`),
   err: (t) => process.stderr.write(t.endsWith('\n') ? t : `${t}\n`),
   interactive: Boolean(process.stderr.isTTY) && !process.env.CI,
 };
 
 
+/** Set when the CLI runs inside a guarded worker (see guard/run-guarded.ts). */
+export interface GuardHooks {
+  /** The watchdog cell the user's model code reports to. */
+  readonly watchdog: Int32Array;
+  /** Called with the loaded model's names, so the parent can say where it got stuck. */
+  readonly onModelLoaded: (names: ModelNames) => void;
+}
+
 /** Runs the CLI on `argv` (without node and script) and returns the exit code. */
-export async function main(argv: readonly string[], io: Io = processIo): Promise<number> {
+export async function main(argv: readonly string[], io: Io = processIo, guard?: GuardHooks): Promise<number> {
   let code: number = EXIT.ok;
   const program = new Command('kvmrace')
     .description('Hunt, verify and replay races in executable models of kernel concurrency protocols.')
     .exitOverride()
     .configureOutput({ writeOut: (s) => io.out(s), writeErr: (s) => io.err(s), outputError: () => undefined })
-    .showSuggestionAfterError(true);
+    .showSuggestionAfterError(true)
+    .version(cliVersion(), '-V, --version', 'print the version of kvmrace');
 
   /** Built-in models plus the one a `--model <file>` option loads. */
   const extra: AnyModel[] = [];
@@ -49,32 +64,47 @@ export async function main(argv: readonly string[], io: Io = processIo): Promise
   };
   program.hook('preAction', async (_program, action) => {
     const file = action.opts().model as string | undefined;
-    if (file !== undefined) extra.push(await loadModelFile(file));
+    if (file === undefined) return;
+    const opts = action.opts() as { stepTimeout?: string; maxMemory?: string };
+    if (opts.stepTimeout !== undefined) parseWhole('--step-timeout', opts.stepTimeout, ...STEP_TIMEOUT_RANGE);
+    if (opts.maxMemory !== undefined) parseWhole('--max-memory', opts.maxMemory, ...MAX_MEMORY_RANGE);
+    const model = await loadModelFile(file, () => {
+      if (guard) guard.watchdog[CELL.beats] = (guard.watchdog[CELL.beats] as number) + 1;
+    });
+    if (guard) {
+      guard.watchdog[CELL.phase] = 1;
+      guard.onModelLoaded(modelNames(model));
+      extra.push(guardModel(model, guard.watchdog));
+    } else {
+      extra.push(model);
+    }
   });
-  const MODEL_OPT = ['--model <file>', "a model file of your own (.ts or .js exporting a defineModel() model); its name can then be left out"] as const;
+  /** `--model <file>` and the limits its code runs under. */
+  const modelOptions = (cmd: Command): Command =>
+    cmd
+      .option('--model <file>', 'a model file of your own (.ts or .js exporting a defineModel() model); its name can then be left out')
+      .option('--step-timeout <s>', `with --model: longest one step (or setup, or an invariant) of the model may run, in seconds (default ${DEFAULT_LIMITS.stepTimeoutSeconds})`)
+      .option('--max-memory <MB>', `with --model: heap the model may use, in MB (default ${DEFAULT_LIMITS.maxMemoryMb})`);
 
-  program
-    .command('list')
-    .option(...MODEL_OPT)
+  modelOptions(program.command('list'))
     .description('the registered models with their operations and fixes')
     .option('--json', 'print JSON')
     .action((opts: { json?: boolean }) => {
       io.out(opts.json ? JSON.stringify(listJson(models()), null, 2) : listText(models()));
     });
 
-  program
-    .command('hunt')
+  modelOptions(program.command('hunt'))
     .description('search for a failing schedule; exit 1 when a race is found, 0 when none')
     .argument('[model]', 'model name (see kvmrace list)')
-    .option(...MODEL_OPT)
     .option('--all', 'hunt every model: buggy must fail, fixed must hold')
     .option('--variant <variant>', 'buggy, fixed, or fix names joined by commas', 'buggy')
     .option('--seed <n>', 'seed of every random choice', '1')
     .option('--runs <n>', 'executions (fast-check: property runs) at most', '20000')
     .addOption(new Option('--strategy <name>', 'fast-check (generated scenarios and schedules, shrunk to the minimal race), or a plain random walk or PCT over the catalogue').choices(['fast-check', 'random', 'pct']).default('fast-check'))
     .option('--depth <n>', 'PCT bug depth (priority change points + 1)', '3')
+    .option('--svg <file>', 'also draw the race as a swimlane picture (SVG) into this file')
     .option('--json', 'print JSON')
-    .action((name: string | undefined, opts: { all?: boolean; variant: string; seed: string; runs: string; strategy: 'fast-check' | 'random' | 'pct'; depth: string; json?: boolean }) => {
+    .action((name: string | undefined, opts: { all?: boolean; variant: string; seed: string; runs: string; strategy: 'fast-check' | 'random' | 'pct'; depth: string; svg?: string; json?: boolean }) => {
       const base: HuntCommand = {
         variant: opts.variant,
         seed: parseSeed(opts.seed),
@@ -84,60 +114,73 @@ export async function main(argv: readonly string[], io: Io = processIo): Promise
       };
       if (opts.all) {
         if (name) throw new UsageError('give a model name or --all, not both');
+        if (opts.svg !== undefined) throw new UsageError('--svg draws one race: give a model name instead of --all');
         code = huntAll(models(), base, opts.json ?? false, io);
         return;
       }
-      const report = runHunt(findModel(name), base, progress(io, opts.json ?? false, base.runs));
+      const model = findModel(name);
+      const svg = opts.svg !== undefined ? checkSvgPath(opts.svg) : undefined;
+      const report = runHunt(model, base, progress(io, opts.json ?? false, base.runs));
+      const cx = report.result.counterexample;
+      if (svg !== undefined && cx) writeSwimlane(svg, model.name, report.variant, cx);
       io.out(opts.json ? JSON.stringify(huntJson(report), null, 2) : huntText(report));
+      if (svg !== undefined && !opts.json) io.err(cx ? `swimlane: ${svg}` : `no race, so no swimlane written to ${opts.svg}`);
       code = report.result.found ? EXIT.found : EXIT.ok;
     });
 
-  program
-    .command('verify')
+  modelOptions(program.command('verify'))
     .description('explore every interleaving of every scenario (DPOR); exit 0 when the invariants hold, 1 with a counterexample')
     .argument('[model]', 'model name (see kvmrace list)')
-    .option(...MODEL_OPT)
     .option('--variant <variant>', 'buggy, fixed, or fix names joined by commas', 'fixed')
     .option('--threads <n>', 'verify every scenario with up to n threads (default: the catalogue)')
     .option('--max-ops <n>', 'verify every scenario with up to n operations (default: the catalogue)')
     .option('--preemptions <k>', 'only schedules with at most k preemptions (bounded DFS, no DPOR)')
     .option('--minimal', 'report the smallest counterexample (threads, operations, preemptions, steps)')
     .option('--shard <i/n>', 'only the i-th of n deterministic parts of the work (merge the JSON results)')
+    .option('--force', 'explore even a bound estimated too large to finish')
     .option('--json', 'print JSON')
-    .action((name: string | undefined, opts: { variant: string; threads?: string; maxOps?: string; preemptions?: string; minimal?: boolean; shard?: string; json?: boolean }) => {
+    .action((name: string | undefined, opts: { variant: string; threads?: string; maxOps?: string; preemptions?: string; minimal?: boolean; shard?: string; force?: boolean; json?: boolean }) => {
       const model = findModel(name);
+      const cmd: VerifyCommand = {
+        variant: opts.variant,
+        minimal: opts.minimal ?? false,
+        ...(opts.threads !== undefined ? { threads: parseWhole('--threads', opts.threads, 1, 16) } : {}),
+        ...(opts.maxOps !== undefined ? { maxOps: parseWhole('--max-ops', opts.maxOps, 1, 64) } : {}),
+        ...(opts.preemptions !== undefined ? { preemptions: parseWhole('--preemptions', opts.preemptions, 0, 1000) } : {}),
+        ...(opts.shard !== undefined ? { shard: parseShard(opts.shard) } : {}),
+      };
+      const generated = cmd.threads !== undefined || cmd.maxOps !== undefined;
+      const whole = estimateWork(model, resolveVariant(model, cmd.variant).fixes, cmd, generated ? undefined : model.scenarios.catalogue.map((s) => s.threads));
+      // A shard does about its share of the work.
+      const share = cmd.shard ? 1 / cmd.shard.count : 1;
+      guardWork(`verify ${model.name}`, { scenarios: Math.ceil(whole.scenarios * share), interleavings: whole.interleavings * share }, cmd.preemptions, opts.force ?? false, io);
       const report = runVerify(
         model,
-        {
-          variant: opts.variant,
-          minimal: opts.minimal ?? false,
-          ...(opts.threads !== undefined ? { threads: parseWhole('--threads', opts.threads, 1, 16) } : {}),
-          ...(opts.maxOps !== undefined ? { maxOps: parseWhole('--max-ops', opts.maxOps, 1, 64) } : {}),
-          ...(opts.preemptions !== undefined ? { preemptions: parseWhole('--preemptions', opts.preemptions, 0, 1000) } : {}),
-          ...(opts.shard !== undefined ? { shard: parseShard(opts.shard) } : {}),
-        },
+        cmd,
         opts.json || !io.interactive ? undefined : (done, total) => io.err(pc.dim(`  ${done}/${total} units`)),
       );
       io.out(opts.json ? JSON.stringify(verifyJson(report), null, 2) : verifyText(report));
       code = report.result.verdict === 'holds' ? EXIT.ok : EXIT.found;
     });
 
-  program
-    .command('ablate')
+  modelOptions(program.command('ablate'))
     .description('verify every subset of the fix toggles and say which hunks are necessary')
     .argument('[model]', 'model name (see kvmrace list)')
-    .option(...MODEL_OPT)
     .option('--preemptions <k>', 'only schedules with at most k preemptions')
+    .option('--force', 'explore even a bound estimated too large to finish')
     .option('--json', 'print JSON')
-    .action((name: string | undefined, opts: { preemptions?: string; json?: boolean }) => {
-      const report = runAblate(findModel(name), opts.preemptions !== undefined ? parseWhole('--preemptions', opts.preemptions, 0, 1000) : undefined);
+    .action((name: string | undefined, opts: { preemptions?: string; force?: boolean; json?: boolean }) => {
+      const model = findModel(name);
+      const preemptions = opts.preemptions !== undefined ? parseWhole('--preemptions', opts.preemptions, 0, 1000) : undefined;
+      const one = estimateWork(model, model.fixNames, { ...(preemptions !== undefined ? { preemptions } : {}) }, model.scenarios.catalogue.map((s) => s.threads));
+      const subsets = 2 ** model.fixNames.length;
+      guardWork(`ablate ${model.name}`, { scenarios: one.scenarios * subsets, interleavings: one.interleavings * subsets }, preemptions, opts.force ?? false, io, 'add --preemptions');
+      const report = runAblate(model, preemptions);
       io.out(opts.json ? JSON.stringify(ablateJson(report), null, 2) : ablateText(report));
     });
 
-  program
-    .command('report')
+  modelOptions(program.command('report'))
     .description('the main job: every model\'s buggy race found and shrunk, fixed variant verified, fix hunks ablated; text, HTML and JSON')
-    .option(...MODEL_OPT)
     .option('--seed <n>', 'seed of the fast-check hunts', '1')
     .option('--runs <n>', 'fast-check runs per hunt at most', '10000')
     .option('--out <dir>', 'where to write kvmrace-report.html and kvmrace-report.json', 'reports')
@@ -160,15 +203,16 @@ export async function main(argv: readonly string[], io: Io = processIo): Promise
       code = report.ok ? EXIT.ok : EXIT.found;
     });
 
-  program
-    .command('replay')
+  modelOptions(program.command('replay'))
     .description('re-run exactly the schedule of a replay token and print its trace')
     .argument('<token>', 'a token printed by hunt, verify or report (kr1....)')
-    .option(...MODEL_OPT)
+    .option('--svg <file>', 'also draw the run as a swimlane picture (SVG) into this file')
     .option('--json', 'print JSON')
-    .action((token: string, opts: { json?: boolean }) => {
+    .action((token: string, opts: { svg?: string; json?: boolean }) => {
+      const svg = opts.svg !== undefined ? checkSvgPath(opts.svg) : undefined;
       const r = runReplay(token, models());
       const cx = r.counterexample;
+      if (svg !== undefined) writeSwimlane(svg, r.model.name, r.variant, cx);
       io.out(opts.json ? JSON.stringify({ model: r.model.name, variant: r.variant, ...cx }, null, 2) : replayText(r));
       code = cx.outcome.kind === 'ok' ? EXIT.ok : EXIT.found;
     });
@@ -194,6 +238,14 @@ export async function main(argv: readonly string[], io: Io = processIo): Promise
     io.err(`kvmrace: internal error: ${(e?.message ?? String(err)).split('\n')[0]}`);
     return 3;
   }
+}
+
+/** Refuses work estimated too large unless forced; with `--force` it warns and goes on. */
+function guardWork(what: string, estimate: WorkEstimate, preemptions: number | undefined, force: boolean, io: Io, hint = 'narrow --threads/--max-ops, add --preemptions'): void {
+  const problem = tooMuchWork(estimate, preemptions);
+  if (problem === undefined) return;
+  if (!force) throw new UsageError(`${what}: bound too large to explore: ${problem}; ${hint}, or pass --force`);
+  io.err(`kvmrace: warning: ${what}: ${problem}; exploring anyway (--force)`);
 }
 
 /** An error message as one line: commander's "(Did you mean ...?)" and the like are joined on. */

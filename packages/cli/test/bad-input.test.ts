@@ -1,6 +1,6 @@
 import { encodeToken } from '@kvmrace/core';
 import { spawn } from 'node:child_process';
-import { existsSync, mkdtempSync, readdirSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -173,5 +173,81 @@ describe.concurrent('bad --model files', () => {
     const r = await kvmrace('hunt', '--model', fixture('good.ts'), '--strategy', 'random', '--runs', '20', '--json');
     expect(r.code, r.err).toBe(0);
     expect(JSON.parse(r.out)).toMatchObject({ model: 'fx-good', found: false });
+  });
+});
+
+describe.concurrent('model code that never returns, or never stops allocating, is stopped', () => {
+  it('a synchronous infinite loop inside one step: stopped after --step-timeout, naming the operation', async () => {
+    const started = performance.now();
+    await expectRefused(['hunt', '--model', fixture('spins-in-step.ts'), '--step-timeout', '5'], /model 'fx-spin': operation 'op' did not return within 5 s \(a synchronous infinite loop in one step\?\)/);
+    expect(performance.now() - started).toBeLessThan(25_000);
+  });
+
+  it('a model file that never finishes loading is stopped', async () => {
+    await expectRefused(['verify', '--model', fixture('spins-on-load.ts'), '--step-timeout', '1'], /the model file did not finish loading within 11 s/);
+  });
+
+  it('a step that allocates without bound is stopped at --max-memory', async () => {
+    await expectRefused(['hunt', '--model', fixture('allocates-forever.ts'), '--max-memory', '128'], /model 'fx-alloc' ran out of memory \(more than 128 MB of heap\)/);
+  });
+
+  it('a report whose model spins writes nothing', async () => {
+    const dir = join(mkdtempSync(join(tmpdir(), 'kvmrace-bad-')), 'out');
+    await expectRefused(['report', '--model', fixture('spins-in-step.ts'), '--runs', '5', '--out', dir, '--step-timeout', '5'], /did not return within 5 s/);
+    expect(existsSync(dir) ? readdirSync(dir).filter((f) => !f.endsWith('.tmp')) : []).toEqual([]);
+  });
+
+  it.each([
+    [['hunt', '--model', fixture('good.ts'), '--step-timeout', '0'], /--step-timeout must be between 1 and 86400, not 0/],
+    [['hunt', '--model', fixture('good.ts'), '--max-memory', '12'], /--max-memory must be between 64 and/],
+  ])('bad limits: %j', async (args, message) => expectRefused(args, message));
+});
+
+describe.concurrent('a bound too large to explore is refused without --force', () => {
+  it.each([
+    [['verify', 'pfncache', '--threads', '3', '--max-ops', '5'], /verify pfncache: bound too large to explore: 29305 scenarios, about 2\.0e50 interleavings before partial-order reduction .*pass --force$/],
+    [['verify', 'hpt-resize', '--threads', '3', '--json'], /verify hpt-resize: bound too large to explore: 1252 scenarios, about \d\.\de33 interleavings .*limit 1e24/],
+    [['verify', 'memslot-gen', '--max-ops', '5', '--preemptions', '3'], /within 3 preemptions/],
+  ])('%j', async (args, message) => expectRefused(args, message));
+
+  it('a bound within the limits runs without a warning', async () => {
+    const r = await kvmrace('verify', 'seqcount-reader', '--threads', '2', '--max-ops', '3', '--preemptions', '1', '--json');
+    expect(r.code, r.err).toBe(0);
+    expect(r.err).toBe('');
+    expect(JSON.parse(r.out).verdict).toBe('holds');
+  });
+
+  it('a shard is judged by its share of the work', async () => {
+    await expectRefused(['verify', 'memslot-gen', '--max-ops', '5', '--preemptions', '3', '--shard', '1/2'], /14653 scenarios, about 3\.3e9 interleavings within 3 preemptions \(limit 1e9\)/);
+  });
+
+  it('with --force it warns with the estimate and starts exploring', async () => {
+    const child = spawn(process.execPath, [bin, 'verify', 'hpt-resize', '--threads', '3', '--force'], { env: { ...process.env, NO_COLOR: '1', CI: '1' } });
+    let err = '';
+    const exited = new Promise<number | null>((done) => child.on('close', (code) => done(code)));
+    await new Promise<void>((done) => child.stderr.setEncoding('utf8').on('data', (d: string) => { err += d; if (err.includes('\n')) done(); }));
+    expect(err).toMatch(/^kvmrace: warning: verify hpt-resize: 1252 scenarios, .*; exploring anyway \(--force\)\n$/);
+    expect(child.exitCode).toBeNull();
+    child.kill();
+    await exited;
+  });
+});
+
+describe.concurrent('--svg and --version', () => {
+  it('hunt --svg writes the swimlane of the race found', async () => {
+    const file = join(mkdtempSync(join(tmpdir(), 'kvmrace-svg-')), 'race.svg');
+    const r = await kvmrace('hunt', 'lost-update', '--svg', file);
+    expect(r.code, r.err).toBe(1);
+    expect(readFileSync(file, 'utf8')).toMatch(/^<svg[\s\S]*no-lost-update[\s\S]*<\/svg>\s*$/);
+  });
+
+  it('hunt --svg into a missing folder is refused before any work', async () => {
+    await expectRefused(['hunt', 'lost-update', '--svg', '/nonexistent-kvmrace-never/race.svg'], /cannot write --svg .*folder .* does not exist/);
+  });
+
+  it('--version prints the package version', async () => {
+    const r = await kvmrace('--version');
+    expect(r.code).toBe(0);
+    expect(r.out.trim()).toBe(JSON.parse(readFileSync(fileURLToPath(new URL('../package.json', import.meta.url)), 'utf8')).version);
   });
 });

@@ -1,21 +1,10 @@
-import { mkdirSync, renameSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import pc from 'picocolors';
 import { renderHtmlReport } from '../report/html.js';
 import type { Report } from '../report/report-data.js';
 import { UsageError } from '../errors.js';
-
-/** Writes a file whole or not at all: to a temporary name first, then renamed over the target. */
-function writeAtomically(path: string, text: string): void {
-  const tmp = `${path}.${process.pid}.tmp`;
-  try {
-    writeFileSync(tmp, text);
-    renameSync(tmp, path);
-  } catch (err) {
-    rmSync(tmp, { force: true });
-    throw err;
-  }
-}
+import { writeAtomically } from '../write-atomically.js';
 
 /** Makes the report folder (before any work, so a bad --out fails fast); a failure is a `UsageError`. */
 export function prepareReportDir(dir: string): string {

@@ -1,0 +1,13 @@
+// The CLI run inside a guarded worker (see run-guarded.ts): output and the exit code go to the parent.
+import { parentPort, workerData } from 'node:worker_threads';
+import { main } from '../main.js';
+import type { GuardedWorkerData, WorkerMessage } from './run-guarded.js';
+
+const data = workerData as GuardedWorkerData;
+const post = (m: WorkerMessage): void => parentPort?.postMessage(m);
+const code = await main(
+  data.argv,
+  { out: (text) => post({ type: 'out', text }), err: (text) => post({ type: 'err', text }), interactive: data.interactive },
+  { watchdog: data.cell, onModelLoaded: (names) => post({ type: 'names', names }) },
+);
+post({ type: 'exit', code });
