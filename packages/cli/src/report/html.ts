@@ -19,11 +19,13 @@ code{font-size:12px;word-break:break-all}
 function modelSection(m: ModelReport): string {
   const parts: string[] = [];
   parts.push(`<section class="model" id="model-${esc(m.name)}" data-model="${esc(m.name)}">`);
-  parts.push(`<h2>${esc(m.name)}: ${esc(m.title)} <span class="${m.ok ? 'ok' : 'bad'}">${m.ok ? 'as expected' : 'NOT as expected'}</span></h2>`);
+  // Titles often start with the model's name already ("pfncache: ..."): say it once.
+  const heading = m.title.toLowerCase().startsWith(m.name.toLowerCase()) ? m.title : `${m.name}: ${m.title}`;
+  parts.push(`<h2>${esc(heading)} <span class="${m.ok ? 'ok' : 'bad'}">${m.ok ? 'as expected' : 'NOT as expected'}</span></h2>`);
   parts.push(`<p>${esc(m.summary)}</p>`);
   if (m.race) {
     const cx = m.race;
-    parts.push(`<h3>Buggy: the minimal race (${cx.threads} threads, ${cx.operations} operations, ${cx.preemptions} preemptions, ${cx.steps} steps)</h3>`);
+    parts.push(`<h3>Buggy: the minimal race (${plural(cx.threads, 'thread')}, ${plural(cx.operations, 'operation')}, ${plural(cx.preemptions, 'preemption')}, ${plural(cx.steps, 'step')})</h3>`);
     parts.push(`<p>Found by ${esc(m.hunt.engine)} in ${m.hunt.runs} runs, ${m.hunt.ms} ms. Scenario ${esc(formatScenario(cx.scenario))}. <span class="bad">${esc(describeOutcome(cx.outcome))}</span></p>`);
     parts.push(`<div class="swimlane">${renderSwimlaneSvg(m.name, 'buggy', cx)}</div>`);
     parts.push(`<details><summary>Race table</summary><pre>${esc(renderRaceTable(m.name, 'buggy', cx))}</pre></details>`);
@@ -68,4 +70,8 @@ ${rows}
 ${report.models.map(modelSection).join('\n')}
 </body></html>
 `;
+}
+
+function plural(n: number, word: string): string {
+  return `${n} ${word}${n === 1 ? '' : 's'}`;
 }

@@ -8,7 +8,12 @@ const HEAD = 58;
 const INDEX_W = 34;
 const LANE_W = 430;
 const BAR_W = 5;
-const CHAR_W = 6.1;
+/** Width of one character of an 11-unit monospace font (DejaVu Sans Mono and Menlo measure 6.62). */
+const CHAR_W = 6.7;
+/** Extra height of each wrapped line of a step. */
+const LINE_H = 13;
+/** Room kept clear at the right end of a step for its marks (⇄, ✗). */
+const MARK_ROOM = 50;
 const PALETTE = ['#4e79a7', '#f28e2b', '#59a14f', '#b07aa1', '#76b7b2', '#edc948', '#9c755f', '#e15759'];
 
 /** One held lock or SRCU read section of one CPU, over a range of rows. */
@@ -60,6 +65,30 @@ function clip(text: string, width: number): string {
   return text.length > max ? `${text.slice(0, max - 1)}…` : text;
 }
 
+/** The text broken into lines that fit `width`, at spaces where it can (so no access is cut off). */
+function wrap(text: string, width: number): string[] {
+  const max = Math.max(8, Math.floor(width / CHAR_W));
+  const lines: string[] = [];
+  let rest = text;
+  while (rest.length > max) {
+    const space = rest.lastIndexOf(' ', max);
+    const cut = space > max / 3 ? space : max;
+    lines.push(rest.slice(0, cut));
+    rest = rest.slice(cut).trimStart();
+  }
+  lines.push(rest);
+  return lines;
+}
+
+/** Several lines as `<tspan>`s under one `<text>`, the first at `y`. */
+function tspans(lines: readonly string[], x: number): string {
+  return lines.map((l, i) => `<tspan x="${x}" dy="${i === 0 ? 0 : LINE_H}">${esc(l)}</tspan>`).join('');
+}
+
+function plural(n: number, word: string): string {
+  return `${n} ${word}${n === 1 ? '' : 's'}`;
+}
+
 /**
  * The race as an SVG swimlane picture: one lane per CPU, steps in time order from the top, locks
  * and SRCU read sections held drawn as bars beside the lane, each step's action and the values it
@@ -75,48 +104,61 @@ export function renderSwimlaneSvg(modelName: string, variantName: string, cx: Co
   const laneX = (tid: number): number => INDEX_W + tid * (LANE_W + gutter) + gutter;
   const width = INDEX_W + threads * (LANE_W + gutter) + 10;
   const rowsTop = HEAD + 10;
-  const height = rowsTop + cx.trace.length * ROW + 70 + objects.length * 16;
+  // Each step's text, wrapped to its lane; a row is as tall as its lines.
+  const texts = cx.trace.map((entry, i) => {
+    const showFn = i === 0 || cx.trace.slice(0, i).filter((e) => e.thread === entry.thread).pop()?.fn !== entry.fn;
+    return describeStep(entry, showFn).trim();
+  });
+  const lines = texts.map((t) => wrap(t, LANE_W - MARK_ROOM));
+  const rowTop: number[] = [rowsTop];
+  lines.forEach((l, i) => rowTop.push((rowTop[i] as number) + ROW + (l.length - 1) * LINE_H));
+  const rowsBottom = rowTop[cx.trace.length] as number;
+  const verdict = wrap(`=> ${describeOutcome(cx.outcome)}`, width - 16);
+  const state = cx.finalState ? wrap(`state: ${cx.finalState}`, width - 16) : [];
+  const height = rowsBottom + 40 + (verdict.length + state.length) * 16 + objects.length * 16;
   const out: string[] = [];
   out.push(`<svg xmlns="http://www.w3.org/2000/svg" class="kvmrace-swimlane" width="${width}" height="${height}" viewBox="0 0 ${width} ${height}" font-family="ui-monospace, Menlo, Consolas, monospace" font-size="11">`);
   out.push(`<title>${esc(`${modelName} (${variantName}): ${describeOutcome(cx.outcome)}`)}</title>`);
   out.push(`<rect width="100%" height="100%" fill="#ffffff"/>`);
   out.push(`<text x="8" y="18" font-size="13" font-weight="bold">${esc(`${modelName} (${variantName})`)}</text>`);
-  out.push(`<text x="8" y="34" fill="#555">${esc(`${cx.threads} threads, ${cx.operations} operations, ${cx.preemptions} preemptions, ${cx.steps} steps`)}</text>`);
+  out.push(`<text x="8" y="34" fill="#555">${esc(`${plural(cx.threads, 'thread')}, ${plural(cx.operations, 'operation')}, ${plural(cx.preemptions, 'preemption')}, ${plural(cx.steps, 'step')}`)}</text>`);
   for (let tid = 0; tid < threads; tid++) {
     const x = laneX(tid);
     out.push(`<g class="lane" data-cpu="${tid}">`);
-    out.push(`<rect x="${x}" y="${HEAD - 14}" width="${LANE_W}" height="${cx.trace.length * ROW + 24}" fill="${tid % 2 ? '#f7f7fb' : '#fbfbf7'}" stroke="#ddd"/>`);
-    out.push(`<text x="${x + 6}" y="${HEAD}" font-weight="bold">${esc(clip(`CPU${tid}: ${(cx.scenario[tid] ?? []).join(', ')}`, LANE_W - 12))}</text>`);
+    out.push(`<rect x="${x}" y="${HEAD - 14}" width="${LANE_W}" height="${rowsBottom - rowsTop + 24}" fill="${tid % 2 ? '#f7f7fb' : '#fbfbf7'}" stroke="#ddd"/>`);
+    out.push(`<text class="lane-label" x="${x + 6}" y="${HEAD}" font-weight="bold"><title>${esc(`CPU${tid}: ${(cx.scenario[tid] ?? []).join(', ')}`)}</title>${esc(clip(`CPU${tid}: ${(cx.scenario[tid] ?? []).join(', ')}`, LANE_W - 12))}</text>`);
     out.push('</g>');
   }
   for (const b of bars) {
     const colour = PALETTE[(slot.get(b.object) ?? 0) % PALETTE.length] as string;
-    const x = laneX(b.thread) - gutter + 4 + (slot.get(b.object) ?? 0) * (BAR_W + 2);
-    const y = rowsTop + b.from * ROW + 4;
-    const h = Math.max(ROW - 8, (b.to - b.from) * ROW + ROW - 8);
+    // Slot 0 right next to its own lane, further slots outwards.
+    const x = laneX(b.thread) - 3 - BAR_W - (slot.get(b.object) ?? 0) * (BAR_W + 2);
+    const y = (rowTop[b.from] as number) + 4;
+    const h = Math.max(ROW - 8, (rowTop[b.to + 1] as number) - (rowTop[b.from] as number) - 8);
     out.push(`<rect class="hold" data-cpu="${b.thread}" data-object="${esc(b.object)}" x="${x}" y="${y}" width="${BAR_W}" height="${h}" rx="2" fill="${colour}"><title>${esc(`CPU${b.thread} holds ${b.object} (steps ${b.from + 1}-${b.to + 1})`)}</title></rect>`);
   }
-  const lastFn: string[] = new Array<string>(threads).fill('');
   cx.trace.forEach((entry, row) => {
-    const y = rowsTop + row * ROW;
+    const y = rowTop[row] as number;
+    const h = (rowTop[row + 1] as number) - y;
     const x = laneX(entry.thread);
-    const showFn = lastFn[entry.thread] !== entry.fn;
-    lastFn[entry.thread] = entry.fn;
     const breaking = entry.index === cx.outcome.step && cx.outcome.kind !== 'ok';
     out.push(`<g class="step${breaking ? ' breaking' : ''}" data-cpu="${entry.thread}" data-step="${entry.index + 1}">`);
+    out.push(`<title>${esc(`${entry.index + 1}. CPU${entry.thread}: ${texts[row] ?? ''}`)}</title>`);
     out.push(`<text x="${INDEX_W - 6}" y="${y + 15}" text-anchor="end" fill="#999">${entry.index + 1}</text>`);
-    out.push(`<rect x="${x + 2}" y="${y + 2}" width="${LANE_W - 4}" height="${ROW - 4}" rx="3" fill="${breaking ? '#fde2e2' : '#ffffff'}" stroke="${breaking ? '#d62728' : '#c8c8d0'}" stroke-width="${breaking ? 2 : 1}"/>`);
-    out.push(`<text x="${x + 8}" y="${y + 15}">${esc(clip(describeStep(entry, showFn).trim(), LANE_W - 40))}</text>`);
-    if (entry.preempted) out.push(`<text x="${x + LANE_W - 10}" y="${y + 15}" text-anchor="end" fill="#b07aa1"><title>preemption</title>⇄</text>`);
+    out.push(`<rect x="${x + 2}" y="${y + 2}" width="${LANE_W - 4}" height="${h - 4}" rx="3" fill="${breaking ? '#fde2e2' : '#ffffff'}" stroke="${breaking ? '#d62728' : '#c8c8d0'}" stroke-width="${breaking ? 2 : 1}"/>`);
+    out.push(`<text class="step-text" x="${x + 8}" y="${y + 15}">${tspans(lines[row] ?? [], x + 8)}</text>`);
+    if (entry.preempted) out.push(`<text class="preempt" x="${x + LANE_W - 10}" y="${y + 15}" text-anchor="end" fill="#b07aa1"><title>preemption</title>⇄</text>`);
     if (breaking) out.push(`<text class="mark" x="${x + LANE_W - 24}" y="${y + 15}" text-anchor="end" fill="#d62728" font-weight="bold">✗</text>`);
     out.push('</g>');
   });
-  const footY = rowsTop + cx.trace.length * ROW + 28;
-  out.push(`<text class="verdict" x="8" y="${footY}" fill="#d62728" font-weight="bold">${esc(`=> ${describeOutcome(cx.outcome)}`)}</text>`);
-  if (cx.finalState) out.push(`<text x="8" y="${footY + 16}" fill="#333">${esc(`state: ${cx.finalState}`)}</text>`);
+  const footY = rowsBottom + 28;
+  out.push(`<text class="verdict" x="8" y="${footY}" fill="#d62728" font-weight="bold">${tspans(verdict, 8)}</text>`);
+  const stateY = footY + verdict.length * 16;
+  if (state.length) out.push(`<text class="final-state" x="8" y="${stateY}" fill="#333">${tspans(state, 8)}</text>`);
+  const legendY = stateY + state.length * 16 + 18;
   objects.forEach((o, i) => {
-    const y = footY + 34 + i * 16;
-    out.push(`<rect x="8" y="${y - 9}" width="10" height="10" rx="2" fill="${PALETTE[i % PALETTE.length]}"/><text x="24" y="${y}">${esc(`${o} held`)}</text>`);
+    const y = legendY + i * 16;
+    out.push(`<g class="legend"><rect x="8" y="${y - 9}" width="10" height="10" rx="2" fill="${PALETTE[i % PALETTE.length]}"/><text x="24" y="${y}">${esc(`${o} held`)}</text></g>`);
   });
   out.push('</svg>');
   return out.join('\n');
