@@ -12,6 +12,10 @@ import { estimateWork, tooMuchWork, type WorkEstimate } from './commands/estimat
 import { EXIT, UsageError } from './errors.js';
 import { checkSvgPath, writeSwimlane } from './svg-output.js';
 import { cliVersion } from './version.js';
+import { progressBar } from './progress.js';
+
+/** The phases of one model in the report, in order (for its progress bar). */
+const PHASES = ['hunt', 'verify', 'ablate'] as const;
 import { guardModel, modelNames, type ModelNames } from './guard/guard-model.js';
 import { DEFAULT_LIMITS, MAX_MEMORY_RANGE, STEP_TIMEOUT_RANGE } from './guard/run-guarded.js';
 import { CELL } from './guard/watchdog-cell.js';
@@ -120,7 +124,9 @@ export async function main(argv: readonly string[], io: Io = processIo, guard?: 
       }
       const model = findModel(name);
       const svg = opts.svg !== undefined ? checkSvgPath(opts.svg) : undefined;
-      const report = runHunt(model, base, progress(io, opts.json ?? false, base.runs));
+      const bar = progressBar(`hunt ${model.name}`, { json: opts.json ?? false, interactive: io.interactive });
+      const report = runHunt(model, base, bar ? (done) => bar.update(done, base.runs, 'runs') : undefined);
+      bar?.stop();
       const cx = report.result.counterexample;
       if (svg !== undefined && cx) writeSwimlane(svg, model.name, report.variant, cx);
       io.out(opts.json ? JSON.stringify(huntJson(report), null, 2) : huntText(report));
@@ -154,11 +160,13 @@ export async function main(argv: readonly string[], io: Io = processIo, guard?: 
       // A shard does about its share of the work.
       const share = cmd.shard ? 1 / cmd.shard.count : 1;
       guardWork(`verify ${model.name}`, { scenarios: Math.ceil(whole.scenarios * share), interleavings: whole.interleavings * share }, cmd.preemptions, opts.force ?? false, io);
+      const bar = progressBar(`verify ${model.name}`, { json: opts.json ?? false, interactive: io.interactive });
       const report = runVerify(
         model,
         cmd,
-        opts.json || !io.interactive ? undefined : (done, total) => io.err(pc.dim(`  ${done}/${total} units`)),
+        bar ? (done, total) => bar.update(done, total, 'units') : undefined,
       );
+      bar?.stop();
       io.out(opts.json ? JSON.stringify(verifyJson(report), null, 2) : verifyText(report));
       code = report.result.verdict === 'holds' ? EXIT.ok : EXIT.found;
     });
@@ -192,12 +200,14 @@ export async function main(argv: readonly string[], io: Io = processIo, guard?: 
       const seed = parseSeed(opts.seed);
       const runs = parseWhole('--runs', opts.runs, 1, 10_000_000);
       prepareReportDir(opts.out);
+      const bar = progressBar('report', { json: opts.json ?? false, interactive: io.interactive });
       const report = runReport(chosen, {
         seed,
         runs,
         ablation: opts.ablation,
-        ...(opts.json || !io.interactive ? {} : { onPhase: (m: string, phase: string, i: number, n: number) => io.err(pc.dim(`[${i + 1}/${n}] ${m}: ${phase}`)) }),
+        ...(bar ? { onPhase: (m: string, phase: 'hunt' | 'verify' | 'ablate', i: number, n: number) => bar.update(i * PHASES.length + PHASES.indexOf(phase), n * PHASES.length, `${m}: ${phase}`) } : {}),
       });
+      bar?.stop();
       const files = writeReport(report, opts.out);
       io.out(opts.json ? JSON.stringify(report, null, 2) : reportText(report, files));
       code = report.ok ? EXIT.ok : EXIT.found;
@@ -251,11 +261,6 @@ function guardWork(what: string, estimate: WorkEstimate, preemptions: number | u
 /** An error message as one line: commander's "(Did you mean ...?)" and the like are joined on. */
 function oneLine(message: string): string {
   return message.trim().replace(/\s*\n\s*/g, ' ');
-}
-
-function progress(io: Io, json: boolean, total: number): ((done: number) => void) | undefined {
-  if (json || !io.interactive) return undefined;
-  return (done) => io.err(pc.dim(`  ${done}/${total} runs`));
 }
 
 function huntAll(all: readonly AnyModel[], base: HuntCommand, json: boolean, io: Io): number {

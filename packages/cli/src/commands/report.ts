@@ -52,7 +52,7 @@ export function reportModel(model: AnyModel, options: ReportOptions, index = 0, 
       fixes: model.fixNames,
       rows: a.rows.map((r) => ({ fixes: r.fixes, verdict: r.verdict, ...(r.failure ? { outcome: r.failure } : {}) })),
       necessary: a.necessary,
-      bound: `every interleaving of the catalogue with at most ${bound} preemptions`,
+      bound: `every interleaving of the catalogue${holes.length ? ` (its ${holes.length} known holes of the fixed variant included, so the full fix set is violated there)` : ''} with at most ${bound} preemptions`,
     };
   }
   const ok = race.found && fixed.verdict === 'holds' && holes.every((h) => h.confirmed);
