@@ -54,7 +54,10 @@ export async function main(argv: readonly string[], io: Io = processIo, guard?: 
     .exitOverride()
     .configureOutput({ writeOut: (s) => io.out(s), writeErr: (s) => io.err(s), outputError: () => undefined })
     .showSuggestionAfterError(true)
-    .version(cliVersion(), '-V, --version', 'print the version of kvmrace');
+    .version(cliVersion(), '-V, --version', 'print the version of kvmrace')
+    .option('--no-timing', 'leave wall-clock times (ms fields) out of JSON, so the same command prints the same bytes');
+  /** JSON as printed: wall-clock fields dropped with --no-timing. */
+  const json = (value: unknown): string => JSON.stringify(value, program.opts().timing === false ? withoutTiming : undefined, 2);
 
   /** Built-in models plus the one a `--model <file>` option loads. */
   const extra: AnyModel[] = [];
@@ -94,7 +97,7 @@ export async function main(argv: readonly string[], io: Io = processIo, guard?: 
     .description('the registered models with their operations and fixes')
     .option('--json', 'print JSON')
     .action((opts: { json?: boolean }) => {
-      io.out(opts.json ? JSON.stringify(listJson(models()), null, 2) : listText(models()));
+      io.out(opts.json ? json(listJson(models())) : listText(models()));
     });
 
   modelOptions(program.command('hunt'))
@@ -119,7 +122,7 @@ export async function main(argv: readonly string[], io: Io = processIo, guard?: 
       if (opts.all) {
         if (name) throw new UsageError('give a model name or --all, not both');
         if (opts.svg !== undefined) throw new UsageError('--svg draws one race: give a model name instead of --all');
-        code = huntAll(models(), base, opts.json ?? false, io);
+        code = huntAll(models(), base, opts.json ? json : undefined, io);
         return;
       }
       const model = findModel(name);
@@ -129,7 +132,7 @@ export async function main(argv: readonly string[], io: Io = processIo, guard?: 
       bar?.stop();
       const cx = report.result.counterexample;
       if (svg !== undefined && cx) writeSwimlane(svg, model.name, report.variant, cx);
-      io.out(opts.json ? JSON.stringify(huntJson(report), null, 2) : huntText(report));
+      io.out(opts.json ? json(huntJson(report)) : huntText(report));
       if (svg !== undefined && !opts.json) io.err(cx ? `swimlane: ${svg}` : `no race, so no swimlane written to ${opts.svg}`);
       code = report.result.found ? EXIT.found : EXIT.ok;
     });
@@ -167,7 +170,7 @@ export async function main(argv: readonly string[], io: Io = processIo, guard?: 
         bar ? (done, total) => bar.update(done, total, 'units') : undefined,
       );
       bar?.stop();
-      io.out(opts.json ? JSON.stringify(verifyJson(report), null, 2) : verifyText(report));
+      io.out(opts.json ? json(verifyJson(report)) : verifyText(report));
       code = report.result.verdict === 'holds' ? EXIT.ok : EXIT.found;
     });
 
@@ -184,7 +187,7 @@ export async function main(argv: readonly string[], io: Io = processIo, guard?: 
       const subsets = 2 ** model.fixNames.length;
       guardWork(`ablate ${model.name}`, { scenarios: one.scenarios * subsets, interleavings: one.interleavings * subsets }, preemptions, opts.force ?? false, io, 'add --preemptions');
       const report = runAblate(model, preemptions);
-      io.out(opts.json ? JSON.stringify(ablateJson(report), null, 2) : ablateText(report));
+      io.out(opts.json ? json(ablateJson(report)) : ablateText(report));
     });
 
   modelOptions(program.command('report'))
@@ -208,8 +211,8 @@ export async function main(argv: readonly string[], io: Io = processIo, guard?: 
         ...(bar ? { onPhase: (m: string, phase: 'hunt' | 'verify' | 'ablate', i: number, n: number) => bar.update(i * PHASES.length + PHASES.indexOf(phase), n * PHASES.length, `${m}: ${phase}`) } : {}),
       });
       bar?.stop();
-      const files = writeReport(report, opts.out);
-      io.out(opts.json ? JSON.stringify(report, null, 2) : reportText(report, files));
+      const files = writeReport(report, opts.out, json);
+      io.out(opts.json ? json(report) : reportText(report, files));
       code = report.ok ? EXIT.ok : EXIT.found;
     });
 
@@ -223,7 +226,7 @@ export async function main(argv: readonly string[], io: Io = processIo, guard?: 
       const r = runReplay(token, models());
       const cx = r.counterexample;
       if (svg !== undefined) writeSwimlane(svg, r.model.name, r.variant, cx);
-      io.out(opts.json ? JSON.stringify({ model: r.model.name, variant: r.variant, ...cx }, null, 2) : replayText(r));
+      io.out(opts.json ? json({ model: r.model.name, variant: r.variant, ...cx }) : replayText(r));
       code = cx.outcome.kind === 'ok' ? EXIT.ok : EXIT.found;
     });
 
@@ -250,6 +253,11 @@ export async function main(argv: readonly string[], io: Io = processIo, guard?: 
   }
 }
 
+/** A JSON replacer that drops wall-clock fields (`ms`, `msToFind`, ...), the only ones that differ between runs. */
+function withoutTiming(key: string, value: unknown): unknown {
+  return /^ms([A-Z]|$)/.test(key) ? undefined : value;
+}
+
 /** Refuses work estimated too large unless forced; with `--force` it warns and goes on. */
 function guardWork(what: string, estimate: WorkEstimate, preemptions: number | undefined, force: boolean, io: Io, hint = 'narrow --threads/--max-ops, add --preemptions'): void {
   const problem = tooMuchWork(estimate, preemptions);
@@ -263,7 +271,7 @@ function oneLine(message: string): string {
   return message.trim().replace(/\s*\n\s*/g, ' ');
 }
 
-function huntAll(all: readonly AnyModel[], base: HuntCommand, json: boolean, io: Io): number {
+function huntAll(all: readonly AnyModel[], base: HuntCommand, json: ((value: unknown) => string) | undefined, io: Io): number {
   const results = all.map((model) => {
     const buggy = runHunt(model, { ...base, variant: 'buggy' });
     // The fixed variant is hunted over the catalogue minus its known holes (see `report`).
@@ -272,7 +280,7 @@ function huntAll(all: readonly AnyModel[], base: HuntCommand, json: boolean, io:
   });
   const ok = results.every((r) => r.ok);
   if (json) {
-    io.out(JSON.stringify({ ok, models: results.map((r) => ({ model: r.model.name, ok: r.ok, buggy: huntJson(r.buggy), fixed: huntJson(r.fixed) })) }, null, 2));
+    io.out(json({ ok, models: results.map((r) => ({ model: r.model.name, ok: r.ok, buggy: huntJson(r.buggy), fixed: huntJson(r.fixed) })) }));
   } else {
     for (const r of results) {
       io.out(pc.bold(`== ${r.model.name}: ${r.model.title}`));

@@ -18,12 +18,12 @@ export function prepareReportDir(dir: string): string {
 }
 
 /** Writes the HTML and JSON report into `dir`; returns their paths. */
-export function writeReport(report: Report, dir: string): { html: string; json: string } {
+export function writeReport(report: Report, dir: string, toJson: (value: unknown) => string = (v) => JSON.stringify(v, null, 2)): { html: string; json: string } {
   const out = prepareReportDir(dir);
   const html = join(out, 'kvmrace-report.html');
   const json = join(out, 'kvmrace-report.json');
   // Render both first, so a rendering failure leaves no file behind; then write each atomically.
-  const jsonText = `${JSON.stringify(report, null, 2)}\n`;
+  const jsonText = `${toJson(report)}\n`;
   const htmlText = renderHtmlReport(report);
   try {
     writeAtomically(json, jsonText);
