@@ -22,6 +22,7 @@ import { CELL } from './guard/watchdog-cell.js';
 import { parseSeed, parseWhole } from './options.js';
 import { builtinModels, findModel as findIn } from './registry.js';
 import { resolveVariant, type AnyModel } from '@kvmrace/core';
+import { availableParallelism } from 'node:os';
 
 /** Where a command writes; tests pass their own. */
 export interface Io {
@@ -61,6 +62,8 @@ export async function main(argv: readonly string[], io: Io = processIo, guard?: 
 
   /** Built-in models plus the one a `--model <file>` option loads. */
   const extra: AnyModel[] = [];
+  /** The file each model of `extra` came from (workers load it again). */
+  const modelFiles = new Map<AnyModel, string>();
   const models = (): readonly AnyModel[] => [...extra, ...builtinModels.filter((m) => !extra.some((e) => e.name === m.name))];
   const findModel = (name: string | undefined): AnyModel => {
     if (name === undefined) {
@@ -85,6 +88,7 @@ export async function main(argv: readonly string[], io: Io = processIo, guard?: 
     } else {
       extra.push(model);
     }
+    modelFiles.set(extra[extra.length - 1] as AnyModel, file);
   });
   /** `--model <file>` and the limits its code runs under. */
   const modelOptions = (cmd: Command): Command =>
@@ -146,10 +150,12 @@ export async function main(argv: readonly string[], io: Io = processIo, guard?: 
     .option('--preemptions <k>', 'only schedules with at most k preemptions (bounded DFS, no DPOR)')
     .option('--minimal', 'report the smallest counterexample (threads, operations, preemptions, steps)')
     .option('--shard <i/n>', 'only the i-th of n deterministic parts of the work (merge the JSON results)')
+    .option('--workers <n>', `worker threads sharing the search (default: the core count, ${availableParallelism()} here)`)
     .option('--force', 'explore even a bound estimated too large to finish')
     .option('--json', 'print JSON')
-    .action((name: string | undefined, opts: { variant: string; threads?: string; maxOps?: string; preemptions?: string; minimal?: boolean; shard?: string; force?: boolean; json?: boolean }) => {
+    .action(async (name: string | undefined, opts: { variant: string; threads?: string; maxOps?: string; preemptions?: string; minimal?: boolean; shard?: string; workers?: string; force?: boolean; json?: boolean }) => {
       const model = findModel(name);
+      const workers = opts.workers !== undefined ? parseWhole('--workers', opts.workers, 1, 256) : availableParallelism();
       const cmd: VerifyCommand = {
         variant: opts.variant,
         minimal: opts.minimal ?? false,
@@ -164,18 +170,16 @@ export async function main(argv: readonly string[], io: Io = processIo, guard?: 
       const share = cmd.shard ? 1 / cmd.shard.count : 1;
       guardWork(`verify ${model.name}`, { scenarios: Math.ceil(whole.scenarios * share), interleavings: whole.interleavings * share }, cmd.preemptions, opts.force ?? false, io);
       const bar = progressBar(`verify ${model.name}`, { json: opts.json ?? false, interactive: io.interactive });
-      const report = runVerify(
-        model,
-        cmd,
-        bar ? (done, total) => bar.update(done, total, 'units') : undefined,
-      );
+      const file = extra.includes(model) ? modelFiles.get(model) : undefined;
+      const source = { model, ...(file !== undefined ? { file } : {}), ...(guard ? { watchdog: guard.watchdog } : {}) };
+      const report = await runVerify(source, cmd, workers, bar ? (done, total) => bar.update(done, total, 'units') : undefined);
       bar?.stop();
       io.out(opts.json ? json(verifyJson(report)) : verifyText(report));
       code = report.result.verdict === 'holds' ? EXIT.ok : EXIT.found;
     });
 
   modelOptions(program.command('ablate'))
-    .description('verify every subset of the fix toggles and say which hunks are necessary')
+    .description('verify every subset of the fix toggles and say which hunks are necessary; exit 0 when some subset holds, 1 when none does')
     .argument('[model]', 'model name (see kvmrace list)')
     .option('--preemptions <k>', 'only schedules with at most k preemptions')
     .option('--force', 'explore even a bound estimated too large to finish')
@@ -188,6 +192,8 @@ export async function main(argv: readonly string[], io: Io = processIo, guard?: 
       guardWork(`ablate ${model.name}`, { scenarios: one.scenarios * subsets, interleavings: one.interleavings * subsets }, preemptions, opts.force ?? false, io, 'add --preemptions');
       const report = runAblate(model, preemptions);
       io.out(opts.json ? json(ablateJson(report)) : ablateText(report));
+      // Like verify: 0 when some set of fixes holds (the table says which hunks are needed), 1 when none does.
+      code = report.ablation.minimalSufficient.length > 0 ? EXIT.ok : EXIT.found;
     });
 
   modelOptions(program.command('report'))
@@ -244,7 +250,7 @@ export async function main(argv: readonly string[], io: Io = processIo, guard?: 
       return EXIT.usage;
     }
     const e = err as Error;
-    if (e && (e.name === 'VariantError' || e.name === 'TokenError')) {
+    if (e && (e.name === 'VariantError' || e.name === 'TokenError' || e.name === 'UsageError')) {
       io.err(`kvmrace: ${oneLine(e.message)}`);
       return EXIT.usage;
     }

@@ -50,7 +50,22 @@ describe('kvmrace verify and ablate (spawned)', () => {
   });
 
   it.each([
+    [['verify', 'radix-nested', '--json']],
+    [['verify', 'pfncache', '--variant', 'buggy', '--json']],
+    [['verify', 'lost-update', '--variant', 'buggy', '--minimal', '--threads', '3', '--max-ops', '3', '--json']],
+    [['verify', '--model', fileURLToPath(new URL('./tutorial/seqcount-reader.ts', import.meta.url)), '--variant', 'buggy', '--minimal', '--json']],
+  ])('%j: the same JSON on 1 and on 3 worker threads', (args) => {
+    const one = kvmrace('--no-timing', ...args, '--workers', '1');
+    const three = kvmrace('--no-timing', ...args, '--workers', '3');
+    expect(one.err).toBe('');
+    expect([0, 1]).toContain(one.code);
+    expect(three.code).toBe(one.code);
+    expect(three.out).toBe(one.out);
+  });
+
+  it.each([
     [['verify', 'no-such-model'], /unknown model 'no-such-model'/],
+    [['verify', 'lost-update', '--workers', '0'], /--workers must be between 1 and 256/],
     [['verify', 'lost-update', '--variant', 'nope'], /unknown fix 'nope'/],
     [['verify', 'lost-update', '--preemptions', 'x'], /--preemptions takes a whole number/],
     [['verify', 'lost-update', '--shard', '4/3'], /--shard takes i\/n/],
@@ -75,5 +90,11 @@ describe('kvmrace verify and ablate (spawned)', () => {
     expect(text.code).toBe(0);
     expect(text.out).toMatch(/take-lock\s+verdict/);
     expect(text.out).toMatch(/necessary: take-lock/);
+  });
+
+  it('ablate exits 1 when no subset of the fixes holds', () => {
+    const r = kvmrace('ablate', '--model', fileURLToPath(new URL('./fixtures/throws-in-thread.ts', import.meta.url)), '--json');
+    expect(r.code, r.err).toBe(1);
+    expect(JSON.parse(r.out).rows.every((row: { verdict: string }) => row.verdict === 'violated')).toBe(true);
   });
 });

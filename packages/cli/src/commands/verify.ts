@@ -1,4 +1,6 @@
-import { renderRaceTable, resolveVariant, verify, type AnyModel, type Counterexample, type VerifyResult } from '@kvmrace/core';
+import { renderRaceTable, resolveVariant, type AnyModel, type Counterexample, type VerifyResult } from '@kvmrace/core';
+import type { PieceJob } from '../verify-pool/piece-job.js';
+import { verifyInPieces, type ModelSource } from '../verify-pool/run-pieces.js';
 import pc from 'picocolors';
 import { UsageError } from '../errors.js';
 import { huntJson } from './hunt.js';
@@ -21,18 +23,23 @@ export interface VerifyReport {
   readonly result: VerifyResult;
 }
 
-/** Runs `verify` on one model. */
-export function runVerify(model: AnyModel, cmd: VerifyCommand, onProgress?: (done: number, total: number) => void): VerifyReport {
+/** Runs `verify` on one model, its work cut into pieces shared by `workers` threads (see verify-pool). */
+export async function runVerify(
+  source: ModelSource,
+  cmd: VerifyCommand,
+  workers: number,
+  onProgress?: (done: number, total: number) => void,
+): Promise<VerifyReport> {
+  const model = source.model;
   const variant = resolveVariant(model, cmd.variant);
-  const result = verify(model, {
+  const job: PieceJob = {
     fixes: variant.fixes,
     minimal: cmd.minimal,
     ...(cmd.threads !== undefined ? { threads: cmd.threads } : {}),
     ...(cmd.maxOps !== undefined ? { maxOps: cmd.maxOps } : {}),
     ...(cmd.preemptions !== undefined ? { preemptions: cmd.preemptions } : {}),
-    ...(cmd.shard ? { shard: cmd.shard } : {}),
-    ...(onProgress ? { onProgress } : {}),
-  });
+  };
+  const result = await verifyInPieces(source, job, cmd.shard, workers, onProgress);
   return { model, variant: variant.name, command: cmd, result };
 }
 

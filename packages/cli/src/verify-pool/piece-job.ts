@@ -1,0 +1,23 @@
+import { verify, type AnyModel, type Shard, type VerifyResult } from '@kvmrace/core';
+
+/** What one piece of a verification needs besides the model (plain data, sent to workers). */
+export interface PieceJob {
+  readonly fixes: readonly string[];
+  readonly threads?: number;
+  readonly maxOps?: number;
+  readonly preemptions?: number;
+  readonly minimal: boolean;
+}
+
+/** Verifies one piece (a shard of the pieces' count). */
+export function verifyPiece(model: AnyModel, job: PieceJob, piece: Shard, onProgress?: (done: number, total: number) => void): VerifyResult {
+  return verify(model, {
+    fixes: job.fixes,
+    minimal: job.minimal,
+    shard: piece,
+    ...(job.threads !== undefined ? { threads: job.threads } : {}),
+    ...(job.maxOps !== undefined ? { maxOps: job.maxOps } : {}),
+    ...(job.preemptions !== undefined ? { preemptions: job.preemptions } : {}),
+    ...(onProgress ? { onProgress } : {}),
+  });
+}
