@@ -1,21 +1,19 @@
 import { verify } from '@kvmrace/core';
 import { describe, expect, it } from 'vitest';
 import { changePte } from '../src/index.js';
+import { CLAIMED, exhaustiveHolds, PREEMPTIONS } from './fixed-checks.js';
 
-// The bound: the catalogue scenarios the fixed variant claims (those without a known hole),
-// every interleaving with at most 2 preemptions. The README states the same bound.
-const claimed = changePte.scenarios.catalogue.filter((s) => !s.fixedBreaks).map((s) => s.threads);
+// The bound (CLAIMED, PREEMPTIONS, see fixed-checks.ts): the catalogue scenarios the fixed
+// variant claims (those without a known hole), every interleaving with at most 2 preemptions.
+// The README states the same bound.
 
 describe('change-pte, exhaustively', () => {
   it('the fixed variant holds on every explored interleaving', () => {
-    const r = verify(changePte, { fixes: changePte.fixNames, scenarios: claimed, preemptions: 2 });
-    expect(r.counterexample?.outcome).toBeUndefined();
-    expect(r.verdict).toBe('holds');
-    expect(r.executions).toBeGreaterThan(0);
+    exhaustiveHolds.run(changePte.fixNames);
   });
 
   it('the buggy variant is violated, with a 2-thread counterexample', () => {
-    const r = verify(changePte, { fixes: [], scenarios: claimed, preemptions: 2 });
+    const r = verify(changePte, { fixes: [], scenarios: CLAIMED, preemptions: PREEMPTIONS });
     expect(r.verdict).toBe('violated');
     expect(r.counterexample?.outcome.kind).not.toBe('ok');
     expect(r.counterexample?.threads).toBe(2);

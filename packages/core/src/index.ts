@@ -68,3 +68,6 @@ export { compareCounterexamples, EXHAUSTIVE_ENGINE, mergeVerifyResults, minimalC
 export type { MinimalOptions, VerifyOptions, VerifyResult } from './explore/verify.js';
 export { ablate } from './explore/ablate.js';
 export type { Ablation, AblationRow } from './explore/ablate.js';
+export { caughtBy, fixHunkMutation, necessaryHunkMutants, necessaryOf, runVariantChecks, variantLabel } from './fix-hunk-mutation.js';
+export type { AblationBound, CheckVerdict, FixHunkMutation, HunkMutant, VariantCheck } from './fix-hunk-mutation.js';
+export { markdownTable } from './markdown-table.js';
