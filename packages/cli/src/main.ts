@@ -150,15 +150,17 @@ export async function main(argv: readonly string[], io: Io = processIo, guard?: 
     .option('--preemptions <k>', 'only schedules with at most k preemptions (bounded DFS, no DPOR)')
     .option('--minimal', 'report the smallest counterexample (threads, operations, preemptions, steps)')
     .option('--shard <i/n>', 'only the i-th of n deterministic parts of the work (merge the JSON results)')
+    .addOption(new Option('--engine <name>', 'exhaustive engine: auto (stateful search for models with invariants checked after every step, else DPOR), dpor, or stateful').choices(['auto', 'dpor', 'stateful']).default('auto'))
     .option('--workers <n>', `worker threads sharing the search (default: the core count, ${availableParallelism()} here)`)
     .option('--force', 'explore even a bound estimated too large to finish')
     .option('--json', 'print JSON')
-    .action(async (name: string | undefined, opts: { variant: string; threads?: string; maxOps?: string; preemptions?: string; minimal?: boolean; shard?: string; workers?: string; force?: boolean; json?: boolean }) => {
+    .action(async (name: string | undefined, opts: { variant: string; threads?: string; maxOps?: string; preemptions?: string; minimal?: boolean; shard?: string; workers?: string; engine: 'auto' | 'dpor' | 'stateful'; force?: boolean; json?: boolean }) => {
       const model = findModel(name);
       const workers = opts.workers !== undefined ? parseWhole('--workers', opts.workers, 1, 256) : availableParallelism();
       const cmd: VerifyCommand = {
         variant: opts.variant,
         minimal: opts.minimal ?? false,
+        engine: opts.engine,
         ...(opts.threads !== undefined ? { threads: parseWhole('--threads', opts.threads, 1, 16) } : {}),
         ...(opts.maxOps !== undefined ? { maxOps: parseWhole('--max-ops', opts.maxOps, 1, 64) } : {}),
         ...(opts.preemptions !== undefined ? { preemptions: parseWhole('--preemptions', opts.preemptions, 0, 1000) } : {}),

@@ -5,7 +5,8 @@ import { describe, expect, it } from 'vitest';
 const bin = fileURLToPath(new URL('../dist/bin.js', import.meta.url));
 
 function kvmrace(...args: string[]) {
-  const r = spawnSync(process.execPath, [bin, ...args], { encoding: 'utf8', env: { ...process.env, NO_COLOR: '1' } });
+  // Workers take over at once (not after 2 s), so that the worker pool is what these runs test.
+  const r = spawnSync(process.execPath, [bin, ...args], { encoding: 'utf8', env: { ...process.env, NO_COLOR: '1', KVMRACE_WORKERS_AFTER_MS: '0' } });
   return { code: r.status, out: r.stdout, err: r.stderr };
 }
 

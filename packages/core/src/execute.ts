@@ -25,16 +25,8 @@ export interface Execution {
 export function execute(model: AnyModel, fixes: ReadonlySet<string>, scenario: Scenario, strategy: Strategy, options: RunOptions = {}): Execution {
   const run = new Run(model, fixes, scenario, options);
   strategy.beginExecution(scenario.length);
-  const enabled: number[] = new Array<number>(scenario.length);
-  while (run.outcome === null) {
-    const n = run.enabledThreads(enabled);
-    if (n === 0) {
-      run.declareDeadlock();
-      break;
-    }
-    run.stepListed(strategy.pick(enabled, n, run.lastThread, run.schedule.length), enabled, n);
-  }
-  strategy.endExecution?.(run.steps);
+  run.drive(strategy);
+  strategy.endExecution?.(run.schedule.length);
   const outcome = run.outcome as unknown as Outcome;
   const finalState = options.trace ? run.describeState() : undefined;
   const execution: { -readonly [K in keyof Execution]: Execution[K] } = { outcome, schedule: run.schedule, preemptions: run.preemptions, gaveUp: run.gaveUp };

@@ -2,7 +2,8 @@ import { AssertSignal, GaveUpSignal, ModelMisuseError, OopsSignal, WarnSignal } 
 import type { AnyModel } from './model.js';
 import type { Outcome } from './outcome.js';
 import type { Scenario } from './scenario.js';
-import type { Step, Steps } from './step.js';
+import type { Strategy } from './strategies/strategy.js';
+import { GENERATOR_NEXT, type Step, type Steps } from './step.js';
 import { ThreadContext } from './thread.js';
 import type { TraceEntry, TracedAccess } from './trace.js';
 import { findWaitsForCycle } from './waits-for.js';
@@ -22,52 +23,57 @@ export interface RunOptions {
  * and ends with an outcome; it never decides the schedule itself.
  */
 export class Run {
+  // Fields are declared, then assigned in the constructor: class-field initializers would run as a
+  // separate function on every run.
+  /** The model run. */
+  declare readonly model: AnyModel;
+  /** The scenario run. */
+  declare readonly scenario: Scenario;
   /** The run's shared memory. */
-  readonly world: World;
+  declare readonly world: World;
   /** The model's state in this run. */
-  readonly state: unknown;
+  declare readonly state: unknown;
   /** Thread ids in the order they took steps. */
-  readonly schedule: number[] = [];
+  declare readonly schedule: number[];
   /** The trace, when recording. */
-  readonly trace: TraceEntry[] | undefined;
+  declare readonly trace: TraceEntry[] | undefined;
   /** Threads whose bounded retries ran out. */
-  readonly gaveUp: number[] = [];
+  declare readonly gaveUp: number[];
   /** Switches away from a thread that could have continued. */
-  preemptions = 0;
+  declare preemptions: number;
   /** The thread that took the last step (-1 before the first). */
-  lastThread = -1;
+  declare lastThread: number;
   /** Set when the run has ended. */
-  outcome: Outcome | null = null;
-  /** Per thread: its context, the generator of the operation it runs, which operation that is, and its pending step. */
-  private readonly ctxs: ThreadContext[];
-  private readonly gens: Array<Steps | null>;
-  private readonly opIndex: number[];
-  private readonly pending: Array<Step | null>;
-  private readonly budget: number;
-  private readonly compiled: Compiled;
-  private readonly always: readonly AnyInvariant[];
-  private live: number;
+  declare outcome: Outcome | null;
+  /** Per thread: its context, which also holds its generator, operation index and pending step. */
+  private declare readonly threads: ThreadContext[];
+  private declare readonly budget: number;
+  private declare readonly compiled: Compiled;
+  private declare readonly always: readonly AnyInvariant[];
+  private declare live: number;
 
-  constructor(
-    readonly model: AnyModel,
-    fixes: ReadonlySet<string>,
-    readonly scenario: Scenario,
-    options: RunOptions = {},
-  ) {
-    this.world = new World(scenario.length, fixes);
-    this.state = model.setup(this.world);
+  constructor(model: AnyModel, fixes: ReadonlySet<string>, scenario: Scenario, options: RunOptions = {}) {
+    this.model = model;
+    this.scenario = scenario;
+    this.schedule = [];
+    this.gaveUp = [];
+    this.preemptions = 0;
+    this.lastThread = -1;
+    this.outcome = null;
+    const world = new World(scenario.length, fixes);
+    this.world = world;
+    this.state = model.setup(world);
     this.trace = options.trace ? [] : undefined;
     this.budget = options.maxSteps ?? model.stepBudget;
-    this.compiled = compile(model);
-    this.always = this.compiled.always;
+    const compiled = compile(model);
+    this.compiled = compiled;
+    this.always = compiled.always;
     const n = scenario.length;
     this.live = n;
-    this.ctxs = new Array<ThreadContext>(n);
-    this.gens = new Array<Steps | null>(n).fill(null);
-    this.opIndex = new Array<number>(n).fill(-1);
-    this.pending = new Array<Step | null>(n).fill(null);
-    for (let tid = 0; tid < n; tid++) this.ctxs[tid] = new ThreadContext(tid, this.world);
-    for (let tid = 0; tid < scenario.length && this.outcome === null; tid++) this.advance(tid);
+    const threads = new Array<ThreadContext>(n);
+    for (let tid = 0; tid < n; tid++) threads[tid] = new ThreadContext(tid, world);
+    this.threads = threads;
+    for (let tid = 0; tid < n && this.outcome === null; tid++) this.advance(tid);
     if (this.outcome === null && this.live === 0) this.finish();
   }
 
@@ -78,33 +84,35 @@ export class Run {
 
   /** How many threads the run has. */
   get threadCount(): number {
-    return this.pending.length;
+    return this.threads.length;
   }
 
   /** The step a thread wants to take next, or null when it is done. */
   pendingStep(tid: number): Step | null {
-    return this.pending[tid] ?? null;
+    return this.threads[tid]?.pending ?? null;
   }
 
   /** True when the thread is not done. */
   isAlive(tid: number): boolean {
-    return (this.pending[tid] ?? null) !== null;
+    return (this.threads[tid]?.pending ?? null) !== null;
   }
 
   /** True when the thread can take its next step now. */
   isEnabled(tid: number): boolean {
-    const step = this.pending[tid];
-    if (!step) return false;
-    return step.enabled === undefined || step.enabled(tid);
+    const t = this.threads[tid];
+    if (t === undefined) return false;
+    const mode = t.mode;
+    return mode === 1 || (mode === 2 && (t.pending as Step).enabled!(tid));
   }
 
   /** Fills `out` with the enabled threads in id order and returns how many. */
   enabledThreads(out: number[]): number {
-    const pending = this.pending;
+    const threads = this.threads;
     let n = 0;
-    for (let tid = 0; tid < pending.length; tid++) {
-      const step = pending[tid];
-      if (step && (step.enabled === undefined || step.enabled(tid))) out[n++] = tid;
+    for (let tid = 0; tid < threads.length; tid++) {
+      const t = threads[tid] as ThreadContext;
+      const mode = t.mode;
+      if (mode === 1 || (mode === 2 && (t.pending as Step).enabled!(tid))) out[n++] = tid;
     }
     return n;
   }
@@ -112,7 +120,7 @@ export class Run {
   /** Takes one step of `tid`, which must be enabled, and checks the invariants. */
   step(tid: number): void {
     if (this.outcome !== null) throw new Error('the run has already ended');
-    const step = this.pending[tid];
+    const step = this.pendingStep(tid);
     if (!step || (step.enabled !== undefined && !step.enabled(tid))) throw new Error(`CPU${tid} cannot take a step now`);
     const last = this.lastThread;
     this.take(tid, step, last !== -1 && last !== tid && this.isEnabled(last));
@@ -132,7 +140,7 @@ export class Run {
       if (t === tid) listed = true;
       if (t === last) lastEnabled = true;
     }
-    const step = this.pending[tid];
+    const step = this.pendingStep(tid);
     if (!listed || this.outcome !== null || !step) {
       this.step(tid); // throws the error `step` gives
       return;
@@ -140,16 +148,58 @@ export class Run {
     this.take(tid, step, last !== -1 && last !== tid && lastEnabled);
   }
 
+  /**
+   * Runs to the end under `strategy`: the loop of `execute`. Each step lists the enabled threads
+   * once, asks the strategy to pick one of them and takes its step.
+   * @internal
+   */
+  drive(strategy: Strategy): void {
+    const threads = this.threads;
+    const n = threads.length;
+    const enabled = new Array<number>(n);
+    while (this.outcome === null) {
+      const last = this.lastThread;
+      let count = 0;
+      let lastEnabled = false;
+      for (let tid = 0; tid < n; tid++) {
+        const t = threads[tid] as ThreadContext;
+        const mode = t.mode;
+        if (mode === 1 || (mode === 2 && (t.pending as Step).enabled!(tid))) {
+          enabled[count++] = tid;
+          if (tid === last) lastEnabled = true;
+        }
+      }
+      if (count === 0) {
+        this.declareDeadlock();
+        return;
+      }
+      const tid = strategy.pick(enabled, count, last, this.schedule.length);
+      let listed = false;
+      for (let i = 0; i < count; i++) {
+        if (enabled[i] === tid) {
+          listed = true;
+          break;
+        }
+      }
+      if (!listed) {
+        this.step(tid); // throws the error `step` gives
+        continue;
+      }
+      this.take(tid, (threads[tid] as ThreadContext).pending as Step, last !== -1 && last !== tid && lastEnabled);
+    }
+  }
+
   private take(tid: number, step: Step, preempted: boolean): void {
     if (preempted) this.preemptions++;
-    const index = this.schedule.length;
-    this.schedule.push(tid);
+    const schedule = this.schedule;
+    const index = schedule.length;
+    schedule.push(tid);
     this.lastThread = tid;
     const trace = this.trace;
     if (trace === undefined) {
       this.advance(tid);
     } else {
-      const ctx = this.ctxs[tid] as ThreadContext;
+      const ctx = this.threads[tid] as ThreadContext;
       const fn = ctx.currentFunction();
       const op = ctx.op;
       this.advance(tid);
@@ -160,21 +210,21 @@ export class Run {
       this.finish();
       return;
     }
-    if (this.always.length !== 0) this.checkInvariants(index, false);
-    if (this.outcome === null && this.schedule.length >= this.budget) {
+    if (this.always.length !== 0) this.checkAlways(index);
+    if (this.outcome === null && index + 1 >= this.budget) {
       this.end({ kind: 'livelock', message: `no end after ${this.budget} steps (a retry loop that never exits?)`, step: index });
     }
   }
 
   /** Ends the run as a deadlock: call when no thread is enabled but some are not done. */
   declareDeadlock(): void {
-    const blocked = this.pending.map((s, tid) => tid).filter((tid) => this.isAlive(tid));
+    const blocked = this.threads.map((s, tid) => tid).filter((tid) => this.isAlive(tid));
     const waits = (tid: number): readonly number[] => {
-      const step = this.pending[tid];
+      const step = this.pendingStep(tid);
       return step?.waitsFor ? step.waitsFor(tid) : [];
     };
     const cycle = findWaitsForCycle(blocked, waits);
-    const what = blocked.map((tid) => `CPU${tid} at ${this.pending[tid]?.label ?? '?'}`).join('; ');
+    const what = blocked.map((tid) => `CPU${tid} at ${this.pendingStep(tid)?.label ?? '?'}`).join('; ');
     this.end({
       kind: 'deadlock',
       message: cycle ? `waits-for cycle ${cycle.map((t) => `CPU${t}`).join(' -> ')}: ${what}` : `no thread can step: ${what}`,
@@ -194,56 +244,68 @@ export class Run {
    */
   private advance(tid: number): void {
     const world = this.world;
+    const t = this.threads[tid] as ThreadContext;
     world.current = tid;
     try {
-      let gen = this.gens[tid] as Steps | null;
+      let gen = t.gen;
       for (;;) {
         if (gen !== null) {
-          const r = gen.next();
+          const r = t.native ? GENERATOR_NEXT.call(gen) : gen.next();
           if (!r.done) {
-            this.pending[tid] = r.value;
-            return;
+            const step = r.value;
+            t.pending = step;
+            t.mode = step ? (step.enabled !== undefined ? 2 : 1) : 0;
+            break;
           }
         }
-        gen = this.nextOperation(tid);
+        gen = this.nextOperation(t);
         if (gen === null) {
-          this.retire(tid);
-          return;
+          this.retire(t);
+          break;
         }
       }
     } catch (err) {
-      this.retire(tid);
-      this.fault(tid, err);
-    } finally {
-      world.current = -1;
+      try {
+        this.retire(t);
+        this.fault(tid, err);
+      } finally {
+        world.current = -1;
+      }
+      return;
     }
+    world.current = -1;
   }
 
   /** Starts the thread's next operation; null when it has run them all. */
-  private nextOperation(tid: number): Steps | null {
-    const ops = this.scenario[tid] as readonly string[];
-    const i = (this.opIndex[tid] as number) + 1;
-    this.opIndex[tid] = i;
-    if (i >= ops.length) {
-      this.gens[tid] = null;
-      return null;
-    }
+  private nextOperation(t: ThreadContext): Steps | null {
+    const ops = this.scenario[t.tid] as readonly string[];
+    const i = t.opIndex + 1;
+    t.opIndex = i;
+    t.gen = null;
+    if (i >= ops.length) return null;
     const op = ops[i] as string;
-    const ctx = this.ctxs[tid] as ThreadContext;
-    ctx.op = op;
-    const run = this.compiled.ops.get(op);
-    this.gens[tid] = null;
-    if (run === undefined) throw new ModelMisuseError(`unknown operation '${op}'`);
-    const gen = run(this.state, ctx);
-    this.gens[tid] = gen;
+    t.op = op;
+    const compiled = this.compiled;
+    let spec = compiled.lastSpec;
+    if (op !== compiled.lastOp || spec === undefined) {
+      const found = compiled.ops.get(op);
+      if (found === undefined) throw new ModelMisuseError(`unknown operation '${op}'`);
+      spec = found;
+      compiled.lastOp = op;
+      compiled.lastSpec = spec;
+    }
+    const gen = spec.run(this.state, t);
+    t.gen = gen;
+    t.native = gen != null && gen.next === GENERATOR_NEXT;
     return gen;
   }
 
-  private retire(tid: number): void {
-    this.pending[tid] = null;
-    this.gens[tid] = null;
+  private retire(t: ThreadContext): void {
+    t.pending = null;
+    t.mode = 0;
+    t.gen = null;
     this.live--;
-    (this.ctxs[tid] as ThreadContext).cpu.enableInterrupts(); // a finished thread is an idle CPU that takes IPIs
+    t.cpu.enableInterrupts(); // a finished thread is an idle CPU that takes IPIs
   }
 
   private fault(tid: number, err: unknown): void {
@@ -265,6 +327,26 @@ export class Run {
   private finish(): void {
     this.checkInvariants(this.schedule.length - 1, true);
     if (this.outcome === null) this.end({ kind: 'ok', message: 'every thread finished and every invariant holds', step: this.schedule.length - 1 });
+  }
+
+  /** The invariants checked after every step (none of them `at: 'end'`), after step `step`. */
+  private checkAlways(step: number): void {
+    const state = this.state;
+    const list = this.always;
+    for (let i = 0; i < list.length; i++) {
+      const inv = list[i] as AnyInvariant;
+      if (inv.when && !inv.when(state)) continue;
+      let result: boolean | string;
+      try {
+        result = inv.check(state);
+      } catch (err) {
+        result = `the check threw ${err instanceof Error ? err.message : String(err)}`;
+      }
+      if (result !== true) {
+        this.end({ kind: 'violation', invariant: inv.name, message: result === false ? inv.description : result, step });
+        return;
+      }
+    }
   }
 
   private checkInvariants(step: number, atEnd: boolean): void {
@@ -298,27 +380,43 @@ type AnyInvariant = AnyModel['invariants'][number];
 interface Compiled {
   /** The invariants checked after every step (not only at the end). */
   readonly always: readonly AnyInvariant[];
-  /** Each operation's thread program. */
-  readonly ops: ReadonlyMap<string, AnyModel['operations'][string]['run']>;
+  /** Each operation (whose `run` is its thread program). */
+  readonly ops: ReadonlyMap<string, AnyModel['operations'][string]>;
+  /** The operation looked up last, and its spec (a thread often runs one operation again). */
+  lastOp: string | undefined;
+  lastSpec: AnyModel['operations'][string] | undefined;
 }
 
 const compiledModels = new WeakMap<AnyModel, Compiled>();
 
+/** The last model compiled: runs of one model usually follow each other. */
+let lastModel: AnyModel | null = null;
+let lastCompiled: Compiled | null = null;
+
 function compile(model: AnyModel): Compiled {
+  if (model === lastModel) return lastCompiled as Compiled;
   let c = compiledModels.get(model);
   if (c === undefined) {
-    const ops = new Map<string, AnyModel['operations'][string]['run']>();
+    const ops = new Map<string, AnyModel['operations'][string]>();
     for (const name of Object.keys(model.operations)) {
       const spec = model.operations[name];
-      if (spec && typeof spec.run === 'function') ops.set(name, spec.run.bind(spec));
+      if (spec && typeof spec.run === 'function') ops.set(name, spec);
     }
-    c = { always: model.invariants.filter((inv) => inv.at !== 'end'), ops };
+    c = { always: model.invariants.filter((inv) => inv.at !== 'end'), ops, lastOp: undefined, lastSpec: undefined };
     compiledModels.set(model, c);
   }
+  lastModel = model;
+  lastCompiled = c;
   return c;
 }
 
 function traced(index: number, thread: number, operation: string, fn: string, step: Step, preempted: boolean): TraceEntry {
-  const accesses: TracedAccess[] = step.accesses.map((a) => ({ name: a.obj.name, kind: a.obj.kind, mode: a.mode, value: a.obj.describe() }));
+  const list = step.accesses;
+  const accesses = new Array<TracedAccess>(list.length);
+  for (let i = 0; i < list.length; i++) {
+    const a = list[i] as Step['accesses'][number];
+    const obj = a.obj;
+    accesses[i] = { name: obj.name, kind: obj.kind, mode: a.mode, value: obj.describe() };
+  }
   return { index, thread, operation, fn, label: step.label, accesses, preempted };
 }

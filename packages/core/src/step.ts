@@ -54,7 +54,79 @@ export interface StepEffect {
   stepEffect(op: number, arg: unknown): unknown;
 }
 
+/**
+ * Where a primitive's lazily made steps get their label and footprint. Internal to core.
+ * @internal
+ */
+export interface StepSource {
+  /** The label of the source's step `kind`. */
+  stepLabel(kind: number): string;
+  /** The footprint of the source's step `kind` (a new array); `data` is the step's `data`. */
+  stepAccesses(kind: number, data: unknown): readonly Access[];
+}
+
+/**
+ * The step of every core primitive (and of `t.step`): one class, so that the engine's reads of
+ * `enabled` see one shape whatever the primitive. Its label and footprint are made the first time
+ * someone asks (a random walk never asks); a step with a `base` shares the base's footprint (a
+ * read with its own label). A blocking step has an `enabled` (and `waitsFor`) function, called with
+ * the step as `this`. Internal to core.
+ * @internal
+ */
+export class LazyStep implements Step {
+  // Assigned in the constructor rather than declared as class fields (a field initializer is a
+  // separate call, and slow when it sees many shapes).
+  declare readonly enabled: ((tid: number) => boolean) | undefined;
+  declare readonly waitsFor: ((tid: number) => readonly number[]) | undefined;
+  /** The primitive the step belongs to. */
+  declare readonly source: StepSource;
+  private declare readonly kind: number;
+  private declare text: string | undefined;
+  private declare acc: readonly Access[] | undefined;
+  private declare readonly base: Step | undefined;
+  private declare readonly data: unknown;
+
+  constructor(
+    source: StepSource,
+    kind: number,
+    label?: string,
+    base?: Step,
+    enabled?: (this: LazyStep, tid: number) => boolean,
+    waitsFor?: (this: LazyStep, tid: number) => readonly number[],
+    data?: unknown,
+  ) {
+    this.enabled = enabled;
+    this.waitsFor = waitsFor;
+    this.source = source;
+    this.kind = kind;
+    this.text = label;
+    this.acc = undefined;
+    this.base = base;
+    this.data = data;
+  }
+
+  get label(): string {
+    let text = this.text;
+    if (text === undefined) this.text = text = this.source.stepLabel(this.kind);
+    return text;
+  }
+
+  get accesses(): readonly Access[] {
+    let acc = this.acc;
+    if (acc === undefined) this.acc = acc = this.base !== undefined ? this.base.accesses : this.source.stepAccesses(this.kind, this.data);
+    return acc;
+  }
+}
+
 const DONE: IteratorReturnResult<undefined> = { value: undefined, done: true };
+
+/**
+ * `next` of every generator object (%GeneratorPrototype%.next). Calling it as
+ * `GENERATOR_NEXT.call(gen)` where `gen.next === GENERATOR_NEXT` is `gen.next()` without looking
+ * `next` up on generators of many shapes (one per generator function), which V8 does slowly.
+ * @internal
+ */
+export const GENERATOR_NEXT = (Object.getPrototypeOf(function* () {}) as { prototype: Generator }).prototype.next as (this: Steps<unknown>) => IteratorResult<Step, unknown>;
 
 /**
  * A one-step primitive call as a bare iterator: it yields its step once, then runs the effect and
@@ -63,15 +135,21 @@ const DONE: IteratorReturnResult<undefined> = { value: undefined, done: true };
  * @internal
  */
 export class OneStep<T> {
-  private state = 0;
+  /** 0: the step is next, 1: the effect is next, 2: done. */
+  private declare state: number;
+  /** `{ value: step, done: false }`, usually preallocated by the primitive. */
+  private declare readonly first: IteratorYieldResult<Step>;
+  private declare readonly target: StepEffect;
+  private declare readonly op: number;
+  private declare readonly arg: unknown;
 
-  constructor(
-    /** `{ value: step, done: false }`, usually preallocated by the primitive. */
-    private readonly first: IteratorYieldResult<Step>,
-    private readonly target: StepEffect,
-    private readonly op: number,
-    private readonly arg: unknown,
-  ) {}
+  constructor(first: IteratorYieldResult<Step>, target: StepEffect, op: number, arg: unknown) {
+    this.state = 0;
+    this.first = first;
+    this.target = target;
+    this.op = op;
+    this.arg = arg;
+  }
 
   next(): IteratorResult<Step, T> {
     if (this.state === 0) {

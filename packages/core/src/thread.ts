@@ -2,7 +2,7 @@ import { AssertSignal, GaveUpSignal, OopsSignal, WarnSignal } from './faults.js'
 import type { Cpu } from './primitives/cpus.js';
 import type { Var } from './primitives/var.js';
 import type { SimObject } from './sim-object.js';
-import { oneStep, yieldOf, type Access, type Step, type StepEffect, type Steps } from './step.js';
+import { GENERATOR_NEXT, LazyStep, oneStep, yieldOf, type Access, type Step, type StepEffect, type StepSource, type Steps } from './step.js';
 import type { World } from './world.js';
 
 /** The effect of a declared step: none (the model does it after the step). */
@@ -38,22 +38,49 @@ export interface Thread<F extends string = string> {
 
 /** The engine's implementation of `Thread`; also tracks the operation and function being run. */
 export class ThreadContext implements Thread<string> {
+  // Declared, then assigned in the constructor (class-field initializers run as a separate call).
+  /** Thread id, which is also its CPU number. */
+  declare readonly tid: number;
+  /** The run's shared memory. */
+  declare readonly world: World;
   /** The operation running now. */
-  op = '';
-  /** The stack of kernel functions entered with `within`. */
-  readonly fnStack: string[] = [];
-  readonly cpu: Cpu;
+  declare op: string;
+  declare readonly cpu: Cpu;
+  /** `fnStack`, made on first use (most threads never call `within`). */
+  private declare stack: string[] | null;
+  /** The engine's state of this thread in a run: the generator of the operation it runs. @internal */
+  declare gen: Steps | null;
+  /** Which of its operations it runs (-1 before the first). @internal */
+  declare opIndex: number;
+  /** The step it wants to take next, or null when done. @internal */
+  declare pending: Step | null;
+  /** What `pending` is: 0 none (or not a step), 1 a step that is always enabled, 2 a step with an `enabled` predicate. @internal */
+  declare mode: number;
+  /** True when `gen` is a plain generator (its `next` is `GENERATOR_NEXT`). @internal */
+  declare native: boolean;
 
-  constructor(
-    readonly tid: number,
-    readonly world: World,
-  ) {
+  constructor(tid: number, world: World) {
+    this.tid = tid;
+    this.world = world;
+    this.op = '';
     this.cpu = world.cpu(tid);
+    this.stack = null;
+    this.gen = null;
+    this.opIndex = -1;
+    this.pending = null;
+    this.mode = 0;
+    this.native = false;
+  }
+
+  /** The stack of kernel functions entered with `within`. */
+  get fnStack(): string[] {
+    return (this.stack ??= []);
   }
 
   /** The kernel function a step taken now belongs to. */
   currentFunction(): string {
-    return this.fnStack.length ? (this.fnStack[this.fnStack.length - 1] as string) : this.op;
+    const stack = this.stack;
+    return stack !== null && stack.length ? (stack[stack.length - 1] as string) : this.op;
   }
 
   fixed(fix: string): boolean {
@@ -65,10 +92,7 @@ export class ThreadContext implements Thread<string> {
   }
 
   step(label: string, touches: { reads?: readonly SimObject[]; writes?: readonly SimObject[] }): Steps {
-    const accesses: Access[] = [];
-    for (const obj of touches.reads ?? []) accesses.push({ obj, mode: 'read' });
-    for (const obj of touches.writes ?? []) accesses.push({ obj, mode: 'write' });
-    return oneStep<void>(yieldOf({ label, accesses }), NO_EFFECT, 0);
+    return oneStep<void>(yieldOf(new LazyStep(DECLARED, 0, label, undefined, undefined, undefined, touches)), NO_EFFECT, 0);
   }
 
   *awaitChange(label: string, vars: readonly Var<unknown>[]): Steps {
@@ -101,19 +125,44 @@ export class ThreadContext implements Thread<string> {
   }
 }
 
+/** What `t.step` declares: the objects a step reads and writes. */
+interface Touches {
+  readonly reads?: readonly SimObject[];
+  readonly writes?: readonly SimObject[];
+}
+
+/** The source of steps declared with `t.step`: their footprint is made from the objects the first time someone asks. */
+const DECLARED: StepSource = {
+  stepLabel: () => undefined as unknown as string, // only for a step declared without a label
+  stepAccesses(_kind: number, data: unknown): readonly Access[] {
+    const touches = data as Touches;
+    const out: Access[] = [];
+    for (const obj of touches.reads ?? []) out.push({ obj, mode: 'read' });
+    for (const obj of touches.writes ?? []) out.push({ obj, mode: 'write' });
+    return out;
+  },
+};
+
 /**
  * `within(fn, body)` as a bare iterator: the generator `push(fn); try { return yield* body }
  * finally { pop() }`, without a generator's cost on every step of the body.
  */
 class Within<T> {
   /** 0: not started, 1: running the body, 2: done. */
-  private state = 0;
+  private declare state: number;
+  private declare readonly stack: string[];
+  private declare readonly fn: string;
+  private declare readonly body: Steps<T>;
+  /** True when the body is a plain generator (see `GENERATOR_NEXT`). */
+  private declare readonly native: boolean;
 
-  constructor(
-    private readonly stack: string[],
-    private readonly fn: string,
-    private readonly body: Steps<T>,
-  ) {}
+  constructor(stack: string[], fn: string, body: Steps<T>) {
+    this.state = 0;
+    this.stack = stack;
+    this.fn = fn;
+    this.body = body;
+    this.native = body != null && body.next === GENERATOR_NEXT;
+  }
 
   next(): IteratorResult<Step, T> {
     if (this.state === 0) {
@@ -124,7 +173,7 @@ class Within<T> {
     }
     let r: IteratorResult<Step, T>;
     try {
-      r = this.body.next();
+      r = this.native ? (GENERATOR_NEXT.call(this.body) as IteratorResult<Step, T>) : this.body.next();
     } catch (err) {
       this.finish();
       throw err;

@@ -44,12 +44,28 @@ export function scheduleArbitrary(opts: ScheduleArbitraryOptions = {}): fc.Arbit
  */
 export class PreemptionPoints implements Strategy {
   readonly name = 'fast-check';
-  private readonly byStep = new Map<number, number>();
+  /** `to` by step, for points on small whole steps (the usual case): `toAt[at]`, undefined where there is none. */
+  private readonly toAt: Array<number | undefined> = [];
+  /** `to` by step, for the other points (huge or odd `at`), if any. */
+  private readonly byStep: Map<number, number> | null = null;
   /** Called at each step where a preemption was possible: (step, how many other threads). */
   onChoice: ((stepIndex: number, others: number) => void) | undefined;
 
   constructor(points: ScheduleData) {
-    for (const p of points) if (!this.byStep.has(p.at)) this.byStep.set(p.at, p.to);
+    let byStep: Map<number, number> | null = null;
+    const toAt = this.toAt;
+    for (let i = 0; i < points.length; i++) {
+      const p = points[i] as PreemptionPoint;
+      const at = p.at;
+      if (at >= 0 && at < DENSE_STEPS && Number.isInteger(at)) {
+        while (toAt.length <= at) toAt.push(undefined);
+        if (toAt[at] === undefined) toAt[at] = p.to;
+      } else {
+        byStep ??= new Map();
+        if (!byStep.has(at)) byStep.set(at, p.to);
+      }
+    }
+    this.byStep = byStep;
   }
 
   beginExecution(): void {}
@@ -58,7 +74,7 @@ export class PreemptionPoints implements Strategy {
     let currentEnabled = false;
     for (let i = 0; i < count; i++) if (enabled[i] === current) currentEnabled = true;
     if (currentEnabled && count > 1 && this.onChoice) this.onChoice(stepIndex, count - 1);
-    const to = this.byStep.get(stepIndex);
+    const to = stepIndex < this.toAt.length ? this.toAt[stepIndex] : this.byStep === null ? undefined : this.byStep.get(stepIndex);
     if (to !== undefined) {
       const others = currentEnabled ? count - 1 : count;
       if (others > 0) {
@@ -74,3 +90,6 @@ export class PreemptionPoints implements Strategy {
     return currentEnabled ? current : (enabled[0] as number);
   }
 }
+
+/** Points on steps below this are looked up in an array, the rest in a map. */
+const DENSE_STEPS = 1 << 16;

@@ -1,4 +1,4 @@
-import { renderRaceTable, resolveVariant, type AnyModel, type Counterexample, type VerifyResult } from '@kvmrace/core';
+import { renderRaceTable, resolveVariant, type AnyModel, type Counterexample, type VerifyEngine, type VerifyResult } from '@kvmrace/core';
 import type { PieceJob } from '../verify-pool/piece-job.js';
 import { verifyInPieces, type ModelSource } from '../verify-pool/run-pieces.js';
 import pc from 'picocolors';
@@ -12,6 +12,8 @@ export interface VerifyCommand {
   readonly maxOps?: number;
   readonly preemptions?: number;
   readonly minimal: boolean;
+  /** Exhaustive engine (default auto: the stateful search for models with state invariants, DPOR otherwise). */
+  readonly engine?: VerifyEngine;
   readonly shard?: { readonly index: number; readonly count: number };
 }
 
@@ -38,6 +40,7 @@ export async function runVerify(
     ...(cmd.threads !== undefined ? { threads: cmd.threads } : {}),
     ...(cmd.maxOps !== undefined ? { maxOps: cmd.maxOps } : {}),
     ...(cmd.preemptions !== undefined ? { preemptions: cmd.preemptions } : {}),
+    ...(cmd.engine !== undefined ? { engine: cmd.engine } : {}),
   };
   const result = await verifyInPieces(source, job, cmd.shard, workers, onProgress);
   return { model, variant: variant.name, command: cmd, result };
@@ -59,6 +62,7 @@ function bound(cmd: VerifyCommand): Record<string, unknown> {
     threads: cmd.threads ?? null,
     maxOps: cmd.maxOps ?? null,
     scenarios: cmd.threads !== undefined || cmd.maxOps !== undefined ? 'generated' : 'catalogue',
+    engine: cmd.engine ?? 'auto',
     ...(cmd.shard ? { shard: `${cmd.shard.index + 1}/${cmd.shard.count}` } : {}),
   };
 }
@@ -86,6 +90,7 @@ export function verifyJson(r: VerifyReport): Record<string, unknown> {
     executions: x.executions,
     complete: x.complete,
     redundant: x.redundant,
+    ...(x.stateHits !== undefined ? { stateHits: x.stateHits, states: x.states } : {}),
     ms: x.ms,
     ...(x.counterexample ? counterexampleJson(r, x.counterexample) : {}),
   };
@@ -105,7 +110,8 @@ function boundText(cmd: VerifyCommand): string {
 export function verifyText(r: VerifyReport): string {
   const x = r.result;
   const pct = x.executions ? ((100 * x.redundant) / x.executions).toFixed(1) : '0.0';
-  const figures = `${x.scenarios} scenarios, ${x.executions} executions (${x.redundant} redundant, ${pct}%), ${x.ms} ms; ${boundText(r.command)}`;
+  const states = x.stateHits !== undefined ? `, ${x.states} states (${x.stateHits} reached again and cut)` : '';
+  const figures = `${x.scenarios} scenarios, ${x.executions} executions (${x.redundant} redundant, ${pct}%)${states}, ${x.ms} ms; ${boundText(r.command)}`;
   const cx = x.counterexample;
   if (!cx) return `${pc.green('holds')}: ${r.model.name} (${r.variant}): ${figures}`;
   return [

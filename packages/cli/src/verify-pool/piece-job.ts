@@ -1,4 +1,4 @@
-import { verify, type AnyModel, type Shard, type VerifyResult } from '@kvmrace/core';
+import { verify, type AnyModel, type Shard, type VerifyEngine, type VerifyResult } from '@kvmrace/core';
 
 /** What one piece of a verification needs besides the model (plain data, sent to workers). */
 export interface PieceJob {
@@ -7,6 +7,7 @@ export interface PieceJob {
   readonly maxOps?: number;
   readonly preemptions?: number;
   readonly minimal: boolean;
+  readonly engine?: VerifyEngine;
 }
 
 /** Verifies one piece (a shard of the pieces' count). */
@@ -18,6 +19,7 @@ export function verifyPiece(model: AnyModel, job: PieceJob, piece: Shard, onProg
     ...(job.threads !== undefined ? { threads: job.threads } : {}),
     ...(job.maxOps !== undefined ? { maxOps: job.maxOps } : {}),
     ...(job.preemptions !== undefined ? { preemptions: job.preemptions } : {}),
+    ...(job.engine !== undefined ? { engine: job.engine } : {}),
     ...(onProgress ? { onProgress } : {}),
   });
 }

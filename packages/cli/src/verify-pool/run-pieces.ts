@@ -1,4 +1,4 @@
-import { mergeVerifyResults, type AnyModel, type Shard, type VerifyResult } from '@kvmrace/core';
+import { enumerateScenarios, mergeVerifyResults, type AnyModel, type Shard, type VerifyResult } from '@kvmrace/core';
 import { Worker } from 'node:worker_threads';
 import { verifyPiece, type PieceJob } from './piece-job.js';
 import { piecesOf } from './pieces.js';
@@ -28,33 +28,42 @@ export interface ModelSource {
 }
 
 /**
- * Verifies the pieces of one shard (see `piecesOf`) on `workers` worker threads, each taking the
- * next piece when it finishes one, and merges their results: the same work and the same result
- * for any number of workers. One worker runs them here, in this thread.
+ * Verifies the pieces of one shard (see `piecesOf`), here or, once the work has taken a while, on
+ * `workers` worker threads that each take the next piece when they finish one, and merges their
+ * results: the same work and the same result for any number of workers.
  */
 export async function verifyInPieces(source: ModelSource, job: PieceJob, shard: Shard | undefined, workers: number, onProgress?: (done: number, total: number) => void): Promise<VerifyResult> {
   const start = performance.now();
-  const pieces = piecesOf(shard);
+  const pieces = piecesOf(shard, scenarioCount(source.model, job));
   const progress = pieces.map(() => ({ done: 0, total: 1 }));
   const tell = (piece: number, done: number, total: number): void => {
     progress[piece] = { done, total };
     if (onProgress) onProgress(progress.reduce((n, p) => n + p.done, 0), progress.reduce((n, p) => n + p.total, 0));
   };
   const results: VerifyResult[] = new Array<VerifyResult>(pieces.length);
-  if (workers <= 1) {
-    pieces.forEach((p, i) => {
-      results[i] = verifyPiece(source.model, job, p, (done, total) => tell(i, done, total));
-    });
-  } else {
-    await runOnWorkers(source, job, pieces, Math.min(workers, pieces.length), results, tell);
+  // Pieces run here until the work proves long enough to pay for starting workers (each loads
+  // the CLI and the model again, about half a second each); then the rest goes to the pool.
+  let i = 0;
+  for (; i < pieces.length; i++) {
+    if (workers > 1 && pieces.length - i > 1 && performance.now() - start > HANDOFF_MS) break;
+    const piece = i;
+    results[piece] = verifyPiece(source.model, job, pieces[piece] as Shard, (done, total) => tell(piece, done, total));
+  }
+  if (i < pieces.length) {
+    const todo = Array.from({ length: pieces.length - i }, (_, k) => i + k);
+    await runOnWorkers(source, job, pieces, todo, Math.min(workers, todo.length), results, tell);
   }
   return { ...mergeVerifyResults(results), ms: Math.round(performance.now() - start) };
 }
+
+/** Time after which the remaining pieces go to worker threads (tests set 0 through the environment). */
+const HANDOFF_MS = Number(process.env.KVMRACE_WORKERS_AFTER_MS ?? 2000);
 
 function runOnWorkers(
   source: ModelSource,
   job: PieceJob,
   pieces: readonly Shard[],
+  todo: readonly number[],
   workers: number,
   results: VerifyResult[],
   tell: (piece: number, done: number, total: number) => void,
@@ -74,8 +83,8 @@ function runOnWorkers(
       reject(err);
     };
     const dispatch = (w: Worker): void => {
-      if (next < pieces.length) {
-        const piece = next++;
+      if (next < todo.length) {
+        const piece = todo[next++] as number;
         w.postMessage({ piece, shard: pieces[piece] });
       } else {
         w.postMessage('done');
@@ -89,7 +98,7 @@ function runOnWorkers(
         else if (m.type === 'progress') tell(m.piece, m.done, m.total);
         else {
           results[m.piece] = m.result;
-          if (++finished === pieces.length) {
+          if (++finished === todo.length) {
             for (const x of pool) x.postMessage('done');
             resolve();
           } else {
@@ -100,4 +109,10 @@ function runOnWorkers(
       w.on('error', fail);
     }
   });
+}
+
+/** How many scenarios the verification covers (the catalogue, or those generated within the bounds). */
+function scenarioCount(model: AnyModel, job: PieceJob): number {
+  if (job.threads === undefined && job.maxOps === undefined) return model.scenarios.catalogue.length;
+  return enumerateScenarios(model, { ...(job.threads !== undefined ? { threads: job.threads } : {}), ...(job.maxOps !== undefined ? { maxOps: job.maxOps } : {}) }).length;
 }

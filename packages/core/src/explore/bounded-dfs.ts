@@ -2,11 +2,18 @@ import type { AnyModel } from '../model.js';
 import { Run } from '../run.js';
 import type { Scenario } from '../scenario.js';
 import { compareFailures, failureOf, type ExploreFailure, type ExploreResult, type ExplorerOptions } from './result.js';
+import { statefulSearch } from './stateful.js';
 
 /** Options of the plain DFS. */
 export interface BoundedDfsOptions extends ExplorerOptions {
   /** Most preemptions an execution may have (default: no bound). */
   readonly preemptionBound?: number;
+  /**
+   * With a bound, skip a state already explored with at most as many preemptions (default true;
+   * see `statefulSearch`): the same verdict, first failure and best failure, fewer executions.
+   * Without a bound the search is always plain: it is the reference the reductions are tested against.
+   */
+  readonly stateCaching?: boolean;
 }
 
 /**
@@ -18,8 +25,11 @@ export interface BoundedDfsOptions extends ExplorerOptions {
  * It does not use DPOR: Coons, Musuvathi and McKinley (OOPSLA 2013) show that DPOR and a
  * preemption bound do not combine soundly without extra backtracking, and the bound already keeps
  * the tree polynomial in its length. Without a bound it is the reference DPOR is tested against.
+ * With a bound it caches states (`stateCaching`, on by default): a state reached again with no
+ * fewer preemptions is not explored again.
  */
 export function boundedDfs(model: AnyModel, fixes: ReadonlySet<string>, scenario: Scenario, options: BoundedDfsOptions = {}): ExploreResult {
+  if (options.preemptionBound !== undefined && (options.stateCaching ?? true)) return statefulSearch(model, fixes, scenario, { ...options, sleepSets: false });
   const bound = options.preemptionBound ?? Number.POSITIVE_INFINITY;
   const stopAtFirst = options.stopAtFirst ?? true;
   const prefix = options.prefix ?? [];

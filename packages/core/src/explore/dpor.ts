@@ -5,6 +5,7 @@ import type { Scenario } from '../scenario.js';
 import { declaredFootprint, FootprintObserver, footprintsConflict, hasStateInvariants, type Footprint } from './footprint.js';
 import { recordInvariantReads } from './visibility.js';
 import { compareFailures, failureOf, type ExploreFailure, type ExploreResult, type ExplorerOptions } from './result.js';
+import { OpLog, StateSpace, StateTracker, trackedModel, type TrackerSnapshot } from './state-key.js';
 
 /**
  * Stateless exhaustive exploration with source-set DPOR and sleep sets: Algorithm 1 ("Source-DPOR")
@@ -23,17 +24,23 @@ import { compareFailures, failureOf, type ExploreFailure, type ExploreResult, ty
  * - races are also computed for the pending step of every thread that is *disabled* at a state, and
  *   of every live thread when the execution ends, as if it ran next; this is how Flanagan and
  *   Godefroid (POPL 2005) catch a blocked lock acquisition racing with an earlier acquisition;
- * - an execution cut short by a failure is not maximal, so the live threads' unseen future steps
- *   are taken to conflict with every event (their races are with each other thread's latest
- *   events); otherwise a second, different failure behind the first could be missed;
- * - when no initial of `notdep(e).e'` is enabled before `e` (the reversal is not directly feasible),
- *   every thread enabled there is added, Flanagan and Godefroid's conservative fallback.
+ * - an execution cut short by a failure (or the step budget) ends in a state with no way out, so
+ *   the step that got there disabled every live thread's pending step: that step is dependent with
+ *   each of them (a transition that disables another depends on it), and they race with it as if
+ *   they ran next. Reversing that race runs the thread on, which shows its later steps and their
+ *   races; without it a second, different failure behind the first could be missed;
+ * - when no initial of `notdep(e).e'` is enabled before `e`: if the only initial is the racing
+ *   step itself, blocked there, whatever unblocks it is `e` or comes after `e` (an earlier
+ *   unblocking event would be in `notdep(e)` and come first), so the race is not reversible and
+ *   adds nothing (the paper reverses only reversible races); otherwise every thread enabled there
+ *   is added, Flanagan and Godefroid's conservative fallback.
  * - when the model has invariants checked after every step (not only at the end), steps that
  *   write an object those invariants read are all dependent on one another (`visibility.ts`):
  *   the paper preserves final states and assertions inside threads, not properties of the
  *   intermediate states.
- * These only add dependence or backtrack points. Within a fixed schedule prefix (a shard's unit) nothing is
- * backtracked: the shard enumeration expands those states fully.
+ * Apart from the non-reversible races, these only add dependence or backtrack points. Within a
+ * fixed schedule prefix (a shard's unit) nothing is backtracked: the shard enumeration expands
+ * those states fully.
  */
 export function dpor(model: AnyModel, fixes: ReadonlySet<string>, scenario: Scenario, options: ExplorerOptions = {}): ExploreResult {
   if (!hasStateInvariants(model)) return new Dpor(model, fixes, scenario, options, undefined).explore();
@@ -41,6 +48,7 @@ export function dpor(model: AnyModel, fixes: ReadonlySet<string>, scenario: Scen
   const visible = new Set<number>();
   learnInvariantReads(model, fixes, scenario, visible);
   const total = { executions: 0, complete: 0, redundant: 0, steps: 0 };
+  let hits = 0;
   for (;;) {
     const before = visible.size;
     const dpor = new Dpor(model, fixes, scenario, options, visible);
@@ -49,7 +57,8 @@ export function dpor(model: AnyModel, fixes: ReadonlySet<string>, scenario: Scen
     total.complete += r.complete;
     total.redundant += r.redundant;
     total.steps += r.steps;
-    if (visible.size === before || (r.failure && (options.stopAtFirst ?? true))) return { ...r, ...total };
+    hits += r.stateHits ?? 0;
+    if (visible.size === before || (r.failure && (options.stopAtFirst ?? true))) return { ...r, ...total, ...(options.countStates ? { stateHits: hits } : {}) };
   }
 }
 
@@ -94,6 +103,8 @@ interface Node {
   readonly frozen: boolean;
   chosen: number;
   chosenFp: Footprint | null;
+  /** With `countStates`: the state identity tracker's data here. */
+  snap?: TrackerSnapshot;
 }
 
 class Dpor {
@@ -109,6 +120,9 @@ class Dpor {
   private failures = 0;
   private failure: ExploreFailure | undefined;
   private run!: Run;
+  /** With `countStates`: state identities, and how many new states an earlier one had reached. */
+  private readonly states: { space: StateSpace; log: OpLog; model: AnyModel; seen: Set<string>; tracker?: StateTracker } | undefined;
+  private stateHits = 0;
 
   constructor(
     private readonly model: AnyModel,
@@ -121,6 +135,10 @@ class Dpor {
     this.n = scenario.length;
     this.observer = new FootprintObserver(visible);
     this.enabledBuf = new Array<number>(this.n);
+    if (options.countStates) {
+      const log = new OpLog();
+      this.states = { space: new StateSpace(), log, model: trackedModel(model, log), seen: new Set() };
+    }
   }
 
   explore(): ExploreResult {
@@ -150,12 +168,16 @@ class Dpor {
       steps: this.steps,
       failures: this.failures,
       ...(this.failure ? { failure: this.failure } : {}),
+      ...(this.states ? { stateHits: this.stateHits } : {}),
     };
   }
 
   private newRun(): Run {
-    const run = new Run(this.model, this.fixes, this.scenario, this.options.maxSteps !== undefined ? { maxSteps: this.options.maxSteps } : {});
+    const states = this.states;
+    states?.log.reset();
+    const run = new Run(states ? states.model : this.model, this.fixes, this.scenario, this.options.maxSteps !== undefined ? { maxSteps: this.options.maxSteps } : {});
     if (this.visible) recordInvariantReads(this.model, run.state, this.visible);
+    if (states && !states.tracker) states.tracker = new StateTracker(states.space, run, states.log);
     return run;
   }
 
@@ -188,6 +210,7 @@ class Dpor {
   private makeNode(sleep: Map<number, Footprint>, frozen: boolean): Node {
     const count = this.run.enabledThreads(this.enabledBuf);
     const node: Node = { enabled: this.enabledBuf.slice(0, count), backtrack: new Set(), done: new Set(), sleep, frozen, chosen: -1, chosenFp: null };
+    if (this.states?.tracker) node.snap = this.states.tracker.snapshot();
     this.nodes.push(node);
     return node;
   }
@@ -196,10 +219,12 @@ class Dpor {
     const run = this.run;
     this.executions++;
     this.complete++;
-    // A run cut short (a violation, an oops) hides what its live threads would have done next: as
-    // far as races go, their future steps may touch anything. A deadlock hides nothing beyond the
-    // blocked steps themselves.
-    const cut = run.outcome?.kind !== 'deadlock';
+    // A run cut short (a violation, an oops, the step budget) ends in a state with no way out: the
+    // step that got there disabled every live thread's pending step, so it is dependent with each
+    // (a transition that disables another depends on it), and those steps race with it as if they
+    // ran next. Their later steps show up in the executions that reverse these races. A deadlock
+    // disables nothing: only the blocked steps' own races count.
+    const cut = run.outcome?.kind !== 'deadlock' && this.events.length > 0 ? this.events.length - 1 : -1;
     for (let tid = 0; tid < this.n; tid++) if (run.isAlive(tid)) this.pendingRaces(tid, cut);
     this.options.onExecution?.(run);
     const f = failureOf(run);
@@ -245,6 +270,8 @@ class Dpor {
     }
     this.events.length = k;
     this.nodes.length = k + 1;
+    const snap = (this.nodes[k] as Node).snap;
+    if (this.states?.tracker && snap) this.states.tracker.restore(this.run, snap);
   }
 
   /** The sleep set after `node.chosen`: sleepers (and finished siblings) independent of it. */
@@ -257,7 +284,17 @@ class Dpor {
 
   /** Takes the step, records it as an event and adds backtrack points for its races. */
   private stepEvent(tid: number): Footprint {
+    const tracker = this.states?.tracker;
+    tracker?.before(tid);
     const fp = this.observer.step(this.run, tid);
+    if (tracker && this.states) {
+      tracker.after();
+      if (this.run.outcome === null) {
+        const key = tracker.key();
+        if (this.states.seen.has(key)) this.stateHits++;
+        else this.states.seen.add(key);
+      }
+    }
     if (this.visible) recordInvariantReads(this.model, this.run.state, this.visible);
     this.steps++;
     this.events.push(this.detectRaces(tid, fp, true) as Event);
@@ -265,9 +302,10 @@ class Dpor {
   }
 
   /** Races of the pending step of `tid`, as if it ran now. */
-  private pendingRaces(tid: number, anything = false): void {
+  /** Races of the pending step of `tid`, as if it ran now; it also conflicts with event `disabledBy` if given. */
+  private pendingRaces(tid: number, disabledBy = -1): void {
     const step = this.run.pendingStep(tid);
-    if (step) this.detectRaces(tid, declaredFootprint(step, this.visible), false, anything);
+    if (step) this.detectRaces(tid, declaredFootprint(step, this.visible), false, disabledBy);
   }
 
   /**
@@ -275,7 +313,7 @@ class Dpor {
    * execution, and for every earlier event it races with (dependent, another thread, and not
    * happening before it through a third event) adds a backtrack point.
    */
-  private detectRaces(tid: number, fp: Footprint, build: boolean, anything = false): Event | undefined {
+  private detectRaces(tid: number, fp: Footprint, build: boolean, conflictsWith = -1): Event | undefined {
     const events = this.events;
     const k = events.length;
     const n = this.n;
@@ -290,7 +328,7 @@ class Dpor {
     const candidates: number[] = [];
     for (let i = 0; i < k; i++) {
       const e = events[i] as Event;
-      if (e.tid === tid || !(anything || footprintsConflict(e.fp, fp))) continue;
+      if (e.tid === tid || !(i === conflictsWith || footprintsConflict(e.fp, fp))) continue;
       candidates.push(i);
       for (let t = 0; t < n; t++) if ((e.vc[t] as number) > (vc[t] as number)) vc[t] = e.vc[t] as number;
     }
@@ -347,6 +385,11 @@ class Dpor {
       node.backtrack.add(q);
       return;
     }
+    // The one initial is the racing step itself, blocked before e_i: whatever unblocks it is e_i or
+    // happens after it (it would be in v otherwise, and come first), so the race is not reversible
+    // (a lock released by e_i, a variable e_i changes) and needs no backtrack point. Abdulla et al.
+    // only reverse reversible races; the acquisitions that blocked it race as pending steps.
+    if (initials.length === 1 && initials[0] === tid && !node.enabled.includes(tid)) return;
     for (const t of node.enabled) node.backtrack.add(t);
   }
 }

@@ -99,11 +99,13 @@ export class FootprintObserver {
   }
 }
 
-function addRead(fp: number[], id: number): void {
+/** Adds a read of `id` unless the footprint already touches it. */
+export function addRead(fp: number[], id: number): void {
   if (!fp.includes(id * 2) && !fp.includes(id * 2 + 1)) fp.push(id * 2);
 }
 
-function addWrite(fp: number[], id: number): void {
+/** Adds a write of `id` unless the footprint already writes it. */
+export function addWrite(fp: number[], id: number): void {
   const w = id * 2 + 1;
   if (!fp.includes(w)) fp.push(w);
 }

@@ -28,6 +28,11 @@ export interface ExploreResult {
   readonly failure?: ExploreFailure;
   /** How many complete executions failed. */
   readonly failures: number;
+  /**
+   * Stateful search (and DPOR with `countStates`): executions cut short (DPOR: steps) at a state
+   * an earlier interleaving had already reached.
+   */
+  readonly stateHits?: number;
 }
 
 /** Options every explorer shares. */
@@ -40,6 +45,12 @@ export interface ExplorerOptions {
   readonly onExecution?: (run: Run) => void;
   /** Step budget of one run (default: the model's). */
   readonly maxSteps?: number;
+  /**
+   * DPOR only: also count `stateHits`, the new states (schedule prefixes) whose identity an
+   * earlier interleaving already reached (see `state-key.ts`), to measure what state caching
+   * would save. Costs time; changes nothing else.
+   */
+  readonly countStates?: boolean;
 }
 
 /** Orders failures: fewer preemptions, then fewer steps, then the smaller schedule. */

@@ -3,9 +3,19 @@ import type { AnyModel } from '../model.js';
 import { scenarioSize, type Scenario } from '../scenario.js';
 import { boundedDfs } from './bounded-dfs.js';
 import { dpor } from './dpor.js';
+import { hasStateInvariants } from './footprint.js';
 import { compareFailures, type ExploreFailure, type ExploreResult } from './result.js';
 import { enumerateScenarios } from './scenarios.js';
 import { shardUnits, type Shard, type WorkUnit } from './shard.js';
+import { statefulSearch } from './stateful.js';
+
+/**
+ * Which exhaustive search `verify` runs without a preemption bound: `dpor`, `stateful` (stateful
+ * DFS with sleep sets, see `statefulSearch`), or `auto` (default): `stateful` when the model has
+ * invariants checked after every step (DPOR must then order every write they read, and explores
+ * far more), `dpor` otherwise.
+ */
+export type VerifyEngine = 'auto' | 'dpor' | 'stateful';
 
 /** The engine name exhaustive counterexamples carry in tokens. */
 export const EXHAUSTIVE_ENGINE = 'exhaustive';
@@ -28,6 +38,8 @@ export interface VerifyOptions {
   readonly shard?: Shard;
   /** Called after each unit of work with how many are done and how many there are. */
   readonly onProgress?: (done: number, total: number) => void;
+  /** The search without a preemption bound (default `auto`). */
+  readonly engine?: VerifyEngine;
 }
 
 /** The verdict of an exhaustive verification. */
@@ -46,6 +58,10 @@ export interface VerifyResult {
   readonly steps: number;
   /** Wall-clock milliseconds (the only non-deterministic field). */
   readonly ms: number;
+  /** With a stateful search (a preemption bound, or engine `stateful`): executions cut at a state already explored. */
+  readonly stateHits?: number;
+  /** With a stateful search: distinct states explored. */
+  readonly states?: number;
   /** The counterexample (the smallest one with `minimal`), replayed with its trace. */
   readonly counterexample?: Counterexample;
 }
@@ -61,8 +77,9 @@ export function verify(model: AnyModel, options: VerifyOptions): VerifyResult {
   const scenarios = pickScenarios(model, options);
   const units = shardUnits(model, options.fixes, scenarios, options.shard ?? { index: 0, count: 1 }, options.preemptions);
   const fixSet = new Set(options.fixes);
-  const totals = { executions: 0, complete: 0, redundant: 0, steps: 0 };
-  const failing: WorkUnit[] = [];
+  const totals: Totals = { executions: 0, complete: 0, redundant: 0, steps: 0 };
+  const failing: Array<{ unit: WorkUnit; failure: ExploreFailure }> = [];
+  const engine = options.engine === 'dpor' || options.engine === 'stateful' ? options.engine : hasStateInvariants(model) ? 'stateful' : 'dpor';
   let first: ExploreFailure | undefined;
   units.forEach((unit, done) => {
     if (first && !options.minimal) return;
@@ -70,11 +87,13 @@ export function verify(model: AnyModel, options: VerifyOptions): VerifyResult {
     const r: ExploreResult =
       options.preemptions !== undefined
         ? boundedDfs(model, fixSet, scenario, { prefix: unit.prefix, preemptionBound: options.preemptions })
-        : dpor(model, fixSet, scenario, { prefix: unit.prefix });
+        : engine === 'stateful'
+          ? statefulSearch(model, fixSet, scenario, { prefix: unit.prefix })
+          : dpor(model, fixSet, scenario, { prefix: unit.prefix });
     add(totals, r);
     if (r.failure) {
       first ??= r.failure;
-      failing.push(unit);
+      failing.push({ unit, failure: r.failure });
     }
     options.onProgress?.(done + 1, units.length);
   });
@@ -113,19 +132,25 @@ export interface MinimalOptions {
  */
 export function minimalCounterexample(model: AnyModel, options: MinimalOptions): Counterexample | undefined {
   const scenarios = options.scenarios ?? model.scenarios.catalogue.map((s) => s.threads);
-  const units = scenarios.map((_, scenario) => ({ scenario, prefix: [] as number[] }));
+  const units = scenarios.map((_, scenario) => ({ unit: { scenario, prefix: [] as number[] } }));
   return minimalOver(model, options.fixes, scenarios, units, options.maxPreemptions).counterexample;
 }
 
+/**
+ * The minimal search over `units`, each with the failure an exhaustive search found in it if one
+ * was run already (otherwise DPOR says whether it fails).
+ */
 function minimalOver(
   model: AnyModel,
   fixes: readonly string[],
   scenarios: readonly Scenario[],
-  units: readonly WorkUnit[],
+  candidates: ReadonlyArray<{ readonly unit: WorkUnit; readonly failure?: ExploreFailure }>,
   maxPreemptions?: number,
-): { counterexample?: Counterexample; work: ExploreResult } {
+): { counterexample?: Counterexample; work: Totals } {
   const fixSet = new Set(fixes);
-  const work = { executions: 0, complete: 0, redundant: 0, steps: 0, failures: 0 };
+  const work: Totals = { executions: 0, complete: 0, redundant: 0, steps: 0 };
+  const known = new Map(candidates.map((c) => [c.unit, c.failure]));
+  const units = candidates.map((c) => c.unit);
   const order = [...units].sort((a, b) => sizeCompare(scenarios[a.scenario] as Scenario, scenarios[b.scenario] as Scenario));
   let best: ExploreFailure | undefined;
   // Smallest scenarios first; within one size, deepen the preemption bound over all the failing
@@ -136,9 +161,13 @@ function minimalOver(
     while (g < order.length && sizeCompare(scenarios[(order[g] as WorkUnit).scenario] as Scenario, size) === 0) group.push(order[g++] as WorkUnit);
     const failing: Array<{ unit: WorkUnit; failure: ExploreFailure }> = [];
     for (const unit of group) {
-      const any = dpor(model, fixSet, scenarios[unit.scenario] as Scenario, { prefix: unit.prefix });
-      add(work, any);
-      if (any.failure) failing.push({ unit, failure: any.failure });
+      let failure = known.get(unit);
+      if (!failure) {
+        const any = dpor(model, fixSet, scenarios[unit.scenario] as Scenario, { prefix: unit.prefix });
+        add(work, any);
+        failure = any.failure;
+      }
+      if (failure) failing.push({ unit, failure });
     }
     if (failing.length === 0) continue;
     const cap = Math.min(maxPreemptions ?? Number.POSITIVE_INFINITY, ...failing.map((f) => f.failure.preemptions));
@@ -174,6 +203,7 @@ export function mergeVerifyResults(results: readonly VerifyResult[]): VerifyResu
     redundant: sum((r) => r.redundant),
     steps: sum((r) => r.steps),
     ms: Math.max(0, ...results.map((r) => r.ms)),
+    ...(results.some((r) => r.stateHits !== undefined) ? { stateHits: sum((r) => r.stateHits ?? 0), states: sum((r) => r.states ?? 0) } : {}),
     ...(counterexample ? { counterexample } : {}),
   };
 }
@@ -204,9 +234,23 @@ function sizeCompare(a: Scenario, b: Scenario): number {
   return x.threads - y.threads || x.operations - y.operations;
 }
 
-function add(into: { executions: number; complete: number; redundant: number; steps: number }, r: Omit<ExploreResult, 'failures'>): void {
+/** The work counters of a verification. */
+interface Totals {
+  executions: number;
+  complete: number;
+  redundant: number;
+  steps: number;
+  stateHits?: number;
+  states?: number;
+}
+
+function add(into: Totals, r: Omit<ExploreResult, 'failures'> & { stateHits?: number; states?: number }): void {
   into.executions += r.executions;
   into.complete += r.complete;
   into.redundant += r.redundant;
   into.steps += r.steps;
+  if (r.stateHits !== undefined) {
+    into.stateHits = (into.stateHits ?? 0) + r.stateHits;
+    into.states = (into.states ?? 0) + (r.states ?? 0);
+  }
 }

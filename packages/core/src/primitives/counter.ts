@@ -1,4 +1,5 @@
 import type { Step, Steps } from '../step.js';
+import type { World } from '../world.js';
 import { Var } from './var.js';
 
 const plusOne = (n: number): number => n + 1;
@@ -8,8 +9,16 @@ const plusOne = (n: number): number => n + 1;
  * with one-step `read`, `increment` and `add`.
  */
 export class Counter extends Var<number> {
-  override readonly kind: string = 'counter';
-  private incrementYield: IteratorYieldResult<Step> | null = null;
+  declare readonly kind: string;
+  private declare incrementYield: IteratorYieldResult<Step> | null;
+
+  // An explicit constructor (a default one forwards its arguments through a slow generic path),
+  // and fields assigned here rather than as class fields.
+  constructor(world: World, name: string, initial: number) {
+    super(world, name, initial);
+    this.kind = 'counter';
+    this.incrementYield = null;
+  }
 
   /** One step: `counter++`; returns the new value. */
   increment(label?: string): Steps<number> {

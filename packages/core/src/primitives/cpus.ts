@@ -1,6 +1,6 @@
 import { ModelMisuseError } from '../faults.js';
 import { SimObject } from '../sim-object.js';
-import { oneStep, yieldOf, type Step, type StepEffect, type Steps } from '../step.js';
+import { LazyStep, oneStep, yieldOf, type Access, type Step, type StepEffect, type StepSource, type Steps } from '../step.js';
 import type { World } from '../world.js';
 
 /** Where a CPU is: in the host with interrupts on or off, or running a guest. */
@@ -27,35 +27,46 @@ const IRQ_DISABLE = 0;
 const IRQ_ENABLE = 1;
 const ENTER_GUEST = 2;
 const EXIT_GUEST = 3;
+const CPU_LABELS = ['local_irq_disable()', 'local_irq_enable()', 'enter guest', 'exit guest'];
 
-export class Cpu extends SimObject implements StepEffect {
-  readonly kind: string = 'cpu';
+export class Cpu extends SimObject implements StepEffect, StepSource {
+  /** The thread (CPU) this is. */
+  declare readonly tid: number;
+  declare readonly kind: string;
   /** Where the CPU is now. */
-  state: CpuState = 'host-irq-on';
+  declare state: CpuState;
   /** IPIs waiting for interrupts to be enabled. */
-  private pendingIpis: Array<{ handler: IpiHandler | undefined; ticket: IpiTicket }> | null = null;
+  private declare pendingIpis: Array<{ handler: IpiHandler | undefined; ticket: IpiTicket }> | null;
   /** Its four steps, made on first use (most runs never touch a CPU's interrupts). */
-  private steps: IteratorYieldResult<Step>[] | null = null;
+  private declare steps: IteratorYieldResult<Step>[] | null;
 
-  constructor(
-    world: World,
-    /** The thread (CPU) this is. */
-    readonly tid: number,
-  ) {
+  constructor(world: World, tid: number) {
     super(world, cpuName(tid));
+    // Assigned here rather than as class fields, whose initializer would be a separate call.
+    this.tid = tid;
+    this.kind = 'cpu';
+    this.state = 'host-irq-on';
+    this.pendingIpis = null;
+    this.steps = null;
   }
 
   private take(op: number): Steps {
     if (this.steps === null) {
-      const write = [{ obj: this, mode: 'write' as const }];
-      this.steps = [
-        yieldOf({ label: 'local_irq_disable()', accesses: write }),
-        yieldOf({ label: 'local_irq_enable()', accesses: write }),
-        yieldOf({ label: 'enter guest', accesses: write }),
-        yieldOf({ label: 'exit guest', accesses: write }),
-      ];
+      // The four steps share the first one's footprint.
+      const first = new LazyStep(this, IRQ_DISABLE);
+      this.steps = [yieldOf(first), yieldOf(new LazyStep(this, IRQ_ENABLE, undefined, first)), yieldOf(new LazyStep(this, ENTER_GUEST, undefined, first)), yieldOf(new LazyStep(this, EXIT_GUEST, undefined, first))];
     }
     return oneStep<void>(this.steps[op] as IteratorYieldResult<Step>, this, op);
+  }
+
+  /** @internal */
+  stepLabel(op: number): string {
+    return CPU_LABELS[op] as string;
+  }
+
+  /** @internal */
+  stepAccesses(): readonly Access[] {
+    return [{ obj: this, mode: 'write' }];
   }
 
   /** True while the CPU runs a guest. */

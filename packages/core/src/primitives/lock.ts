@@ -1,6 +1,6 @@
 import { ModelMisuseError } from '../faults.js';
 import { SimObject } from '../sim-object.js';
-import { oneStep, yieldOf, type Access, type Step, type StepEffect, type Steps } from '../step.js';
+import { LazyStep, oneStep, yieldOf, type Access, type Step, type StepEffect, type StepSource, type Steps } from '../step.js';
 import type { World } from '../world.js';
 
 /** The kernel's names for one flavour of binary lock. */
@@ -17,43 +17,56 @@ export const MUTEX: LockFlavour = { lockFn: 'mutex_lock', unlockFn: 'mutex_unloc
 const ACQUIRE = 0;
 const RELEASE = 1;
 
-/** The blocking acquire step of a lock, with its predicates as methods rather than closures. */
-class AcquireStep implements Step {
-  constructor(
-    private readonly lock: Lock,
-    readonly label: string,
-    readonly accesses: readonly Access[],
-  ) {}
+/** `enabled` of a lock's acquire step (`this` is the step). */
+function acquireEnabled(this: LazyStep): boolean {
+  return (this.source as Lock).holder === -1;
+}
 
-  enabled(): boolean {
-    return this.lock.holder === -1;
-  }
-
-  waitsFor(): readonly number[] {
-    return this.lock.holder === -1 ? [] : [this.lock.holder];
-  }
+/** `waitsFor` of a lock's acquire step. */
+function acquireWaitsFor(this: LazyStep): readonly number[] {
+  const holder = (this.source as Lock).holder;
+  return holder === -1 ? [] : [holder];
 }
 
 /**
  * A non-reentrant binary lock: `lock()` blocks while another thread holds it. Spinlocks and
  * mutexes share it; the flavour only changes the names shown in traces.
  */
-export class Lock extends SimObject implements StepEffect {
-  readonly kind: string = 'lock';
+export class Lock extends SimObject implements StepEffect, StepSource {
+  /** The kernel's names for its operations. */
+  declare readonly flavour: LockFlavour;
+  declare readonly kind: string;
   /** The holding thread, or -1 when free. */
-  holder = -1;
+  declare holder: number;
   /** The acquire and release steps, made on first use (a variant may never take the lock). */
-  private acquireY: IteratorYieldResult<Step> | null = null;
-  private releaseY: IteratorYieldResult<Step> | null = null;
+  private declare acquireY: IteratorYieldResult<Step> | null;
+  private declare releaseY: IteratorYieldResult<Step> | null;
 
-  constructor(world: World, name: string, readonly flavour: LockFlavour = SPINLOCK) {
+  constructor(world: World, name: string, flavour: LockFlavour = SPINLOCK) {
     super(world, name);
+    // Assigned here rather than as class fields, whose initializer would be a separate call.
+    this.flavour = flavour;
+    this.kind = 'lock';
+    this.holder = -1;
+    this.acquireY = null;
+    this.releaseY = null;
   }
 
   private makeSteps(): void {
-    const accesses = [{ obj: this, mode: 'write' as const }];
-    this.acquireY = yieldOf(new AcquireStep(this, `${this.flavour.lockFn}(${this.name})`, accesses));
-    this.releaseY = yieldOf({ label: `${this.flavour.unlockFn}(${this.name})`, accesses });
+    const acquire = new LazyStep(this, ACQUIRE, undefined, undefined, acquireEnabled, acquireWaitsFor);
+    this.acquireY = yieldOf(acquire);
+    // The release step shares the acquire step's footprint.
+    this.releaseY = yieldOf(new LazyStep(this, RELEASE, undefined, acquire));
+  }
+
+  /** @internal */
+  stepLabel(op: number): string {
+    return `${op === ACQUIRE ? this.flavour.lockFn : this.flavour.unlockFn}(${this.name})`;
+  }
+
+  /** @internal */
+  stepAccesses(): readonly Access[] {
+    return [{ obj: this, mode: 'write' }];
   }
 
   /** True when no thread holds the lock. */
@@ -87,6 +100,12 @@ export class Lock extends SimObject implements StepEffect {
   }
 
   describe(): string {
-    return this.holder === -1 ? 'free' : `held by CPU${this.holder}`;
+    const h = this.holder;
+    if (h === -1) return 'free';
+    if (h >= 0 && h < 64) return (HELD_BY[h] ??= `held by CPU${h}`);
+    return `held by CPU${h}`;
   }
 }
+
+/** `held by CPU<n>`, made once per n (traces describe every lock they touch). */
+const HELD_BY: string[] = [];

@@ -1,6 +1,10 @@
-import type { Steps } from '../step.js';
+import { LazyStep, type Access, type StepSource, type Steps } from '../step.js';
 import type { World } from '../world.js';
 import { Counter } from './counter.js';
+
+/** The two steps that are not the counters' own. */
+const RETRY = 0;
+const RANGE_END = 1;
 
 /** Kernel names for the two counters (they were renamed over the years). */
 export interface MmuNotifierNames {
@@ -16,15 +20,34 @@ export interface MmuNotifierNames {
  * translating asks `mmu_notifier_retry(mmu_seq)` under `mmu_lock` whether it must retry.
  * The caller takes `mmu_lock` (or whatever lock the kernel uses) around these steps itself.
  */
-export class MmuNotifier {
+export class MmuNotifier implements StepSource {
   /** Bumped at the end of every invalidation (and by whoever else changes mappings). */
-  readonly seq: Counter;
+  declare readonly seq: Counter;
   /** Invalidations in progress (between start and end). */
-  readonly count: Counter;
+  declare readonly count: Counter;
 
   constructor(world: World, names: MmuNotifierNames = { seq: 'mmu_notifier_seq', count: 'mmu_notifier_count' }) {
     this.seq = new Counter(world, names.seq, 0);
     this.count = new Counter(world, names.count, 0);
+  }
+
+  /** @internal */
+  stepLabel(): string {
+    return `${this.seq.name}++; ${this.count.name}--`; // the retry step has its own label
+  }
+
+  /** @internal */
+  stepAccesses(kind: number): readonly Access[] {
+    if (kind === RETRY) {
+      return [
+        { obj: this.count, mode: 'read' },
+        { obj: this.seq, mode: 'read' },
+      ];
+    }
+    return [
+      { obj: this.seq, mode: 'write' },
+      { obj: this.count, mode: 'write' },
+    ];
   }
 
   /** One step: `mmu_seq = kvm->mmu_notifier_seq; smp_rmb();` */
@@ -34,13 +57,7 @@ export class MmuNotifier {
 
   /** One step: `mmu_notifier_retry(kvm, mmu_seq)`: true if an invalidation is in progress or happened since. */
   *retry(mmuSeq: number): Steps<boolean> {
-    yield {
-      label: `mmu_notifier_retry(mmu_seq=${mmuSeq})`,
-      accesses: [
-        { obj: this.count, mode: 'read' },
-        { obj: this.seq, mode: 'read' },
-      ],
-    };
+    yield new LazyStep(this, RETRY, `mmu_notifier_retry(mmu_seq=${mmuSeq})`);
     return this.count.value !== 0 || this.seq.value !== mmuSeq;
   }
 
@@ -51,13 +68,7 @@ export class MmuNotifier {
 
   /** One step: the counter half of `invalidate_range_end` (`seq++; smp_wmb(); count--`). */
   *invalidateRangeEnd(): Steps {
-    yield {
-      label: `${this.seq.name}++; ${this.count.name}--`,
-      accesses: [
-        { obj: this.seq, mode: 'write' },
-        { obj: this.count, mode: 'write' },
-      ],
-    };
+    yield new LazyStep(this, RANGE_END);
     this.seq.value = this.seq.value + 1;
     this.count.value = this.count.value - 1;
   }

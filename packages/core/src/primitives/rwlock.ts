@@ -1,6 +1,6 @@
 import { ModelMisuseError } from '../faults.js';
 import { SimObject } from '../sim-object.js';
-import { oneStep, yieldOf, type Step, type StepEffect, type Steps } from '../step.js';
+import { LazyStep, oneStep, yieldOf, type Access, type Step, type StepEffect, type StepSource, type Steps } from '../step.js';
 import type { World } from '../world.js';
 
 /** `rwlock_t`: many readers or one writer. `write_lock` blocks while any reader or writer holds it. */
@@ -9,37 +9,76 @@ const READ_UNLOCK = 1;
 const WRITE_LOCK = 2;
 const WRITE_UNLOCK = 3;
 
-export class RwLock extends SimObject implements StepEffect {
-  readonly kind: string = 'rwlock';
+const LABELS = ['read_lock', 'read_unlock', 'write_lock', 'write_unlock'];
+
+/** `enabled` of `read_lock` (`this` is the step): no writer. */
+function readLockEnabled(this: LazyStep): boolean {
+  return (this.source as RwLock).writer === -1;
+}
+
+/** `waitsFor` of `read_lock`: the writer. */
+function readLockWaitsFor(this: LazyStep): readonly number[] {
+  const writer = (this.source as RwLock).writer;
+  return writer === -1 ? [] : [writer];
+}
+
+/** `enabled` of `write_lock`: nobody holds the lock. */
+function writeLockEnabled(this: LazyStep): boolean {
+  const lock = this.source as RwLock;
+  return lock.writer === -1 && lock.readers === 0;
+}
+
+/** `waitsFor` of `write_lock`: every holder. */
+function writeLockWaitsFor(this: LazyStep): readonly number[] {
+  return (this.source as RwLock).holders();
+}
+
+export class RwLock extends SimObject implements StepEffect, StepSource {
+  declare readonly kind: string;
   /** The writing thread, or -1. */
-  writer = -1;
+  declare writer: number;
   /** How many read holds each thread has (index = thread id). */
-  private readonly readHolds: number[] = [];
+  private declare readonly readHolds: number[];
   /** Total read holds. */
-  readers = 0;
-  private readonly readLockYield: IteratorYieldResult<Step>;
-  private readonly readUnlockYield: IteratorYieldResult<Step>;
-  private readonly writeLockYield: IteratorYieldResult<Step>;
-  private readonly writeUnlockYield: IteratorYieldResult<Step>;
+  declare readers: number;
+  /** Its four steps (by operation), made on first use. */
+  private declare steps: IteratorYieldResult<Step>[] | null;
 
   constructor(world: World, name: string) {
     super(world, name);
-    // Read acquisitions change what a writer may do, so every operation counts as a write.
-    const accesses = [{ obj: this, mode: 'write' as const }];
-    this.readLockYield = yieldOf({
-      label: `read_lock(${name})`,
-      accesses,
-      enabled: () => this.writer === -1,
-      waitsFor: () => (this.writer === -1 ? [] : [this.writer]),
-    });
-    this.readUnlockYield = yieldOf({ label: `read_unlock(${name})`, accesses });
-    this.writeLockYield = yieldOf({
-      label: `write_lock(${name})`,
-      accesses,
-      enabled: () => this.writer === -1 && this.readers === 0,
-      waitsFor: () => this.holders(),
-    });
-    this.writeUnlockYield = yieldOf({ label: `write_unlock(${name})`, accesses });
+    // Assigned here rather than as class fields, whose initializer would be a separate call.
+    this.kind = 'rwlock';
+    this.writer = -1;
+    this.readHolds = [];
+    this.readers = 0;
+    this.steps = null;
+  }
+
+  private take(op: number): IteratorYieldResult<Step> {
+    let steps = this.steps;
+    if (steps === null) {
+      // Read acquisitions change what a writer may do, so every operation counts as a write: the
+      // four steps share the read_lock step's footprint.
+      const readLock = new LazyStep(this, READ_LOCK, undefined, undefined, readLockEnabled, readLockWaitsFor);
+      steps = [
+        yieldOf(readLock),
+        yieldOf(new LazyStep(this, READ_UNLOCK, undefined, readLock)),
+        yieldOf(new LazyStep(this, WRITE_LOCK, undefined, readLock, writeLockEnabled, writeLockWaitsFor)),
+        yieldOf(new LazyStep(this, WRITE_UNLOCK, undefined, readLock)),
+      ];
+      this.steps = steps;
+    }
+    return steps[op] as IteratorYieldResult<Step>;
+  }
+
+  /** @internal */
+  stepLabel(op: number): string {
+    return `${LABELS[op] as string}(${this.name})`;
+  }
+
+  /** @internal */
+  stepAccesses(): readonly Access[] {
+    return [{ obj: this, mode: 'write' }];
   }
 
   /** True when nobody holds the lock. */
@@ -59,22 +98,22 @@ export class RwLock extends SimObject implements StepEffect {
 
   /** One step: `read_lock`, blocking while a writer holds it. */
   readLock(): Steps {
-    return oneStep<void>(this.readLockYield, this, READ_LOCK);
+    return oneStep<void>(this.take(READ_LOCK), this, READ_LOCK);
   }
 
   /** One step: `read_unlock`. */
   readUnlock(): Steps {
-    return oneStep<void>(this.readUnlockYield, this, READ_UNLOCK);
+    return oneStep<void>(this.take(READ_UNLOCK), this, READ_UNLOCK);
   }
 
   /** One step: `write_lock`, blocking while anyone holds it. */
   writeLock(): Steps {
-    return oneStep<void>(this.writeLockYield, this, WRITE_LOCK);
+    return oneStep<void>(this.take(WRITE_LOCK), this, WRITE_LOCK);
   }
 
   /** One step: `write_unlock`. */
   writeUnlock(): Steps {
-    return oneStep<void>(this.writeUnlockYield, this, WRITE_UNLOCK);
+    return oneStep<void>(this.take(WRITE_UNLOCK), this, WRITE_UNLOCK);
   }
 
   /** @internal */

@@ -1,5 +1,5 @@
 import { SimObject } from '../sim-object.js';
-import { oneStep, yieldOf, type Step, type StepEffect, type Steps } from '../step.js';
+import { LazyStep, oneStep, yieldOf, type Access, type Step, type StepEffect, type StepSource, type Steps } from '../step.js';
 import type { World } from '../world.js';
 
 const BEGIN = 0;
@@ -7,47 +7,72 @@ const RETRY = 1;
 const WRITE_BEGIN = 2;
 const WRITE_END = 3;
 
+const LABELS = ['read_seqcount_begin', 'read_seqcount_retry', 'write_seqcount_begin', 'write_seqcount_end'];
+
+/** `enabled` of `read_seqcount_begin` (`this` is the step): an even sequence. */
+function beginEnabled(this: LazyStep): boolean {
+  return ((this.source as SeqCount).sequence & 1) === 0;
+}
+
 /**
  * `seqcount_t`: writers make the sequence odd while they write; readers retry when it moved.
  * `read_seqcount_begin` spins while a write is in progress; here it blocks instead (a watch set).
  */
-export class SeqCount extends SimObject implements StepEffect {
-  readonly kind: string = 'seqcount';
+export class SeqCount extends SimObject implements StepEffect, StepSource {
+  declare readonly kind: string;
   /** The sequence number: odd while a writer is inside. */
-  sequence = 0;
-  private readonly beginYield: IteratorYieldResult<Step>;
-  private readonly retryYield: IteratorYieldResult<Step>;
-  private readonly writeBeginYield: IteratorYieldResult<Step>;
-  private readonly writeEndYield: IteratorYieldResult<Step>;
+  declare sequence: number;
+  /** Its four steps (by operation), made on first use. */
+  private declare steps: IteratorYieldResult<Step>[] | null;
 
   constructor(world: World, name: string) {
     super(world, name);
-    const read = [{ obj: this, mode: 'read' as const }];
-    const write = [{ obj: this, mode: 'write' as const }];
-    this.beginYield = yieldOf({ label: `read_seqcount_begin(${name})`, accesses: read, enabled: () => (this.sequence & 1) === 0 });
-    this.retryYield = yieldOf({ label: `read_seqcount_retry(${name})`, accesses: read });
-    this.writeBeginYield = yieldOf({ label: `write_seqcount_begin(${name})`, accesses: write });
-    this.writeEndYield = yieldOf({ label: `write_seqcount_end(${name})`, accesses: write });
+    // Assigned here rather than as class fields, whose initializer would be a separate call.
+    this.kind = 'seqcount';
+    this.sequence = 0;
+    this.steps = null;
+  }
+
+  private take(op: number): IteratorYieldResult<Step> {
+    let steps = this.steps;
+    if (steps === null) {
+      // The two read steps share one footprint, and so do the two write steps.
+      const begin = new LazyStep(this, BEGIN, undefined, undefined, beginEnabled);
+      const writeBegin = new LazyStep(this, WRITE_BEGIN);
+      steps = [yieldOf(begin), yieldOf(new LazyStep(this, RETRY, undefined, begin)), yieldOf(writeBegin), yieldOf(new LazyStep(this, WRITE_END, undefined, writeBegin))];
+      this.steps = steps;
+    }
+    return steps[op] as IteratorYieldResult<Step>;
+  }
+
+  /** @internal */
+  stepLabel(op: number): string {
+    return `${LABELS[op] as string}(${this.name})`;
+  }
+
+  /** @internal */
+  stepAccesses(op: number): readonly Access[] {
+    return [{ obj: this, mode: op === BEGIN || op === RETRY ? 'read' : 'write' }];
   }
 
   /** One step: `read_seqcount_begin`, waiting for an even sequence; returns it. */
   readBegin(): Steps<number> {
-    return oneStep<number>(this.beginYield, this, BEGIN);
+    return oneStep<number>(this.take(BEGIN), this, BEGIN);
   }
 
   /** One step: `read_seqcount_retry(start)`: true when the reader must retry. */
   readRetry(start: number): Steps<boolean> {
-    return oneStep<boolean>(this.retryYield, this, RETRY, start);
+    return oneStep<boolean>(this.take(RETRY), this, RETRY, start);
   }
 
   /** One step: `write_seqcount_begin` (the sequence becomes odd). */
   writeBegin(): Steps {
-    return oneStep<void>(this.writeBeginYield, this, WRITE_BEGIN);
+    return oneStep<void>(this.take(WRITE_BEGIN), this, WRITE_BEGIN);
   }
 
   /** One step: `write_seqcount_end` (the sequence becomes even again). */
   writeEnd(): Steps {
-    return oneStep<void>(this.writeEndYield, this, WRITE_END);
+    return oneStep<void>(this.take(WRITE_END), this, WRITE_END);
   }
 
   /** @internal */

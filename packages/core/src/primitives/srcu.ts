@@ -1,6 +1,6 @@
 import { ModelMisuseError } from '../faults.js';
 import { SimObject } from '../sim-object.js';
-import { oneStep, yieldOf, type Step, type StepEffect, type Steps } from '../step.js';
+import { LazyStep, oneStep, yieldOf, type Access, type Step, type StepEffect, type StepSource, type Steps } from '../step.js';
 import type { World } from '../world.js';
 
 /** What `synchronize_srcu` waits for: the readers inside a read section when it was called. */
@@ -16,23 +16,58 @@ export interface GracePeriod {
  */
 const READ_LOCK = 0;
 const READ_UNLOCK = 1;
+const SNAPSHOT = 2;
 
-export class Srcu extends SimObject implements StepEffect {
-  readonly kind: string = 'srcu';
+export class Srcu extends SimObject implements StepEffect, StepSource {
+  declare readonly kind: string;
   /** Read-section nesting depth per thread. */
-  private readonly depth: number[] = [];
+  private declare readonly depth: number[];
   /** How many outermost read sections each thread has ended. */
-  private readonly ended: number[] = [];
-  private readonly readLockYield: IteratorYieldResult<Step>;
-  private readonly readUnlockYield: IteratorYieldResult<Step>;
-  private readonly snapshotStep: Step;
+  private declare readonly ended: number[];
+  /** The read_lock and read_unlock steps, made on first use. */
+  private declare lockYield: IteratorYieldResult<Step> | null;
+  private declare unlockYield: IteratorYieldResult<Step> | null;
+  private declare snapshot: Step | null;
 
   constructor(world: World, name: string) {
     super(world, name);
-    const write = [{ obj: this, mode: 'write' as const }];
-    this.readLockYield = yieldOf({ label: `srcu_read_lock(${name})`, accesses: write });
-    this.readUnlockYield = yieldOf({ label: `srcu_read_unlock(${name})`, accesses: write });
-    this.snapshotStep = { label: `synchronize_srcu(${name}): snapshot readers`, accesses: [{ obj: this, mode: 'read' }] };
+    // Assigned here rather than as class fields, whose initializer would be a separate call.
+    this.kind = 'srcu';
+    this.depth = [];
+    this.ended = [];
+    this.lockYield = null;
+    this.unlockYield = null;
+    this.snapshot = null;
+  }
+
+  /** @internal */
+  stepLabel(op: number): string {
+    if (op === READ_LOCK) return `srcu_read_lock(${this.name})`;
+    if (op === READ_UNLOCK) return `srcu_read_unlock(${this.name})`;
+    return `synchronize_srcu(${this.name}): snapshot readers`;
+  }
+
+  /** @internal */
+  stepAccesses(op: number): readonly Access[] {
+    return [{ obj: this, mode: op === SNAPSHOT ? 'read' : 'write' }];
+  }
+
+  private get readLockYield(): IteratorYieldResult<Step> {
+    if (this.lockYield === null) {
+      const lock = new LazyStep(this, READ_LOCK);
+      this.lockYield = yieldOf(lock);
+      this.unlockYield = yieldOf(new LazyStep(this, READ_UNLOCK, undefined, lock));
+    }
+    return this.lockYield;
+  }
+
+  private get readUnlockYield(): IteratorYieldResult<Step> {
+    if (this.unlockYield === null) void this.readLockYield;
+    return this.unlockYield as IteratorYieldResult<Step>;
+  }
+
+  private get snapshotStep(): Step {
+    return (this.snapshot ??= new LazyStep(this, SNAPSHOT));
   }
 
   /** Threads inside a read section now. */

@@ -1,6 +1,6 @@
 import { describeValue } from '../describe-value.js';
 import { SimObject } from '../sim-object.js';
-import { oneStep, yieldOf, type Step, type StepEffect, type Steps } from '../step.js';
+import { LazyStep, oneStep, yieldOf, type Access, type Step, type StepEffect, type StepSource, type Steps } from '../step.js';
 
 const READ = 0;
 const WRITE = 1;
@@ -10,26 +10,41 @@ const UPDATE = 2;
  * A shared variable (a field of a kernel struct). `read`, `write` and `update` each take one
  * step. Inside a step declared with `t.step(...)`, read and assign `value` directly.
  */
-export class Var<T> extends SimObject implements StepEffect {
-  readonly kind: string = 'var';
-  private current: T;
+export class Var<T> extends SimObject implements StepEffect, StepSource {
+  declare readonly kind: string;
+  private declare current: T;
   /** Bumped on every assignment, so a thread can block until the variable changes. */
-  version = 0;
+  declare version: number;
   /** The read and write steps, made on first use (a run often never touches some variables). */
-  private readY: IteratorYieldResult<Step> | null = null;
-  private writeY: IteratorYieldResult<Step> | null = null;
+  private declare readY: IteratorYieldResult<Step> | null;
+  private declare writeY: IteratorYieldResult<Step> | null;
 
   constructor(world: ConstructorParameters<typeof SimObject>[0], name: string, initial: T) {
     super(world, name);
+    // Assigned here rather than as class fields, whose initializer would be a separate call.
+    this.kind = 'var';
     this.current = initial;
+    this.version = 0;
+    this.readY = null;
+    this.writeY = null;
   }
 
   private get readYield(): IteratorYieldResult<Step> {
-    return (this.readY ??= yieldOf({ label: `read ${this.name}`, accesses: [{ obj: this, mode: 'read' }] }));
+    return (this.readY ??= yieldOf(new LazyStep(this, READ)));
   }
 
   private get writeYield(): IteratorYieldResult<Step> {
-    return (this.writeY ??= yieldOf({ label: `write ${this.name}`, accesses: [{ obj: this, mode: 'write' }] }));
+    return (this.writeY ??= yieldOf(new LazyStep(this, WRITE)));
+  }
+
+  /** @internal */
+  stepLabel(kind: number): string {
+    return kind === READ ? `read ${this.name}` : `write ${this.name}`;
+  }
+
+  /** @internal */
+  stepAccesses(kind: number): readonly Access[] {
+    return [{ obj: this, mode: kind === READ ? 'read' : 'write' }];
   }
 
   /** The value now. Reading it outside a step is only for invariants and thread-local copies. */
@@ -44,22 +59,22 @@ export class Var<T> extends SimObject implements StepEffect {
 
   /** One step: a shared read. `label` says why, in the kernel's words. */
   read(label?: string): Steps<T> {
-    return oneStep<T>(label === undefined ? this.readYield : yieldOf({ label, accesses: this.readYield.value.accesses }), this, READ);
+    return oneStep<T>(label === undefined ? this.readYield : yieldOf(new LazyStep(this, READ, label, this.readYield.value)), this, READ);
   }
 
   /** One step: a shared write. */
   write(next: T, label?: string): Steps {
-    return oneStep<void>(label === undefined ? this.writeYield : yieldOf({ label, accesses: this.writeYield.value.accesses }), this, WRITE, next);
+    return oneStep<void>(label === undefined ? this.writeYield : yieldOf(new LazyStep(this, WRITE, label, this.writeYield.value)), this, WRITE, next);
   }
 
   /** One step: an atomic read-modify-write (a counter bump under its lock, `x |= bit`). Returns the new value. */
   update(fn: (old: T) => T, label?: string): Steps<T> {
-    return oneStep<T>(label === undefined ? this.writeYield : yieldOf({ label, accesses: this.writeYield.value.accesses }), this, UPDATE, fn);
+    return oneStep<T>(label === undefined ? this.writeYield : yieldOf(new LazyStep(this, WRITE, label, this.writeYield.value)), this, UPDATE, fn);
   }
 
   /** A write step with its own label, made once (for labels that never change). */
   protected labelledWrite(label: string): IteratorYieldResult<Step> {
-    return yieldOf({ label, accesses: this.writeYield.value.accesses });
+    return yieldOf(new LazyStep(this, WRITE, label, this.writeYield.value));
   }
 
   /** `update` with a prepared first step. */
@@ -79,6 +94,13 @@ export class Var<T> extends SimObject implements StepEffect {
   }
 
   describe(): string {
-    return describeValue(this.current);
+    const v = this.current;
+    // Small counters are the common case of a trace: their text is made once.
+    if (typeof v === 'number' && v >= 0 && v < SMALL_INTS && (v | 0) === v) return (SMALL_INT_TEXT[v] ??= String(v));
+    return describeValue(v);
   }
 }
+
+/** `String(n)` for 0 <= n < SMALL_INTS, made on first use. */
+const SMALL_INTS = 1024;
+const SMALL_INT_TEXT: string[] = [];

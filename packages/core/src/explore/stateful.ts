@@ -1,0 +1,297 @@
+import type { AnyModel } from '../model.js';
+import { Run } from '../run.js';
+import type { Scenario } from '../scenario.js';
+import { footprintsConflict, type Footprint } from './footprint.js';
+import { compareFailures, failureOf, type ExploreFailure, type ExploreResult, type ExplorerOptions } from './result.js';
+import { OpLog, StateSpace, StateTracker, trackedModel, type TrackerSnapshot } from './state-key.js';
+
+/** Options of the stateful search. */
+export interface StatefulOptions extends ExplorerOptions {
+  /** Most preemptions an execution may have (default: no bound). */
+  readonly preemptionBound?: number;
+  /** Prune with sleep sets (default: on without a bound; never with one). */
+  readonly sleepSets?: boolean;
+}
+
+/** What a stateful search did, beyond `ExploreResult`. */
+export interface StatefulResult extends ExploreResult {
+  /** Executions cut short at a state an earlier interleaving had already explored. */
+  readonly stateHits: number;
+  /** Distinct states expanded. */
+  readonly states: number;
+}
+
+/**
+ * Stateful DFS: like `boundedDfs`, but a state (see `state-key.ts`: two prefixes with the same
+ * identity have the same future) that was already explored is not explored again. Executions
+ * are the leaves of the search: `complete` runs, `stateHits` (cut at a state explored before) and
+ * `redundant` ones (a new state, checked, whose every enabled thread sleeps: its successors are
+ * covered by other branches). A terminal state is never cached: each complete run is reported.
+ *
+ * With a preemption bound (no sleep sets: Coons et al., OOPSLA 2013) the cache keeps, per state
+ * and last thread (the next step's preemption cost depends on it), the fewest preemptions it was
+ * reached with; reached again with at least as many, it has no schedule left that the first visit
+ * did not try and is skipped; with fewer, it is explored again (a deadlock is reported again).
+ * The DFS visits schedules in lexicographic order and equal states have equal step counts, so the
+ * first visit's schedule is no worse on every key of `compareFailures`: the first failure found,
+ * and the best one with `stopAtFirst: false`, are exactly those of `boundedDfs`.
+ *
+ * Without a bound it adds sleep sets (Godefroid, "Partial-Order Methods for the Verification of
+ * Concurrent Systems", LNCS 1032, 1996), which prune transitions but never states: a thread is put
+ * to sleep once its subtree has been explored and stays asleep while the steps taken commute with
+ * its pending step. With state caching a state keeps the sleep set of its first visit; a later
+ * visit explores the threads that slept then but are awake now, and the kept set shrinks to the
+ * intersection (Godefroid's combination of sleep sets with state caching). Every reachable state
+ * is visited, so every state invariant is checked at every state: no invariant-read learning and
+ * no "visible" dependence (which made DPOR order nearly every step of the kernel models). Runs end
+ * at failures, which breaks the commuting diamonds the sleep sets rely on (the path that justifies
+ * a sleeping thread may pass through a state where a run stopped, while the pruned one does not),
+ * so two rules keep the search exact:
+ * - a thread whose subtree reached a failure is not put to sleep (a smaller sleep set only adds
+ *   work); if it reached none, no failure is reachable from the state after it (every state there
+ *   was visited), so the commuted paths are real paths through the same states;
+ * - a state's cache entry records whether its subtree reached a failure, and a hit passes that on.
+ * The generated-model test checks that it finds exactly the final states and failures plain DFS
+ * finds, with and without a bound.
+ */
+export function statefulSearch(model: AnyModel, fixes: ReadonlySet<string>, scenario: Scenario, options: StatefulOptions = {}): StatefulResult {
+  return new Stateful(model, fixes, scenario, options).explore();
+}
+
+interface Entry {
+  /** The sleep set this state's exploration left out (sleep-set mode). */
+  sleep: Map<number, Footprint> | null;
+  /** Fewest preemptions it was reached with (bounded mode). */
+  minPreemptions: number;
+  /** Some execution through its subtree failed. */
+  failed: boolean;
+}
+
+interface Node {
+  readonly key: string;
+  /** Threads to take from here, in order. */
+  readonly choices: readonly number[];
+  at: number;
+  /** The sleep set on arrival. */
+  readonly sleep: ReadonlyMap<number, Footprint>;
+  /** Children explored whose subtree had no failure, with the footprint of the step taken. */
+  readonly done: Array<readonly [number, Footprint]>;
+  readonly snap: TrackerSnapshot;
+  failed: boolean;
+  /** The child in progress. */
+  child: number;
+  childFp: Footprint;
+}
+
+const NO_SLEEP: ReadonlyMap<number, Footprint> = new Map();
+const NO_SNAPSHOT: TrackerSnapshot = { keyIds: [], ghost: '', ghostUnique: false, ghostId: 0, history: [], counts: [], tickets: [] };
+
+class Stateful {
+  private readonly bound: number;
+  private readonly bounded: boolean;
+  private readonly useSleep: boolean;
+  private readonly stopAtFirst: boolean;
+  private readonly space = new StateSpace();
+  private readonly log = new OpLog();
+  private readonly runModel: AnyModel;
+  private readonly visited = new Map<string, Entry>();
+  private readonly stack: Node[] = [];
+  private readonly enabledBuf: number[];
+  private tracker!: StateTracker;
+  private atTop = false;
+  private executions = 0;
+  private complete = 0;
+  private redundant = 0;
+  private steps = 0;
+  private failures = 0;
+  private hits = 0;
+  private failure: ExploreFailure | undefined;
+
+  constructor(
+    private readonly model: AnyModel,
+    private readonly fixes: ReadonlySet<string>,
+    private readonly scenario: Scenario,
+    private readonly options: StatefulOptions,
+  ) {
+    this.bound = options.preemptionBound ?? Number.POSITIVE_INFINITY;
+    this.bounded = Number.isFinite(this.bound);
+    this.useSleep = !this.bounded && (options.sleepSets ?? true);
+    this.stopAtFirst = options.stopAtFirst ?? true;
+    this.enabledBuf = new Array<number>(scenario.length);
+    this.runModel = trackedModel(model, this.log);
+  }
+
+  explore(): StatefulResult {
+    const run = this.newRun();
+    this.tracker = new StateTracker(this.space, run, this.log);
+    for (const tid of this.options.prefix ?? []) {
+      if (run.outcome !== null) break;
+      this.tracker.step(tid);
+      this.steps++;
+    }
+    if (run.outcome !== null) this.endExecution(run);
+    else this.arrive(NO_SLEEP);
+    const stack = this.stack;
+    while (stack.length > 0 && !(this.stopAtFirst && this.failure)) {
+      const top = stack[stack.length - 1] as Node;
+      if (top.at >= top.choices.length) {
+        this.pop();
+        continue;
+      }
+      const tid = top.choices[top.at++] as number;
+      if (!this.atTop) this.replay();
+      this.atTop = false;
+      const fp = this.tracker.step(tid);
+      this.steps++;
+      top.child = tid;
+      top.childFp = fp;
+      const r = this.tracker.current;
+      if (r.outcome !== null) {
+        this.finishChild(top, this.endExecution(r));
+        continue;
+      }
+      const ended = this.arrive(this.useSleep ? childSleep(top, tid, fp) : NO_SLEEP);
+      if (ended !== undefined) this.finishChild(top, ended);
+    }
+    return {
+      executions: this.executions,
+      complete: this.complete,
+      redundant: this.redundant,
+      steps: this.steps,
+      failures: this.failures,
+      ...(this.failure ? { failure: this.failure } : {}),
+      stateHits: this.hits,
+      states: this.visited.size,
+    };
+  }
+
+  private newRun(): Run {
+    this.log.reset();
+    return new Run(this.runModel, this.fixes, this.scenario, this.options.maxSteps !== undefined ? { maxSteps: this.options.maxSteps } : {});
+  }
+
+  /**
+   * At a state the run has not ended in: pushes a node to explore it, or returns whether the
+   * subtree that ends here failed (a state explored before, a deadlock, every thread asleep).
+   */
+  private arrive(sleep: ReadonlyMap<number, Footprint>): boolean | undefined {
+    const run = this.tracker.current;
+    const key = this.tracker.key(this.bounded ? `@${run.lastThread}` : '');
+    const entry = this.visited.get(key);
+    let choices: number[];
+    if (entry) {
+      if (this.bounded) {
+        if (entry.minPreemptions <= run.preemptions) return this.hit(entry);
+        // Reached with fewer preemptions: explore it again (a deadlock is reported again).
+        entry.minPreemptions = run.preemptions;
+        if (run.enabledThreads(this.enabledBuf) === 0) {
+          run.declareDeadlock();
+          if (this.endExecution(run)) entry.failed = true;
+          return entry.failed;
+        }
+        choices = this.allowed(run);
+      } else {
+        // Explore what slept at the first visit but is awake now (Godefroid's rule).
+        const stored = entry.sleep as Map<number, Footprint>;
+        choices = [];
+        for (const q of stored.keys()) if (!sleep.has(q) && run.isEnabled(q)) choices.push(q);
+        if (choices.length === 0) return this.hit(entry);
+        choices.sort((a, b) => a - b);
+        // The stored set may be shared with nodes long finished: replace it, never edit it.
+        const both = new Map<number, Footprint>();
+        for (const [q, fq] of stored) if (sleep.has(q)) both.set(q, fq);
+        entry.sleep = both;
+      }
+    } else {
+      const count = run.enabledThreads(this.enabledBuf);
+      if (count === 0) {
+        run.declareDeadlock();
+        const failed = this.endExecution(run);
+        this.visited.set(key, { sleep: new Map(), minPreemptions: run.preemptions, failed });
+        return failed;
+      }
+      choices = this.bounded ? this.allowed(run) : this.enabledBuf.slice(0, count).filter((t) => !sleep.has(t));
+      this.visited.set(key, { sleep: this.useSleep ? (sleep as Map<number, Footprint>) : null, minPreemptions: run.preemptions, failed: false });
+      if (choices.length === 0) {
+        this.executions++;
+        this.redundant++;
+        return false;
+      }
+    }
+    // Only a node with a second choice is ever replayed to.
+    this.stack.push({ key, choices, at: 0, sleep, done: [], snap: choices.length > 1 ? this.tracker.snapshot() : NO_SNAPSHOT, failed: false, child: -1, childFp: [] });
+    this.atTop = true;
+    return undefined;
+  }
+
+  private hit(entry: Entry): boolean {
+    this.executions++;
+    this.hits++;
+    return entry.failed;
+  }
+
+  /** The enabled threads the preemption bound allows next. */
+  private allowed(run: Run): number[] {
+    const count = run.enabledThreads(this.enabledBuf);
+    const last = run.lastThread;
+    const canPreempt = run.preemptions < this.bound;
+    const lastEnabled = last >= 0 && run.isEnabled(last);
+    const out: number[] = [];
+    for (let i = 0; i < count; i++) {
+      const t = this.enabledBuf[i] as number;
+      if (canPreempt || !lastEnabled || t === last) out.push(t);
+    }
+    return out;
+  }
+
+  private pop(): void {
+    const node = this.stack.pop() as Node;
+    this.atTop = false;
+    const entry = this.visited.get(node.key) as Entry;
+    if (node.failed) entry.failed = true;
+    const parent = this.stack[this.stack.length - 1];
+    if (parent) this.finishChild(parent, entry.failed);
+  }
+
+  /** The child in progress of `node` is done; its subtree failed or not. */
+  private finishChild(node: Node, failed: boolean): void {
+    if (failed) node.failed = true;
+    else if (this.useSleep) node.done.push([node.child, node.childFp]);
+  }
+
+  /** Replays a fresh run to the state of the top node. */
+  private replay(): void {
+    const run = this.newRun();
+    for (const tid of this.options.prefix ?? []) {
+      if (run.outcome !== null) break;
+      run.step(tid);
+      this.steps++;
+    }
+    const stack = this.stack;
+    for (let i = 0; i < stack.length - 1; i++) {
+      run.step((stack[i] as Node).child);
+      this.steps++;
+    }
+    this.tracker.restore(run, (stack[stack.length - 1] as Node).snap);
+  }
+
+  /** Counts an ended execution; returns whether it failed. */
+  private endExecution(run: Run): boolean {
+    this.executions++;
+    this.complete++;
+    this.options.onExecution?.(run);
+    const f = failureOf(run);
+    if (!f) return false;
+    this.failures++;
+    if (!this.failure || compareFailures(f, this.failure) < 0) this.failure = f;
+    return true;
+  }
+}
+
+/** The sleep set after `tid` (footprint `fp`) at `node`: sleepers and finished siblings that commute with it. */
+function childSleep(node: Node, tid: number, fp: Footprint): Map<number, Footprint> {
+  const out = new Map<number, Footprint>();
+  for (const [q, fq] of node.sleep) if (q !== tid && !footprintsConflict(fq, fp)) out.set(q, fq);
+  for (const [q, fq] of node.done) if (q !== tid && !footprintsConflict(fq, fp)) out.set(q, fq);
+  return out;
+}

@@ -1,0 +1,38 @@
+// StrykerJS mutation testing of @kvmrace/core (issue #11).
+// Run: pnpm --filter @kvmrace/core mutation   (or: cd packages/core && pnpm exec stryker run stryker.config.mjs)
+// Not mutated: render/** and describe-value.ts (pure text/SVG rendering), and files that only declare
+// types, classes or re-exports (index.ts, trace.ts, sim-object.ts, faults.ts).
+
+/** @type {import('@stryker-mutator/api/core').PartialStrykerOptions} */
+export default {
+  packageManager: 'pnpm',
+  testRunner: 'vitest',
+  plugins: ['@stryker-mutator/vitest-runner'],
+  vitest: { configFile: 'vitest.stryker.config.ts' },
+  coverageAnalysis: 'perTest',
+  mutate: [
+    'src/{run,execute,thread,step,world,token,prng,waits-for,schedule,scenario,model,variant,outcome,counterexample,hunt}.ts',
+    'src/primitives/**/*.ts',
+    'src/strategies/**/*.ts',
+    'src/explore/**/*.ts',
+  ],
+  // Only what the tests need goes into the sandbox.
+  ignorePatterns: ['dist', 'bench', 'reports', 'coverage', '.turbo'],
+  // 2 cores shared by several sessions.
+  concurrency: 2,
+  // Static mutants (module-level constants) need a full re-run of every test each; skip them.
+  ignoreStatic: true,
+  // A mutant's time limit is timeoutFactor x (its covering tests' time in the dry run) + timeoutMS:
+  // room for a loaded machine, without making every infinite-loop mutant cost minutes.
+  timeoutMS: 8000,
+  timeoutFactor: 1.5,
+  incremental: true,
+  incrementalFile: 'reports/stryker-incremental.json',
+  tempDirName: '.stryker-tmp',
+  cleanTempDir: true,
+  reporters: ['clear-text', 'progress', 'html', 'json'],
+  htmlReporter: { fileName: 'reports/mutation/mutation.html' },
+  jsonReporter: { fileName: 'reports/mutation/mutation.json' },
+  clearTextReporter: { allowColor: false, logTests: false, maxTestsToLog: 0 },
+  thresholds: { high: 90, low: 85, break: null },
+};
