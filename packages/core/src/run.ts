@@ -3,7 +3,7 @@ import type { AnyModel } from './model.js';
 import type { Outcome } from './outcome.js';
 import type { Scenario } from './scenario.js';
 import type { Strategy } from './strategies/strategy.js';
-import { GENERATOR_NEXT, type Step, type Steps } from './step.js';
+import type { Step, Steps } from './step.js';
 import { ThreadContext } from './thread.js';
 import type { TraceEntry, TracedAccess } from './trace.js';
 import { findWaitsForCycle } from './waits-for.js';
@@ -250,7 +250,7 @@ export class Run {
       let gen = t.gen;
       for (;;) {
         if (gen !== null) {
-          const r = t.native ? GENERATOR_NEXT.call(gen) : gen.next();
+          const r = gen.next();
           if (!r.done) {
             const step = r.value;
             t.pending = step;
@@ -296,7 +296,6 @@ export class Run {
     }
     const gen = spec.run(this.state, t);
     t.gen = gen;
-    t.native = gen != null && gen.next === GENERATOR_NEXT;
     return gen;
   }
 

@@ -121,14 +121,6 @@ export class LazyStep implements Step {
 const DONE: IteratorReturnResult<undefined> = { value: undefined, done: true };
 
 /**
- * `next` of every generator object (%GeneratorPrototype%.next). Calling it as
- * `GENERATOR_NEXT.call(gen)` where `gen.next === GENERATOR_NEXT` is `gen.next()` without looking
- * `next` up on generators of many shapes (one per generator function), which V8 does slowly.
- * @internal
- */
-export const GENERATOR_NEXT = (Object.getPrototypeOf(function* () {}) as { prototype: Generator }).prototype.next as (this: Steps<unknown>) => IteratorResult<Step, unknown>;
-
-/**
  * A one-step primitive call as a bare iterator: it yields its step once, then runs the effect and
  * returns. It behaves like the generator `function* () { yield step; return effect(); }` under
  * `yield*` (and `next`/`return`/`throw`), at a fraction of a generator's cost.

@@ -2,7 +2,7 @@ import { AssertSignal, GaveUpSignal, OopsSignal, WarnSignal } from './faults.js'
 import type { Cpu } from './primitives/cpus.js';
 import type { Var } from './primitives/var.js';
 import type { SimObject } from './sim-object.js';
-import { GENERATOR_NEXT, LazyStep, oneStep, yieldOf, type Access, type Step, type StepEffect, type StepSource, type Steps } from './step.js';
+import { LazyStep, oneStep, yieldOf, type Access, type Step, type StepEffect, type StepSource, type Steps } from './step.js';
 import type { World } from './world.js';
 
 /** The effect of a declared step: none (the model does it after the step). */
@@ -56,8 +56,6 @@ export class ThreadContext implements Thread<string> {
   declare pending: Step | null;
   /** What `pending` is: 0 none (or not a step), 1 a step that is always enabled, 2 a step with an `enabled` predicate. @internal */
   declare mode: number;
-  /** True when `gen` is a plain generator (its `next` is `GENERATOR_NEXT`). @internal */
-  declare native: boolean;
 
   constructor(tid: number, world: World) {
     this.tid = tid;
@@ -69,7 +67,6 @@ export class ThreadContext implements Thread<string> {
     this.opIndex = -1;
     this.pending = null;
     this.mode = 0;
-    this.native = false;
   }
 
   /** The stack of kernel functions entered with `within`. */
@@ -153,15 +150,12 @@ class Within<T> {
   private declare readonly stack: string[];
   private declare readonly fn: string;
   private declare readonly body: Steps<T>;
-  /** True when the body is a plain generator (see `GENERATOR_NEXT`). */
-  private declare readonly native: boolean;
 
   constructor(stack: string[], fn: string, body: Steps<T>) {
     this.state = 0;
     this.stack = stack;
     this.fn = fn;
     this.body = body;
-    this.native = body != null && body.next === GENERATOR_NEXT;
   }
 
   next(): IteratorResult<Step, T> {
@@ -173,7 +167,7 @@ class Within<T> {
     }
     let r: IteratorResult<Step, T>;
     try {
-      r = this.native ? (GENERATOR_NEXT.call(this.body) as IteratorResult<Step, T>) : this.body.next();
+      r = this.body.next();
     } catch (err) {
       this.finish();
       throw err;
