@@ -1,5 +1,4 @@
 import { isModel, type AnyModel } from '@kvmrace/core';
-import { createJiti } from 'jiti';
 import { existsSync, statSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
@@ -14,6 +13,8 @@ export async function loadModelFile(path: string, onCompilerReady?: () => void):
   const file = resolve(path);
   if (!existsSync(file)) throw new UsageError(`model file not found: ${path}`);
   if (!statSync(file).isFile()) throw new UsageError(`model path is not a file: ${path}`);
+  // jiti (and the TypeScript transform it brings) loads only for --model: every other command starts faster.
+  const { createJiti } = await import('jiti');
   const jiti = createJiti(pathToFileURL(file).href, { moduleCache: false, fsCache: false, interopDefault: false });
   // Load the TypeScript compiler first, so that a time limit on loading measures the user's module.
   jiti.transform({ source: 'export {};', filename: 'warm-up.ts', ts: true });

@@ -115,7 +115,7 @@ export async function main(argv: readonly string[], io: Io = processIo, guard?: 
     .option('--depth <n>', 'PCT bug depth (priority change points + 1)', '3')
     .option('--svg <file>', 'also draw the race as a swimlane picture (SVG) into this file')
     .option('--json', 'print JSON')
-    .action((name: string | undefined, opts: { all?: boolean; variant: string; seed: string; runs: string; strategy: 'fast-check' | 'random' | 'pct'; depth: string; svg?: string; json?: boolean }) => {
+    .action(async (name: string | undefined, opts: { all?: boolean; variant: string; seed: string; runs: string; strategy: 'fast-check' | 'random' | 'pct'; depth: string; svg?: string; json?: boolean }) => {
       const base: HuntCommand = {
         variant: opts.variant,
         seed: parseSeed(opts.seed),
@@ -126,13 +126,13 @@ export async function main(argv: readonly string[], io: Io = processIo, guard?: 
       if (opts.all) {
         if (name) throw new UsageError('give a model name or --all, not both');
         if (opts.svg !== undefined) throw new UsageError('--svg draws one race: give a model name instead of --all');
-        code = huntAll(models(), base, opts.json ? json : undefined, io);
+        code = await huntAll(models(), base, opts.json ? json : undefined, io);
         return;
       }
       const model = findModel(name);
       const svg = opts.svg !== undefined ? checkSvgPath(opts.svg) : undefined;
       const bar = progressBar(`hunt ${model.name}`, { json: opts.json ?? false, interactive: io.interactive });
-      const report = runHunt(model, base, bar ? (done) => bar.update(done, base.runs, 'runs') : undefined);
+      const report = await runHunt(model, base, bar ? (done) => bar.update(done, base.runs, 'runs') : undefined);
       bar?.stop();
       const cx = report.result.counterexample;
       if (svg !== undefined && cx) writeSwimlane(svg, model.name, report.variant, cx);
@@ -206,13 +206,13 @@ export async function main(argv: readonly string[], io: Io = processIo, guard?: 
     .option('--no-ablation', 'skip verifying every subset of the fixes')
     .option('--only <models>', 'only these models (names joined by commas)')
     .option('--json', 'print the JSON report instead of text')
-    .action((opts: { seed: string; runs: string; out: string; ablation: boolean; only?: string; json?: boolean }) => {
+    .action(async (opts: { seed: string; runs: string; out: string; ablation: boolean; only?: string; json?: boolean }) => {
       const chosen = opts.only ? opts.only.split(',').map((n) => findModel(n.trim())) : extra.length ? [...extra] : models();
       const seed = parseSeed(opts.seed);
       const runs = parseWhole('--runs', opts.runs, 1, 10_000_000);
       prepareReportDir(opts.out);
       const bar = progressBar('report', { json: opts.json ?? false, interactive: io.interactive });
-      const report = runReport(chosen, {
+      const report = await runReport(chosen, {
         seed,
         runs,
         ablation: opts.ablation,
@@ -279,13 +279,14 @@ function oneLine(message: string): string {
   return message.trim().replace(/\s*\n\s*/g, ' ');
 }
 
-function huntAll(all: readonly AnyModel[], base: HuntCommand, json: ((value: unknown) => string) | undefined, io: Io): number {
-  const results = all.map((model) => {
-    const buggy = runHunt(model, { ...base, variant: 'buggy' });
+async function huntAll(all: readonly AnyModel[], base: HuntCommand, json: ((value: unknown) => string) | undefined, io: Io): Promise<number> {
+  const results = [];
+  for (const model of all) {
+    const buggy = await runHunt(model, { ...base, variant: 'buggy' });
     // The fixed variant is hunted over the catalogue minus its known holes (see `report`).
-    const fixed = runHunt(model, { ...base, variant: 'fixed', strategy: base.strategy === 'fast-check' ? 'pct' : base.strategy }, undefined, fixedScenarios(model).map((s) => s.threads));
-    return { model, buggy, fixed, ok: buggy.result.found && !fixed.result.found };
-  });
+    const fixed = await runHunt(model, { ...base, variant: 'fixed', strategy: base.strategy === 'fast-check' ? 'pct' : base.strategy }, undefined, fixedScenarios(model).map((s) => s.threads));
+    results.push({ model, buggy, fixed, ok: buggy.result.found && !fixed.result.found });
+  }
   const ok = results.every((r) => r.ok);
   if (json) {
     io.out(json({ ok, models: results.map((r) => ({ model: r.model.name, ok: r.ok, buggy: huntJson(r.buggy), fixed: huntJson(r.fixed) })) }));

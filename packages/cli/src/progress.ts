@@ -1,5 +1,8 @@
-import cliProgress from 'cli-progress';
+import { createRequire } from 'node:module';
 import pc from 'picocolors';
+
+/** cli-progress, loaded only when a bar is drawn (never in CI or with --json): a faster start. */
+const loadCliProgress = (): typeof import('cli-progress') => createRequire(import.meta.url)('cli-progress') as typeof import('cli-progress');
 
 /** Progress of long work: a bar on a terminal, nothing in CI, with --json or when piped. */
 export interface Progress {
@@ -18,6 +21,7 @@ export type ProgressStream = NodeJS.WritableStream & { isTTY?: boolean };
 export function progressBar(what: string, options: { json: boolean; interactive: boolean; stream?: ProgressStream }): Progress | undefined {
   const stream = options.stream ?? process.stderr;
   if (options.json || !options.interactive || !stream.isTTY) return undefined;
+  const cliProgress = loadCliProgress();
   const bar = new cliProgress.SingleBar(
     {
       format: `${pc.dim(what)} [{bar}] {value}/{total} {label} ${pc.dim('{duration_formatted}')}`,

@@ -1,5 +1,4 @@
 import { hunt, renderRaceTable, resolveVariant, type AnyModel, type Counterexample, type HuntStrategy, type OutcomeKind, type Scenario } from '@kvmrace/core';
-import { findMinimalRace } from '@kvmrace/properties';
 import { performance } from 'node:perf_hooks';
 import pc from 'picocolors';
 
@@ -31,14 +30,17 @@ export interface HuntReport {
 }
 
 /** Runs a hunt on one model. */
-export function runHunt(model: AnyModel, cmd: HuntCommand, onProgress?: (done: number) => void, scenarios?: readonly Scenario[]): HuntReport {
+export async function runHunt(model: AnyModel, cmd: HuntCommand, onProgress?: (done: number) => void, scenarios?: readonly Scenario[]): Promise<HuntReport> {
   const variant = resolveVariant(model, cmd.variant);
-  const start = performance.now();
   if (cmd.strategy === 'fast-check') {
+    // fast-check loads only for the commands that hunt with it: verify, ablate and replay start faster.
+    const { findMinimalRace } = await import('@kvmrace/properties');
+    const start = performance.now();
     const r = findMinimalRace(model, { variant: cmd.variant, seed: cmd.seed, numRuns: cmd.runs });
     const result: HuntFindings = { found: r.found, runs: r.runs, ...(r.counterexample ? { counterexample: r.counterexample } : {}) };
     return { model, variant: variant.name, result, ms: Math.round(performance.now() - start) };
   }
+  const start = performance.now();
   const result = hunt(model, {
     ...(scenarios ? { scenarios } : {}),
     fixes: variant.fixes,

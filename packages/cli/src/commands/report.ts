@@ -1,5 +1,4 @@
 import { ablate, verify, type AnyModel, type NamedScenario } from '@kvmrace/core';
-import { findMinimalRace } from '@kvmrace/properties';
 import { performance } from 'node:perf_hooks';
 import type { ModelReport, Report } from '../report/report-data.js';
 
@@ -32,8 +31,9 @@ export function knownHoles(model: AnyModel): NamedScenario[] {
  * fixed variant verified exhaustively (DPOR) over its catalogue, the known holes confirmed, and
  * every subset of the fix hunks verified.
  */
-export function reportModel(model: AnyModel, options: ReportOptions, index = 0, total = 1): ModelReport {
+export async function reportModel(model: AnyModel, options: ReportOptions, index = 0, total = 1): Promise<ModelReport> {
   options.onPhase?.(model.name, 'hunt', index, total);
+  const { findMinimalRace } = await import('@kvmrace/properties');
   const race = findMinimalRace(model, { variant: 'buggy', seed: options.seed, numRuns: options.runs });
   options.onPhase?.(model.name, 'verify', index, total);
   const t0 = performance.now();
@@ -76,7 +76,8 @@ export function reportModel(model: AnyModel, options: ReportOptions, index = 0, 
 }
 
 /** The main job over every model. */
-export function runReport(models: readonly AnyModel[], options: ReportOptions): Report {
-  const reports = models.map((m, i) => reportModel(m, options, i, models.length));
+export async function runReport(models: readonly AnyModel[], options: ReportOptions): Promise<Report> {
+  const reports: ModelReport[] = [];
+  for (const [i, m] of models.entries()) reports.push(await reportModel(m, options, i, models.length));
   return { version: 1, seed: options.seed, models: reports, ok: reports.every((r) => r.ok) };
 }
