@@ -1,10 +1,13 @@
 // Steps per second of the random walk, with trace recording off and on.
 //   node bench/steps.bench.js [--ms N] [--rounds N] [--core path/to/dist/index.js] [--compare path/to/other/dist/index.js]
 // --core measures another build of core instead of ../dist; --compare measures a second build in
-// the same process, alternating rounds, and prints the ratio.
+// the same process, alternating rounds, and prints the ratio. Rows with tracing off also measure
+// the bare generator prototype of bench/prototype.js on the same model, alternating rounds, and
+// print kvmrace : prototype (the issue's anchor: such a prototype runs about 10 M steps/s).
 // Plain ESM over the built package (run `pnpm --filter @kvmrace/core build` first).
 import { pathToFileURL } from 'node:url';
 import { resolve } from 'node:path';
+import { measurePrototype, prototypeModels } from './prototype.js';
 
 const args = process.argv.slice(2);
 const opt = (name, dflt) => {
@@ -123,18 +126,23 @@ for (const tracing of [false, true]) {
     if (theirs) measure(other, theirs[i].model, theirs[i].scenario, tracing, 100);
     let r;
     let o;
+    let proto = 0;
+    const protoModel = tracing ? undefined : prototypeModels[m.name];
+    if (protoModel) measurePrototype(protoModel, 100);
     for (let k = 0; k < ROUNDS; k++) {
       const a = measure(here, m.model, m.scenario, tracing, MS / ROUNDS);
       if (!r || a.stepsPerSec > r.stepsPerSec) r = a;
+      if (protoModel) proto = Math.max(proto, measurePrototype(protoModel, MS / ROUNDS));
       if (theirs) {
         const b = measure(other, theirs[i].model, theirs[i].scenario, tracing, MS / ROUNDS);
         if (!o || b.stepsPerSec > o.stepsPerSec) o = b;
       }
     }
-    rows.push([m.name, tracing ? 'on' : 'off', r.stepsPerRun.toFixed(1), fmt(r.runsPerSec), fmt(r.stepsPerSec), ...(o ? [fmt(o.stepsPerSec), `${(r.stepsPerSec / o.stepsPerSec).toFixed(2)}x`] : [])]);
+    const vsProto = protoModel ? [fmt(proto), `${(r.stepsPerSec / proto).toFixed(2)}x`] : ['', ''];
+    rows.push([m.name, tracing ? 'on' : 'off', r.stepsPerRun.toFixed(1), fmt(r.runsPerSec), fmt(r.stepsPerSec), ...vsProto, ...(o ? [fmt(o.stepsPerSec), `${(r.stepsPerSec / o.stepsPerSec).toFixed(2)}x`] : [])]);
   });
 }
-const head = ['model', 'trace', 'steps/run', 'runs/s', 'steps/s', ...(other ? ['compare steps/s', 'ratio'] : [])];
+const head = ['model', 'trace', 'steps/run', 'runs/s', 'steps/s', 'prototype steps/s', 'kvmrace : prototype', ...(other ? ['compare steps/s', 'ratio'] : [])];
 const widths = head.map((h, c) => Math.max(h.length, ...rows.map((r) => r[c].length)));
 const line = (cells) => cells.map((x, c) => (c < 2 ? x.padEnd(widths[c]) : x.padStart(widths[c]))).join('  ');
 console.log(`random walk, seed 1, best of ${ROUNDS} x ${Math.round(MS / ROUNDS)} ms per row, node ${process.version}`);
