@@ -64,7 +64,7 @@ export { enumerateScenarios } from './explore/scenarios.js';
 export type { ScenarioBounds } from './explore/scenarios.js';
 export { shardUnits } from './explore/shard.js';
 export type { Shard, WorkUnit } from './explore/shard.js';
-export { compareCounterexamples, EXHAUSTIVE_ENGINE, mergeVerifyResults, minimalCounterexample, verify } from './explore/verify.js';
+export { compareCounterexamples, EXHAUSTIVE_ENGINE, mergeVerifyResults, minimalCounterexample, verify, verifyEngineFor } from './explore/verify.js';
 export type { MinimalOptions, VerifyEngine, VerifyOptions, VerifyResult } from './explore/verify.js';
 export { statefulSearch } from './explore/stateful.js';
 export type { StatefulOptions, StatefulResult } from './explore/stateful.js';

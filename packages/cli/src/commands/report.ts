@@ -1,4 +1,4 @@
-import { ablate, verify, type AnyModel, type NamedScenario } from '@kvmrace/core';
+import { ablate, verify, verifyEngineFor, type AnyModel, type NamedScenario } from '@kvmrace/core';
 import { performance } from 'node:perf_hooks';
 import type { ModelReport, Report } from '../report/report-data.js';
 
@@ -64,7 +64,7 @@ export async function reportModel(model: AnyModel, options: ReportOptions, index
     hunt: { engine: 'fast-check', runs: race.runs, ms: Math.round(race.msToFind + race.msToShrink + race.msToMinimise) },
     verify: {
       verdict: fixed.verdict,
-      method: `DPOR over ${fixed.scenarios} catalogue scenarios, every interleaving`,
+      method: `${verifyEngineFor(model) === 'stateful' ? 'stateful search' : 'DPOR'} over ${fixed.scenarios} catalogue scenarios, every interleaving`,
       executions: fixed.executions,
       ms: verifyMs,
       ...(fixed.counterexample ? { counterexample: fixed.counterexample } : {}),

@@ -17,6 +17,11 @@ import { statefulSearch } from './stateful.js';
  */
 export type VerifyEngine = 'auto' | 'dpor' | 'stateful';
 
+/** The engine `verify` runs for `model` when asked for `engine` (`auto` picks by the model's invariants). */
+export function verifyEngineFor(model: AnyModel, engine: VerifyEngine = 'auto'): 'dpor' | 'stateful' {
+  return engine === 'dpor' || engine === 'stateful' ? engine : hasStateInvariants(model) ? 'stateful' : 'dpor';
+}
+
 /** The engine name exhaustive counterexamples carry in tokens. */
 export const EXHAUSTIVE_ENGINE = 'exhaustive';
 
@@ -79,7 +84,7 @@ export function verify(model: AnyModel, options: VerifyOptions): VerifyResult {
   const fixSet = new Set(options.fixes);
   const totals: Totals = { executions: 0, complete: 0, redundant: 0, steps: 0 };
   const failing: Array<{ unit: WorkUnit; failure: ExploreFailure }> = [];
-  const engine = options.engine === 'dpor' || options.engine === 'stateful' ? options.engine : hasStateInvariants(model) ? 'stateful' : 'dpor';
+  const engine = verifyEngineFor(model, options.engine);
   let first: ExploreFailure | undefined;
   units.forEach((unit, done) => {
     if (first && !options.minimal) return;
