@@ -9,7 +9,8 @@ describe('reductions against plain DFS on generated models', () => {
     it(`DPOR and the stateful search find exactly the outcomes plain DFS finds (${always ? 'invariant after every step' : 'invariant at the end'})`, () => {
       let dporRuns = 0;
       let dfsRuns = 0;
-      let redundant = 0;
+      // Per kind of model (has failures or not): DPOR executions and the sleep-set-blocked ones.
+      const blocked = { failing: { runs: 0, redundant: 0 }, passing: { runs: 0, redundant: 0 } };
       let statefulSteps = 0;
       let dfsSteps = 0;
       let kinds = new Set<string>();
@@ -27,7 +28,9 @@ describe('reductions against plain DFS on generated models', () => {
         expect(cached.r.failures > 0, `seed ${seed} (stateful)`).toBe(full.r.failures > 0);
         dporRuns += reduced.r.executions;
         dfsRuns += full.r.executions;
-        redundant += reduced.r.redundant;
+        const kind = blocked[full.r.failures > 0 ? 'failing' : 'passing'];
+        kind.runs += reduced.r.executions;
+        kind.redundant += reduced.r.redundant;
         statefulSteps += cached.r.steps;
         dfsSteps += full.r.steps;
         kinds = new Set([...kinds, ...full.seen.map((s) => s.split(' ')[0] as string)]);
@@ -36,10 +39,13 @@ describe('reductions against plain DFS on generated models', () => {
       expect([...kinds].sort()).toEqual(['deadlock', 'ok', 'violation']);
       expect(dporRuns).toBeLessThan(dfsRuns / 2);
       expect(statefulSteps).toBeLessThan(dfsSteps / 2);
-      // Source sets are not optimal, and the rules for blocking steps and cut-short runs add
-      // backtrack points: a few executions end sleep-set-blocked (those that reverse a race with
-      // the step that cut a run short run on until every other thread is done).
-      expect(redundant / dporRuns).toBeLessThanOrEqual(0.05);
+      // Source sets are not optimal, so a few executions end sleep-set-blocked; not many, on the
+      // models with failures (the runs behind a failure take the deferred failing step) as on the
+      // others (a blocked step races only with writes of its objects). Issue #9.
+      expect(blocked.failing.runs).toBeGreaterThan(0);
+      expect(blocked.passing.runs).toBeGreaterThan(0);
+      expect(blocked.failing.redundant / blocked.failing.runs, 'models with failures').toBeLessThanOrEqual(0.05);
+      expect(blocked.passing.redundant / blocked.passing.runs, 'models without').toBeLessThanOrEqual(0.05);
     });
   }
 

@@ -2,7 +2,7 @@ import type { AnyModel } from '../model.js';
 import { Prng } from '../prng.js';
 import { Run } from '../run.js';
 import type { Scenario } from '../scenario.js';
-import { declaredFootprint, FootprintObserver, footprintsConflict, hasStateInvariants, type Footprint } from './footprint.js';
+import { declaredFootprint, FootprintObserver, footprintsConflict, hasStateInvariants, writesObjectOf, type Footprint } from './footprint.js';
 import { recordInvariantReads } from './visibility.js';
 import { compareFailures, failureOf, type ExploreFailure, type ExploreResult, type ExplorerOptions } from './result.js';
 import { OpLog, StateSpace, StateTracker, trackedModel, type TrackerSnapshot } from './state-key.js';
@@ -16,19 +16,32 @@ import { OpLog, StateSpace, StateTracker, trackedModel, type TrackerSnapshot } f
  * program order plus dependence, kept as vector clocks. For each reversible race `e ⋖ e'` the
  * algorithm adds one initial of `notdep(e).e'` to the backtrack set of the state before `e`, unless
  * one is there already; sleep sets stop re-exploring orders already covered, and an execution in
- * which every enabled thread sleeps is abandoned (counted as redundant).
+ * which every enabled thread sleeps is abandoned (counted as redundant; the paper's Algorithm 2,
+ * wakeup trees, avoids those, but here most of them came from the two rules below that say
+ * "blocked" and "deferred", and the few left after them, 0 to 2% of the executions, are not worth
+ * the trees).
  *
  * Where this differs from the paper, to stay sound with blocking steps (a held lock, an unfinished
  * SRCU grace period, an IPI not yet taken), whose `enabled` predicate reads only objects in the
  * step's own footprint:
  * - races are also computed for the pending step of every thread that is *disabled* at a state, and
  *   of every live thread when the execution ends, as if it ran next; this is how Flanagan and
- *   Godefroid (POPL 2005) catch a blocked lock acquisition racing with an earlier acquisition;
+ *   Godefroid (POPL 2005) catch a blocked lock acquisition racing with an earlier acquisition.
+ *   A blocked step races only with events that write one of the objects it touches: before any
+ *   other event it would be just as blocked (below, `detectRaces`), so those races are not
+ *   reversible, and reversing them only made executions that end with every thread asleep;
  * - an execution cut short by a failure (or the step budget) ends in a state with no way out, so
  *   the step that got there disabled every live thread's pending step: that step is dependent with
  *   each of them (a transition that disables another depends on it), and they race with it as if
  *   they ran next. Reversing that race runs the thread on, which shows its later steps and their
- *   races; without it a second, different failure behind the first could be missed;
+ *   races; without it a second, different failure behind the first could be missed. In those
+ *   sibling runs the cutting step sleeps (ahead of the steps it does not conflict with it fails
+ *   just as it did: same reads, and a failing invariant's store writes `VISIBLE_ID`), but it is
+ *   only *deferred*: such a run exists to show the rest of the run behind the failure, and when
+ *   only deferred steps are left enabled it takes one (which ends it, a maximal execution the
+ *   paper's dependence tells apart, as the cutting step disables the others) instead of being
+ *   abandoned sleep-set-blocked after doing the very work the cut rule asked for. Source-DPOR
+ *   counted most of those runs redundant on models with failures; this only adds steps;
  * - when no initial of `notdep(e).e'` is enabled before `e`: if the only initial is the racing
  *   step itself, blocked there, whatever unblocks it is `e` or comes after `e` (an earlier
  *   unblocking event would be in `notdep(e)` and come first), so the race is not reversible and
@@ -38,7 +51,7 @@ import { OpLog, StateSpace, StateTracker, trackedModel, type TrackerSnapshot } f
  *   write an object those invariants read are all dependent on one another (`visibility.ts`):
  *   the paper preserves final states and assertions inside threads, not properties of the
  *   intermediate states.
- * Apart from the non-reversible races, these only add dependence or backtrack points. Within a
+ * Apart from the non-reversible races, these only add dependence, backtrack points or steps. Within a
  * fixed schedule prefix (a shard's unit) nothing is backtracked: the shard enumeration expands
  * those states fully.
  */
@@ -92,17 +105,26 @@ interface Event {
   readonly fp: Footprint;
 }
 
+/** A sleeping thread: the footprint of its pending step, and whether that step cut a run short. */
+interface Sleeper {
+  readonly fp: Footprint;
+  /** Deferred rather than covered: see the cut-short rule in the header. */
+  readonly cut: boolean;
+}
+
 interface Node {
   /** Threads enabled in this state, in id order. */
   readonly enabled: readonly number[];
   readonly backtrack: Set<number>;
   readonly done: Set<number>;
   /** Sleeping threads with the footprint of their pending step. */
-  readonly sleep: Map<number, Footprint>;
+  readonly sleep: Map<number, Sleeper>;
   /** True inside the fixed prefix. */
   readonly frozen: boolean;
   chosen: number;
   chosenFp: Footprint | null;
+  /** The execution ended right after `chosen`, cut short with threads still live. */
+  cut: boolean;
   /** With `countStates`: the state identity tracker's data here. */
   snap?: TrackerSnapshot;
 }
@@ -144,7 +166,7 @@ class Dpor {
   explore(): ExploreResult {
     const stopAtFirst = this.options.stopAtFirst ?? true;
     this.run = this.newRun();
-    let sleep = new Map<number, Footprint>();
+    let sleep = new Map<number, Sleeper>();
     for (const tid of this.options.prefix ?? []) {
       if (this.run.outcome !== null) break;
       const node = this.makeNode(sleep, true);
@@ -182,7 +204,7 @@ class Dpor {
   }
 
   /** Runs the current execution to its end, choosing the lowest awake enabled thread each time. */
-  private extend(sleep: Map<number, Footprint>): void {
+  private extend(sleep: Map<number, Sleeper>): void {
     const run = this.run;
     for (;;) {
       if (run.outcome !== null) return this.endExecution();
@@ -194,7 +216,9 @@ class Dpor {
         run.declareDeadlock();
         return this.endExecution();
       }
-      const p = node.enabled.find((t) => !sleep.has(t));
+      let p = node.enabled.find((t) => !sleep.has(t));
+      // Only deferred cutting steps left: take one (it ends the run; see the header).
+      if (p === undefined && node.enabled.every((t) => (sleep.get(t) as Sleeper).cut)) p = node.enabled[0];
       if (p === undefined) {
         this.executions++;
         this.redundant++;
@@ -207,9 +231,9 @@ class Dpor {
     }
   }
 
-  private makeNode(sleep: Map<number, Footprint>, frozen: boolean): Node {
+  private makeNode(sleep: Map<number, Sleeper>, frozen: boolean): Node {
     const count = this.run.enabledThreads(this.enabledBuf);
-    const node: Node = { enabled: this.enabledBuf.slice(0, count), backtrack: new Set(), done: new Set(), sleep, frozen, chosen: -1, chosenFp: null };
+    const node: Node = { enabled: this.enabledBuf.slice(0, count), backtrack: new Set(), done: new Set(), sleep, frozen, chosen: -1, chosenFp: null, cut: false };
     if (this.states?.tracker) node.snap = this.states.tracker.snapshot();
     this.nodes.push(node);
     return node;
@@ -225,7 +249,11 @@ class Dpor {
     // ran next. Their later steps show up in the executions that reverse these races. A deadlock
     // disables nothing: only the blocked steps' own races count.
     const cut = run.outcome?.kind !== 'deadlock' && this.events.length > 0 ? this.events.length - 1 : -1;
-    for (let tid = 0; tid < this.n; tid++) if (run.isAlive(tid)) this.pendingRaces(tid, cut);
+    for (let tid = 0; tid < this.n; tid++) {
+      if (!run.isAlive(tid)) continue;
+      this.pendingRaces(tid, cut);
+      if (cut >= 0) (this.nodes[cut] as Node).cut = true;
+    }
     this.options.onExecution?.(run);
     const f = failureOf(run);
     if (f) {
@@ -243,7 +271,8 @@ class Dpor {
       if (node.frozen) return -1;
       if (node.chosen >= 0) {
         node.done.add(node.chosen);
-        node.sleep.set(node.chosen, node.chosenFp as Footprint);
+        node.sleep.set(node.chosen, { fp: node.chosenFp as Footprint, cut: node.cut });
+        node.cut = false;
       }
       let next = -1;
       for (const t of node.enabled) {
@@ -275,10 +304,10 @@ class Dpor {
   }
 
   /** The sleep set after `node.chosen`: sleepers (and finished siblings) independent of it. */
-  private childSleep(node: Node): Map<number, Footprint> {
+  private childSleep(node: Node): Map<number, Sleeper> {
     const fp = node.chosenFp as Footprint;
-    const out = new Map<number, Footprint>();
-    for (const [q, fq] of node.sleep) if (q !== node.chosen && !footprintsConflict(fq, fp)) out.set(q, fq);
+    const out = new Map<number, Sleeper>();
+    for (const [q, s] of node.sleep) if (q !== node.chosen && !footprintsConflict(s.fp, fp)) out.set(q, s);
     return out;
   }
 
@@ -301,19 +330,19 @@ class Dpor {
     return fp;
   }
 
-  /** Races of the pending step of `tid`, as if it ran now. */
   /** Races of the pending step of `tid`, as if it ran now; it also conflicts with event `disabledBy` if given. */
   private pendingRaces(tid: number, disabledBy = -1): void {
     const step = this.run.pendingStep(tid);
-    if (step) this.detectRaces(tid, declaredFootprint(step, this.visible), false, disabledBy);
+    if (step) this.detectRaces(tid, declaredFootprint(step, this.visible), false, disabledBy, !this.run.isEnabled(tid));
   }
 
   /**
    * Computes the vector clock of an event of `tid` with footprint `fp` at the end of the current
    * execution, and for every earlier event it races with (dependent, another thread, and not
-   * happening before it through a third event) adds a backtrack point.
+   * happening before it through a third event) adds a backtrack point. `blocked`: a pending step
+   * that cannot run now.
    */
-  private detectRaces(tid: number, fp: Footprint, build: boolean, conflictsWith = -1): Event | undefined {
+  private detectRaces(tid: number, fp: Footprint, build: boolean, conflictsWith = -1, blocked = false): Event | undefined {
     const events = this.events;
     const k = events.length;
     const n = this.n;
@@ -329,8 +358,16 @@ class Dpor {
     for (let i = 0; i < k; i++) {
       const e = events[i] as Event;
       if (e.tid === tid || !(i === conflictsWith || footprintsConflict(e.fp, fp))) continue;
-      candidates.push(i);
       for (let t = 0; t < n; t++) if ((e.vc[t] as number) > (vc[t] as number)) vc[t] = e.vc[t] as number;
+      // A blocked step's `enabled` reads only its thread and the objects it touches. If e_i writes
+      // none of them, they hold in pre(e_i).notdep(e_i) what they hold now (a later write of one
+      // conflicts with this step: happening after e_i it makes e_i no immediate race, otherwise
+      // it is in notdep(e_i)), so the step is still blocked there: the race is not reversible, and
+      // Abdulla et al. reverse only reversible races. Mostly a dependence through `VISIBLE_ID`: an
+      // acquisition and a visible store made under the lock it waits for. Leaving e_i out of the
+      // candidates lets an earlier writer it hid be an immediate race: that only adds backtracking.
+      if (blocked && !writesObjectOf(e.fp, fp)) continue;
+      candidates.push(i);
     }
     const local = prev >= 0 ? (events[prev] as Event).local + 1 : 0;
     vc[tid] = local + 1;

@@ -48,6 +48,18 @@ export function footprintsConflict(a: Footprint, b: Footprint): boolean {
 }
 
 /**
+ * True when `w` writes a shared object (not a pseudo-object: `GHOST_ID`, `VISIBLE_ID`) that `fp`
+ * touches: only such a write can change whether the step of footprint `fp` is enabled.
+ */
+export function writesObjectOf(w: Footprint, fp: Footprint): boolean {
+  for (const x of w) {
+    if ((x & 1) === 0 || x >> 1 >= GHOST_ID) continue;
+    for (const y of fp) if (y >> 1 === x >> 1) return true;
+  }
+  return false;
+}
+
+/**
  * Takes one step of a run and returns what it really touched: the declared footprint, plus a write
  * of every `Var` whose version moved during the step (an IPI handler, or a model that wrote more
  * than it declared), plus a read of whatever the thread's next step reads when that step can block
