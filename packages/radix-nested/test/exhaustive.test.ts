@@ -17,4 +17,11 @@ describe('radix-nested, exhaustively', () => {
     expect(r.counterexample?.outcome.kind).not.toBe('ok');
     expect(r.counterexample?.threads).toBe(2);
   });
+
+  it('DPOR verifies the fixed variant with at most 5% redundant (sleep-set-blocked) executions', () => {
+    const r = verify(radixNested, { fixes: radixNested.fixNames, scenarios: CLAIMED, engine: 'dpor' });
+    expect(r.verdict).toBe('holds');
+    expect(r.executions).toBeGreaterThan(10);
+    expect(r.redundant / r.executions).toBeLessThanOrEqual(0.05);
+  });
 });
