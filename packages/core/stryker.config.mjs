@@ -3,11 +3,34 @@
 // Not mutated: render/** and describe-value.ts (pure text/SVG rendering), and files that only declare
 // types, classes or re-exports (index.ts, trace.ts, sim-object.ts, faults.ts).
 
+import { appendFileSync, mkdirSync } from 'node:fs';
+
+const LIVE_LOG = 'reports/mutation/live.jsonl';
+
+/**
+ * Writes every mutant that is not killed to reports/mutation/live.jsonl as soon as it is tested (one
+ * JSON line each), so survivors can be worked on during a run of an hour or more; the final
+ * reports only come at the end. The config file is its own plugin module (see `plugins`).
+ */
+class LiveSurvivors {
+  static inject = [];
+  constructor() {
+    mkdirSync('reports/mutation', { recursive: true });
+    appendFileSync(LIVE_LOG, `${JSON.stringify({ start: new Date().toISOString() })}\n`);
+  }
+  onMutantTested(m) {
+    if (m.status === 'Killed') return;
+    const { fileName, location, mutatorName, replacement, status, id } = m;
+    appendFileSync(LIVE_LOG, `${JSON.stringify({ id, status, file: fileName.replace(/^.*?\/src\//, 'src/'), line: location.start.line, col: location.start.column, mutatorName, replacement })}\n`);
+  }
+}
+export const strykerPlugins = [{ kind: 'Reporter', name: 'live-survivors', injectableClass: LiveSurvivors }];
+
 /** @type {import('@stryker-mutator/api/core').PartialStrykerOptions} */
 export default {
   packageManager: 'pnpm',
   testRunner: 'vitest',
-  plugins: ['@stryker-mutator/vitest-runner'],
+  plugins: ['@stryker-mutator/vitest-runner', './stryker.config.mjs'],
   vitest: { configFile: 'vitest.stryker.config.ts' },
   coverageAnalysis: 'perTest',
   mutate: [
@@ -30,7 +53,7 @@ export default {
   incrementalFile: 'reports/stryker-incremental.json',
   tempDirName: '.stryker-tmp',
   cleanTempDir: true,
-  reporters: ['clear-text', 'progress', 'html', 'json'],
+  reporters: ['clear-text', 'progress', 'html', 'json', 'live-survivors'],
   htmlReporter: { fileName: 'reports/mutation/mutation.html' },
   jsonReporter: { fileName: 'reports/mutation/mutation.json' },
   clearTextReporter: { allowColor: false, logTests: false, maxTestsToLog: 0 },

@@ -1,0 +1,72 @@
+import { describe, expect, it } from 'vitest';
+import { FootprintObserver, Run, type Var } from '../src/index.js';
+import { GHOST_ID, hasStateInvariants } from '../src/explore/footprint.js';
+import { tiny } from './fixtures/harness.js';
+
+// Mutation-testing tests (issue #11): the exact footprint `FootprintObserver.step` returns (each
+// access once: a generous footprint is still sound, so only exact lists catch extra entries).
+
+const none = new Set<string>();
+const read = (o: { id: number }) => o.id * 2;
+const write = (o: { id: number }) => o.id * 2 + 1;
+const GHOST = GHOST_ID * 2 + 1;
+
+type S = { x: Var<number>; y: Var<number>; n: number; box: { k: number } | null; maybe: number | null };
+const setup = (w: import('../src/index.js').World): S => ({ x: w.var('x', 0), y: w.var('y', 0), n: 0, box: { k: 0 }, maybe: null });
+
+/** Steps thread `tid` of a fresh run of `programs` (thread 0 first) and returns each footprint. */
+function footprints(programs: Parameters<typeof tiny<S>>[1], schedule: number[]) {
+  const m = tiny(setup, programs);
+  const run = new Run(m.model, none, m.scenario);
+  const obs = new FootprintObserver();
+  return { s: run.state as S, run, fps: schedule.map((t) => obs.step(run, t)) };
+}
+
+describe('FootprintObserver', () => {
+  it('a declared step that changes nothing else: its declared accesses only', () => {
+    const { s, fps } = footprints([function* (s, t) { yield* t.step('rw', { reads: [s.x], writes: [s.y] }); s.y.value = 1; yield* t.step('next', {}); }], [0]);
+    expect(fps[0]).toEqual([read(s.x), write(s.y)]);
+  });
+
+  it('an undeclared write is added once, after the declared accesses', () => {
+    const { s, fps } = footprints([function* (s, t) { yield* t.step('touch', { reads: [s.x] }); s.x.value = 5; s.x.value = 6; yield* t.step('next', {}); }], [0]);
+    expect(fps[0]).toEqual([read(s.x), write(s.x)]);
+  });
+
+  it("a thread that finishes writes its own CPU; one that goes on does not", () => {
+    const { run, fps } = footprints([function* (_s, t) { yield* t.step('a', {}); yield* t.step('b', {}); }], [0, 0]);
+    expect(fps[0]).toEqual([]);
+    expect(fps[1]).toEqual([write(run.world.cpu(0))]);
+  });
+
+  it('a blocking next step adds reads of what it waits on, unless the step already touches it', () => {
+    const { s, fps } = footprints([
+      function* (s, t) { yield* t.step('write x', { writes: [s.x] }); s.x.value = 1; yield* t.awaitChange('wait x or y', [s.x, s.y]); },
+      function* (s, t) { yield* t.step('read y', { reads: [s.y] }); yield* t.awaitChange('wait y', [s.y]); },
+    ], [0, 1]);
+    expect(fps[0]).toEqual([write(s.x), read(s.y)]);
+    expect(fps[1]).toEqual([read(s.y)]);
+  });
+
+  it('a ghost field that changes value writes the ghost state; an object field changed inside or replaced does not', () => {
+    const { fps } = footprints([
+      function* (s, t) { yield* t.step('count', {}); s.n++; yield* t.step('null to 0', {}); s.maybe = 0; yield* t.step('next', {}); },
+      function* (s, t) { yield* t.step('inside', {}); s.box!.k++; yield* t.step('replace', {}); s.box = { k: 9 }; yield* t.step('same', {}); s.n = 1; yield* t.step('next', {}); },
+    ], [0, 0, 1, 1, 1]);
+    expect(fps).toEqual([[GHOST], [GHOST], [], [], []]);
+  });
+
+  it('a model state that is null has no ghost fields', () => {
+    const m = tiny(() => null, [function* (_s, t) { yield* t.step('a', {}); yield* t.step('b', {}); }]);
+    const run = new Run(m.model, none, m.scenario);
+    expect(new FootprintObserver().step(run, 0)).toEqual([]);
+  });
+
+  it('a model has state invariants when any invariant is checked after every step', () => {
+    const inv = (at?: 'always' | 'end') => ({ ...(at ? { at } : {}) });
+    expect(hasStateInvariants({ invariants: [inv('end'), inv()] })).toBe(true);
+    expect(hasStateInvariants({ invariants: [inv('always'), inv('end')] })).toBe(true);
+    expect(hasStateInvariants({ invariants: [inv('end')] })).toBe(false);
+    expect(hasStateInvariants({ invariants: [] })).toBe(false);
+  });
+});
