@@ -149,6 +149,26 @@ export class Run {
   }
 
   /**
+   * Takes the step of `tid` as a replay: the same step, from the same state, as on an earlier run
+   * of the same model, fixes and scenario, where `step` (or `stepListed`) took it and the run did
+   * not end. It skips what that earlier step already did: the enabledness check, the invariant
+   * checks and the step budget; it does not count preemptions (the caller sets `preemptions`
+   * once the replay is done; a traced run takes it with `step`). Explorers that replay a prefix
+   * to resume a search use it.
+   * @internal
+   */
+  replayStep(tid: number): void {
+    if (this.trace !== undefined) {
+      this.step(tid); // a traced run records every step as `step` does
+      return;
+    }
+    this.schedule.push(tid);
+    this.lastThread = tid;
+    this.advance(tid);
+    if (this.outcome === null && this.live === 0) this.finish();
+  }
+
+  /**
    * Runs to the end under `strategy`: the loop of `execute`. Each step lists the enabled threads
    * once, asks the strategy to pick one of them and takes its step.
    * @internal

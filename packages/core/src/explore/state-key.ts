@@ -1,6 +1,10 @@
 import type { Cpu } from '../primitives/cpus.js';
 import { Counter } from '../primitives/counter.js';
+import { Cpu as CpuClass } from '../primitives/cpus.js';
 import { Lock } from '../primitives/lock.js';
+import { RwLock } from '../primitives/rwlock.js';
+import { SeqCount } from '../primitives/seqcount.js';
+import { Srcu } from '../primitives/srcu.js';
 import { Var } from '../primitives/var.js';
 import type { AnyModel } from '../model.js';
 import type { Run } from '../run.js';
@@ -8,6 +12,8 @@ import type { Thread } from '../thread.js';
 import { SimObject } from '../sim-object.js';
 import { World } from '../world.js';
 import { addRead, addWrite, declaredFootprint, GHOST_ID } from './footprint.js';
+import { ghostTape, NO_TAPE, sameAsTape, type GhostTape } from './ghost-tape.js';
+import { TupleTable } from './tuple-table.js';
 
 /**
  * The identity of an explored state, for stateful exploration: two schedule prefixes with the
@@ -40,41 +46,97 @@ import { addRead, addWrite, declaredFootprint, GHOST_ID } from './footprint.js';
  * state outside their generator and the model state.
  */
 export class StateSpace {
-  private readonly histories = new Map<string, number>();
-  /** Shared states by hash, each bucket checked exactly. */
-  private readonly shared = new Map<number, Array<{ keyIds: Int32Array; ghostId: number; id: number }>>();
-  private sharedCount = 0;
+  /**
+   * Thread records: a record is the tuple of the record it extends (0: none) and one
+   * observation's integers (see `StateTracker.after`), or `[0, MARK, mark id]`, or `[0, DONE]`.
+   */
+  private readonly histories = new TupleTable();
+  /** Shared states: the ghost state's id and the objects' key ids. */
+  private readonly shared = new TupleTable();
+  /**
+   * Whole states: the ghost state's id and the objects' key ids (or one fresh negative id when one
+   * of them cannot be serialised exactly), the step count, the threads' records, the extra value.
+   */
+  private readonly states = new TupleTable();
   private readonly values = new Map<string, number>();
   private readonly labels = new Map<string, number>();
+  private readonly marks = new Map<string, number>();
   /** Per version, primitive values to their key id. */
   private readonly vars = new Map<number, Map<unknown, number>>();
+  /** Primitive values a one-step operation returned, to the id of their serialisation. */
+  private readonly results = new Map<unknown, number>();
   private uniques = 0;
 
-  /** The id of a thread record extended by one observation. */
-  extend(prev: number, observation: string): number {
-    const k = `${prev}\u0001${observation}`;
-    let id = this.histories.get(k);
-    if (id === undefined) {
-      id = this.histories.size + 1;
-      this.histories.set(k, id);
+  /** The id of a thread record extended by one observation (`obs[0..len)`, from `StateTracker.after`). */
+  extend(prev: number, obs: Int32Array, len: number): number {
+    const t = this.histories;
+    t.clear();
+    t.push(prev);
+    for (let i = 0; i < len; i++) t.push(obs[i] as number);
+    return t.intern();
+  }
+
+  /** The record of a thread that has just started an operation (named by `mark`). */
+  started(mark: string): number {
+    let m = this.marks.get(mark);
+    if (m === undefined) {
+      m = this.marks.size + 1;
+      this.marks.set(mark, m);
     }
-    return id;
+    const t = this.histories;
+    t.clear();
+    t.push(0);
+    t.push(OBS_MARK);
+    t.push(m);
+    return t.intern();
+  }
+
+  /** The record of a finished thread. */
+  done(): number {
+    const t = this.histories;
+    t.clear();
+    t.push(0);
+    t.push(OBS_DONE);
+    return t.intern();
   }
 
   /** The id of a shared state: the objects' key ids and the ghost state's. */
   sharedId(keyIds: readonly number[], ghostId: number): number {
-    let h = ghostId | 0;
-    for (let i = 0; i < keyIds.length; i++) h = (Math.imul(h ^ (keyIds[i] as number), 0x9e3779b1) + i) | 0;
-    let bucket = this.shared.get(h);
-    if (bucket === undefined) this.shared.set(h, (bucket = []));
-    for (const e of bucket) {
-      if (e.ghostId !== ghostId || e.keyIds.length !== keyIds.length) continue;
-      let same = true;
-      for (let i = 0; i < keyIds.length && same; i++) if (e.keyIds[i] !== keyIds[i]) same = false;
-      if (same) return e.id;
+    const t = this.shared;
+    t.clear();
+    t.push(ghostId);
+    for (let i = 0; i < keyIds.length; i++) t.push(keyIds[i] as number);
+    return t.intern();
+  }
+
+  /** The id of a whole state (see `StateTracker.stateId`); `unique`: it has a value that cannot be serialised exactly. */
+  stateId(unique: boolean, ghostId: number, keyIds: readonly number[], steps: number, history: readonly number[], extra: number | undefined): number {
+    const t = this.states;
+    t.clear();
+    if (unique) {
+      t.push(this.unique());
+    } else {
+      t.push(ghostId);
+      t.pushAll(keyIds);
     }
-    const id = ++this.sharedCount;
-    bucket.push({ keyIds: Int32Array.from(keyIds), ghostId, id });
+    t.push(steps);
+    t.pushAll(history);
+    if (extra !== undefined) t.push(extra);
+    return t.intern();
+  }
+
+  /** The id of what a one-step operation returned (`-1`: it cannot be serialised exactly; `cx.unique` is set). */
+  resultId(value: unknown, cx: SerialContext): number {
+    if (value !== null && (typeof value === 'object' || typeof value === 'function' || typeof value === 'symbol')) {
+      const key = serialize(value, cx, 0);
+      return cx.unique ? -1 : this.valueId(key);
+    }
+    const k = Object.is(value, -0) ? MINUS_ZERO : value;
+    let id = this.results.get(k);
+    if (id === undefined) {
+      id = this.valueId(serialize(value, cx, 0));
+      this.results.set(k, id);
+    }
     return id;
   }
 
@@ -176,6 +238,8 @@ export interface TrackerSnapshot {
   readonly ghost: string;
   readonly ghostUnique: boolean;
   readonly ghostId: number;
+  /** A record of the ghost state `ghost` was serialised from (see `ghost-tape.ts`). */
+  readonly ghostTape?: GhostTape;
   readonly history: readonly number[];
   readonly counts: readonly number[];
   /** Per CPU, the names of its queued IPIs in queue order. */
@@ -195,21 +259,25 @@ export class StateTracker {
   private ghost = '';
   private ghostUnique = false;
   private ghostId = 0;
-  /** A copy of the ghost state as last serialised (shared objects by reference), to skip re-serialising it. */
-  private ghostCopy: unknown = NOT_COPIED;
+  /** A record of the ghost state as last serialised, to skip re-serialising it. */
+  private ghostTape: GhostTape = NO_TAPE;
   private history: number[];
   private counts: number[];
-  private tickets = new WeakMap<object, string>();
+  private readonly tickets = new WeakMap<object, string>();
   private readonly cx: SerialContext;
   // Pre-step data of the step in progress.
   private preTid = -1;
   private preLabel = '';
   private preFp: number[] = [];
+  private readonly changed: number[] = [];
   private preIds: number[] = [];
+  /** The observation of the step in progress, as integers (see `after`). */
+  private obs = new Int32Array(32);
+  private obsLen = 0;
   /** Calls of a `Var`'s step effect during the step in progress, and the last one's target and result. */
   private effects = 0;
   /** The `Var`s of this run whose step effect is wrapped. */
-  private wrapped = new WeakSet<object>();
+  private readonly wrapped = new WeakSet<object>();
   private effectTarget: SimObject | null = null;
   private effectResult: unknown = undefined;
 
@@ -222,11 +290,11 @@ export class StateTracker {
     const n = run.threadCount;
     this.history = new Array<number>(n).fill(0);
     this.counts = new Array<number>(n).fill(0);
-    this.cx = { unique: false, tickets: this.tickets, stamp: '' };
+    this.cx = { unique: false, tickets: this.tickets, stampTid: 0, stampContinued: 0, stampHist: 0 };
     for (let t = 0; t < n; t++) {
       const mark = log?.marks[t];
-      if (mark !== undefined) this.history[t] = space.extend(0, mark);
-      else if (!run.isAlive(t)) this.history[t] = space.extend(0, DONE);
+      if (mark !== undefined) this.history[t] = space.started(mark);
+      else if (!run.isAlive(t)) this.history[t] = space.done();
     }
     if (log) log.marks.length = 0;
     this.rekeyAll();
@@ -251,10 +319,15 @@ export class StateTracker {
     if (!step) throw new Error(`CPU${tid} has no step to take`);
     this.preTid = tid;
     this.preLabel = step.label;
-    this.preFp = declaredFootprint(step);
+    const fp = declaredFootprint(step);
+    this.preFp = fp;
+    // The objects it declares, in order (indexed loops: a cold `for...of` allocates per element).
     const ids = this.preIds;
     ids.length = 0;
-    for (const a of step.accesses) if (!ids.includes(a.obj.id)) ids.push(a.obj.id);
+    for (let i = 0; i < fp.length; i++) {
+      const id = (fp[i] as number) >> 1;
+      if (!ids.includes(id)) ids.push(id);
+    }
     const objects = run.world.objects;
     if (objects.length !== this.keyIds.length) this.rekeyAll();
     if (ids.length === 1) {
@@ -274,9 +347,14 @@ export class StateTracker {
     const fp = this.preFp;
     const ids = this.preIds;
     const objects = run.world.objects;
-    const known = this.keyIds.length;
-    // What the effect could have observed: pre-step keys (the cache still holds them).
-    let obs = `${this.space.labelId(this.preLabel)}`;
+    const keyIds = this.keyIds;
+    const known = keyIds.length;
+    // What the effect could have observed (pre-step keys: the cache still holds them), as
+    // integers: the label's id, then segments, each told apart by its first integer: an object
+    // id (>= 0) and its key id; `OBS_RESULT` and a result's id; `OBS_UNIQUE` and a fresh id;
+    // `OBS_GHOST` and the ghost state's id before the step.
+    this.obsLen = 0;
+    this.pushObs(this.space.labelId(this.preLabel));
     // A one-step `Var` operation (read, write, update) shows its thread only what it returns:
     // after it the variable holds the written value, the returned one, or the one read.
     const next = run.pendingStep(tid);
@@ -284,63 +362,108 @@ export class StateTracker {
     const returned = ids.length === 1 && this.effects === 1 && target instanceof Var && target.id === ids[0] && !(next?.enabled && next.accesses.some((a) => a.obj === target));
     if (returned) {
       this.cx.unique = false;
-      obs += `\u0002r=${serialize(this.effectResult, this.cx, 0)}`;
-      if (this.cx.unique) obs += `\u0002${this.space.unique()}`;
+      this.pushObs(OBS_RESULT);
+      this.pushObs(this.space.resultId(this.effectResult, this.cx));
+      if (this.cx.unique) {
+        this.pushObs(OBS_UNIQUE);
+        this.pushObs(this.space.unique());
+      }
     } else {
-      for (const id of ids) obs += `\u0002${id}=${this.keyIds[id] ?? '?'}`;
+      for (let k = 0; k < ids.length; k++) {
+        const id = ids[k] as number;
+        this.pushObs(id);
+        this.pushObs(keyIds[id] ?? OBS_UNKNOWN);
+      }
     }
     this.effectTarget = null;
     this.effectResult = undefined;
-    const changed: number[] = [];
+    const changed = this.changed;
+    changed.length = 0;
     const vars = this.vars;
+    const versions = this.versions;
     for (let j = 0; j < vars.length; j++) {
       const o = vars[j] as Var<unknown>;
-      if (o.version !== this.versions[j]) {
+      if (o.version !== versions[j]) {
         const i = o.id;
         changed.push(i);
         addWrite(fp, i);
-        if (!ids.includes(i)) obs += `\u0002${i}=${this.keyIds[i]}`;
+        if (!ids.includes(i)) {
+          this.pushObs(i);
+          this.pushObs(keyIds[i] ?? OBS_UNKNOWN);
+        }
       }
     }
     if (!run.isAlive(tid)) addWrite(fp, run.world.cpu(tid).id);
     if (next?.enabled) {
-      for (const a of next.accesses) {
+      const accesses = next.accesses;
+      for (let k = 0; k < accesses.length; k++) {
+        const a = accesses[k] as (typeof accesses)[number];
         addRead(fp, a.obj.id);
         const id = a.obj.id;
-        if (a.obj instanceof Var && id < known && !ids.includes(id) && !changed.includes(id)) obs += `\u0002${id}=${this.keyIds[id]}`;
+        if (a.obj instanceof Var && id < known && !ids.includes(id) && !changed.includes(id)) {
+          this.pushObs(id);
+          this.pushObs(keyIds[id] as number);
+        }
       }
     }
     const before = this.ghost;
     const beforeId = this.ghostUnique ? this.space.unique() : this.ghostId;
     let ghost = before;
-    if (!sameValue(run.state, this.ghostCopy, 0)) {
+    if (!sameAsTape(run.state, this.ghostTape)) {
       ghost = serialize(run.state, this.cxReset(), 0);
       if (ghost !== before) this.setGhost(ghost);
       else this.ghostUnique = this.cx.unique;
-      this.ghostCopy = copyValue(run.state, 0);
+      this.ghostTape = ghostTape(run.state);
     }
     if (ghost !== before || this.ghostUnique) {
       addWrite(fp, GHOST_ID);
-      obs += `\u0003${beforeId}`;
+      this.pushObs(OBS_GHOST);
+      this.pushObs(beforeId);
     }
     this.counts[tid] = (this.counts[tid] as number) + 1;
     // The thread's record: a finished thread has no future; a thread that started an operation
     // during the step restarts from that operation's mark (the step's observations still count).
     const mark = this.log?.marks[tid];
-    const continued = this.space.extend(this.history[tid] as number, obs);
+    const space = this.space;
+    const continued = space.extend(this.history[tid] as number, this.obs, this.obsLen);
     let hist = continued;
-    if (!run.isAlive(tid)) hist = this.space.extend(0, DONE);
-    else if (mark !== undefined) hist = this.space.extend(this.space.extend(0, mark), obs);
+    if (!run.isAlive(tid)) hist = space.done();
+    else if (mark !== undefined) hist = space.extend(space.started(mark), this.obs, this.obsLen);
     if (this.log) this.log.marks.length = 0;
     this.history[tid] = hist;
     // IPIs queued by this step are named by the sender's records (their handler closes over its
     // locals, of the operation that ended or of the one that started in this step).
-    this.cx.stamp = `${tid}:${continued}:${hist}`;
+    this.cx.stampTid = tid;
+    this.cx.stampContinued = continued;
+    this.cx.stampHist = hist;
     // Re-key what may have changed: what the step wrote (declared, changed Vars, the CPU of a
     // retiring thread) and objects made during it.
-    for (const x of fp) if ((x & 1) === 1 && x >> 1 < known) this.rekey(x >> 1);
+    for (let k = 0; k < fp.length; k++) {
+      const x = fp[k] as number;
+      if ((x & 1) === 1 && x >> 1 < known) this.rekey(x >> 1);
+    }
     for (let i = known; i < objects.length; i++) this.rekey(i);
     return fp;
+  }
+
+  private pushObs(x: number): void {
+    if (this.obsLen === this.obs.length) {
+      const o = new Int32Array(this.obs.length * 2);
+      o.set(this.obs);
+      this.obs = o;
+    }
+    this.obs[this.obsLen++] = x;
+  }
+
+  /**
+   * The identity of the state now, as a small integer (equal states, equal ids; see `key`);
+   * `extra` (a last thread, say) is part of it.
+   */
+  stateId(extra?: number): number {
+    let unique = this.ghostUnique;
+    const keyIds = this.keyIds;
+    for (let i = 0; i < keyIds.length && !unique; i++) if ((keyIds[i] as number) < 0) unique = true;
+    return this.space.stateId(unique, this.ghostId, keyIds, this.run.steps, this.history, extra);
   }
 
   /** The identity of the state now, as a string key; `extra` is appended (a last thread, say). */
@@ -360,25 +483,26 @@ export class StateTracker {
       if (tickets === NO_TICKETS) tickets = Array.from({ length: this.run.threadCount }, () => []);
       tickets[t] = q.map((e) => this.tickets.get(e.ticket as object) ?? '?');
     }
-    return { keyIds: [...this.keyIds], ghost: this.ghost, ghostUnique: this.ghostUnique, ghostId: this.ghostId, history: [...this.history], counts: [...this.counts], tickets };
+    return { keyIds: this.keyIds.slice(), ghost: this.ghost, ghostUnique: this.ghostUnique, ghostId: this.ghostId, ghostTape: this.ghostTape, history: this.history.slice(), counts: this.counts.slice(), tickets };
   }
 
   /** Resumes at a snapshot's state on `run`, which has been replayed to it. */
   restore(run: Run, snap: TrackerSnapshot): void {
     this.run = run;
-    this.keyIds = [...snap.keyIds];
+    this.keyIds = snap.keyIds.slice();
     this.versions = new Array<number>(this.keyIds.length).fill(-1);
     this.indexVars();
     this.ghost = snap.ghost;
     this.ghostUnique = snap.ghostUnique;
     this.ghostId = snap.ghostId;
-    this.ghostCopy = NOT_COPIED;
-    this.history = [...snap.history];
-    this.counts = [...snap.counts];
-    this.tickets = new WeakMap();
-    this.cx.tickets = this.tickets;
+    // A tape is never changed and names shared objects by id (the replayed run's objects have the
+    // ids of the snapshot's): it still tells whether the ghost state is the one `ghost` was
+    // serialised from.
+    this.ghostTape = snap.ghostTape ?? NO_TAPE;
+    this.history = snap.history.slice();
+    this.counts = snap.counts.slice();
+    // The tickets and variables of the replayed run are new objects: the maps need not be emptied.
     if (this.log) this.log.marks.length = 0;
-    this.wrapped = new WeakSet();
     for (let t = 0; t < run.threadCount; t++) {
       const names = snap.tickets[t] ?? [];
       queueOf(run.world.cpu(t)).forEach((e, i) => this.tickets.set(e.ticket as object, names[i] ?? '?'));
@@ -420,7 +544,7 @@ export class StateTracker {
     this.versions = new Array<number>(this.vars.length).fill(-1);
     for (let i = 0; i < objects.length; i++) this.rekey(i);
     this.setGhost(serialize(this.run.state, this.cxReset(), 0));
-    this.ghostCopy = copyValue(this.run.state, 0);
+    this.ghostTape = ghostTape(this.run.state);
   }
 
   private cxReset(): SerialContext {
@@ -450,52 +574,14 @@ interface SerialContext {
   /** Set when something could not be serialised exactly. */
   unique: boolean;
   tickets: WeakMap<object, string>;
-  /** The step in progress (`tid.k`): it names IPIs first seen now. */
-  stamp: string;
+  /** The step in progress (its thread, and that thread's records, continued and new): it names IPIs first seen now. */
+  stampTid: number;
+  stampContinued: number;
+  stampHist: number;
 }
 
-const NOT_COPIED = Symbol('not copied');
 const NO_TICKETS: string[][] = [];
 const MINUS_ZERO = Symbol('-0');
-
-/** A copy of a value deep enough for `sameValue`: shared objects and functions by reference. */
-function copyValue(v: unknown, depth: number): unknown {
-  if (v === null || typeof v !== 'object' || v instanceof SimObject || v instanceof World || depth > MAX_DEPTH) return v;
-  const d = depth + 1;
-  if (Array.isArray(v)) return v.map((x) => copyValue(x, d));
-  if (v instanceof Map) return new Map([...v].map(([k, x]) => [copyValue(k, d), copyValue(x, d)]));
-  if (v instanceof Set) return new Set([...v].map((x) => copyValue(x, d)));
-  if (v instanceof Date) return new Date(v.getTime());
-  const out = Object.create(Object.getPrototypeOf(v) as object | null) as Record<string, unknown>;
-  for (const k of Object.keys(v)) out[k] = copyValue((v as Record<string, unknown>)[k], d);
-  return out;
-}
-
-/** True when `v` has the value `copy` was made from (a `copyValue` copy); false when unsure. */
-function sameValue(v: unknown, copy: unknown, depth: number): boolean {
-  // The copy keeps only shared objects (and values too deep to copy) by reference.
-  if (v === copy) return typeof v !== 'object' || v === null || depth <= MAX_DEPTH;
-  if (v === null || copy === null || typeof v !== 'object' || typeof copy !== 'object') return Number.isNaN(v) && Number.isNaN(copy);
-  if (depth > MAX_DEPTH) return false;
-  if (v instanceof SimObject) return copy instanceof SimObject && copy.id === v.id;
-  if (Object.getPrototypeOf(v) !== Object.getPrototypeOf(copy)) return false;
-  const d = depth + 1;
-  if (Array.isArray(v)) {
-    const c = copy as unknown[];
-    if (c.length !== v.length) return false;
-    for (let i = 0; i < v.length; i++) if (!sameValue(v[i], c[i], d)) return false;
-    return true;
-  }
-  if (v instanceof Map || v instanceof Set || v instanceof Date || v instanceof World) return false; // rare in ghost state: re-serialise
-  const a = Object.keys(v);
-  const b = Object.keys(copy);
-  if (a.length !== b.length) return false;
-  for (let i = 0; i < a.length; i++) {
-    const k = a[i] as string;
-    if (k !== b[i] || !sameValue((v as Record<string, unknown>)[k], (copy as Record<string, unknown>)[k], d)) return false;
-  }
-  return true;
-}
 
 /** The queued IPIs of a CPU (a private field: read defensively). */
 function queueOf(cpu: Cpu): Array<{ ticket?: unknown }> {
@@ -504,7 +590,14 @@ function queueOf(cpu: Cpu): Array<{ ticket?: unknown }> {
 }
 const EMPTY_QUEUE: Array<{ ticket?: unknown }> = [];
 
-const DONE = 'done';
+/** Markers in an observation (see `StateTracker.after`) and in records (see `StateSpace`): never an object id. */
+const OBS_RESULT = -1;
+const OBS_UNIQUE = -2;
+const OBS_GHOST = -3;
+const OBS_MARK = -4;
+const OBS_DONE = -5;
+/** The key id of an object the tracker has not keyed (never a key id: those are -1 or positive). */
+const OBS_UNKNOWN = -0x40000000;
 
 const IDENTITY_FIELDS = new Set(['world', 'name', 'id', 'kind']);
 
@@ -517,6 +610,8 @@ function objectKey(o: SimObject, cx: SerialContext): string {
   // core lock nothing but its holder (checked once: no field beyond the known ones).
   if (o.constructor === Var || o.constructor === Counter) return `v=${serialize((o as Var<unknown>).value, cx, 0)}@${(o as Var<unknown>).version}`;
   if (o instanceof Lock && o.constructor === Lock && plainLock(o)) return `L${o.holder}`;
+  const fast = primitiveKey(o, cx);
+  if (fast !== undefined) return fast;
   const rec = o as unknown as Record<string, unknown>;
   const ctor = o.constructor;
   let skip = stepFields.get(ctor);
@@ -553,6 +648,59 @@ function plainLock(o: Lock): boolean {
     lockShape = Object.keys(o).every((f) => known.has(f)) && typeof o.holder === 'number';
   }
   return lockShape;
+}
+
+/**
+ * The key of a core CPU, SRCU, rwlock or seqcount, as `objectKey`'s general case would make it
+ * (the same fields, in the same order, serialised the same way: so the same states are told
+ * apart), without listing its fields and describing it. Only for instances of exactly those
+ * classes whose fields are the ones known here (checked on the first instance of each class):
+ * otherwise undefined and the general case runs.
+ */
+function primitiveKey(o: SimObject, cx: SerialContext): string | undefined {
+  const ctor = o.constructor;
+  if (ctor === CpuClass) {
+    if (!knownShape(o, CPU_FIELDS)) return undefined;
+    const r = o as unknown as { tid: number; state: string; pendingIpis: unknown };
+    let out = `tid=${serialize(r.tid, cx, 0)};state=${serialize(r.state, cx, 0)};`;
+    if (r.pendingIpis !== null && r.pendingIpis !== undefined) out += `pendingIpis=${serialize(r.pendingIpis, cx, 0)};`;
+    return `${out}d=${r.state}`;
+  }
+  if (ctor === Srcu) {
+    if (!knownShape(o, SRCU_FIELDS)) return undefined;
+    const r = o as unknown as { depth: unknown; ended: unknown };
+    return `depth=${serialize(r.depth, cx, 0)};ended=${serialize(r.ended, cx, 0)};d=${o.describe()}`;
+  }
+  if (ctor === RwLock) {
+    if (!knownShape(o, RWLOCK_FIELDS)) return undefined;
+    const r = o as unknown as { writer: number; readHolds: unknown; readers: number };
+    return `writer=${serialize(r.writer, cx, 0)};readHolds=${serialize(r.readHolds, cx, 0)};readers=${serialize(r.readers, cx, 0)};d=${o.describe()}`;
+  }
+  if (ctor === SeqCount) {
+    if (!knownShape(o, SEQCOUNT_FIELDS)) return undefined;
+    const r = o as unknown as { sequence: number };
+    return `sequence=${serialize(r.sequence, cx, 0)};d=${o.describe()}`;
+  }
+  return undefined;
+}
+
+/** The fields, in order, of the core primitives `primitiveKey` knows (identity and cached steps included). */
+const CPU_FIELDS = ['world', 'name', 'id', 'tid', 'kind', 'state', 'pendingIpis', 'steps'];
+const SRCU_FIELDS = ['world', 'name', 'id', 'kind', 'depth', 'ended', 'lockYield', 'unlockYield', 'snapshot'];
+const RWLOCK_FIELDS = ['world', 'name', 'id', 'kind', 'writer', 'readHolds', 'readers', 'steps'];
+const SEQCOUNT_FIELDS = ['world', 'name', 'id', 'kind', 'sequence', 'steps'];
+
+/** Per class, whether its first instance had exactly the expected own fields, in order. */
+const shapes = new Map<unknown, boolean>();
+
+function knownShape(o: SimObject, fields: readonly string[]): boolean {
+  let ok = shapes.get(o.constructor);
+  if (ok === undefined) {
+    const keys = Object.keys(o);
+    ok = keys.length === fields.length && keys.every((k, i) => k === fields[i]);
+    shapes.set(o.constructor, ok);
+  }
+  return ok;
 }
 
 /** A step, a prepared `{ value: step, done: false }`, or an array of them: caches, not state. */
@@ -618,7 +766,7 @@ function serialize(v: unknown, cx: SerialContext, depth: number): string {
     const ticket = rec.ticket as object;
     let name = cx.tickets.get(ticket);
     if (name === undefined) {
-      name = cx.stamp;
+      name = `${cx.stampTid}:${cx.stampContinued}:${cx.stampHist}`;
       cx.tickets.set(ticket, name);
     }
     return `Q${name}`;

@@ -60,7 +60,7 @@ export function statefulSearch(model: AnyModel, fixes: ReadonlySet<string>, scen
 
 interface Entry {
   /** The sleep set this state's exploration left out (sleep-set mode). */
-  sleep: Map<number, Footprint> | null;
+  sleep: ReadonlyMap<number, Footprint> | null;
   /** Fewest preemptions it was reached with (bounded mode). */
   minPreemptions: number;
   /** Some execution through its subtree failed. */
@@ -68,7 +68,7 @@ interface Entry {
 }
 
 interface Node {
-  readonly key: string;
+  readonly key: number;
   /** Threads to take from here, in order. */
   readonly choices: readonly number[];
   at: number;
@@ -77,6 +77,8 @@ interface Node {
   /** Children explored whose subtree had no failure, with the footprint of the step taken. */
   readonly done: Array<readonly [number, Footprint]>;
   readonly snap: TrackerSnapshot;
+  /** The run's preemptions on arrival (a replay does not count them). */
+  readonly preemptions: number;
   failed: boolean;
   /** The child in progress. */
   child: number;
@@ -94,7 +96,9 @@ class Stateful {
   private readonly space = new StateSpace();
   private readonly log = new OpLog();
   private readonly runModel: AnyModel;
-  private readonly visited = new Map<string, Entry>();
+  /** Per state id (`StateTracker.stateId`), its entry once visited. */
+  private readonly visited: Array<Entry | undefined> = [];
+  private stateCount = 0;
   private readonly stack: Node[] = [];
   private readonly enabledBuf: number[];
   private tracker!: StateTracker;
@@ -161,7 +165,7 @@ class Stateful {
       failures: this.failures,
       ...(this.failure ? { failure: this.failure } : {}),
       stateHits: this.hits,
-      states: this.visited.size,
+      states: this.stateCount,
     };
   }
 
@@ -176,8 +180,8 @@ class Stateful {
    */
   private arrive(sleep: ReadonlyMap<number, Footprint>): boolean | undefined {
     const run = this.tracker.current;
-    const key = this.tracker.key(this.bounded ? `@${run.lastThread}` : '');
-    const entry = this.visited.get(key);
+    const key = this.tracker.stateId(this.bounded ? run.lastThread : undefined);
+    const entry = this.visited[key];
     let choices: number[];
     if (entry) {
       if (this.bounded) {
@@ -192,26 +196,39 @@ class Stateful {
         choices = this.allowed(run);
       } else {
         // Explore what slept at the first visit but is awake now (Godefroid's rule).
-        const stored = entry.sleep as Map<number, Footprint>;
-        choices = [];
-        for (const q of stored.keys()) if (!sleep.has(q) && run.isEnabled(q)) choices.push(q);
-        if (choices.length === 0) return this.hit(entry);
+        const stored = entry.sleep as ReadonlyMap<number, Footprint>;
+        const awake: number[] = [];
+        stored.forEach((_fq, q) => {
+          if (!sleep.has(q) && run.isEnabled(q)) awake.push(q);
+        });
+        if (awake.length === 0) return this.hit(entry);
+        choices = awake;
         choices.sort((a, b) => a - b);
         // The stored set may be shared with nodes long finished: replace it, never edit it.
         const both = new Map<number, Footprint>();
-        for (const [q, fq] of stored) if (sleep.has(q)) both.set(q, fq);
-        entry.sleep = both;
+        stored.forEach((fq, q) => {
+          if (sleep.has(q)) both.set(q, fq);
+        });
+        entry.sleep = both.size === 0 ? NO_SLEEP : both;
       }
     } else {
       const count = run.enabledThreads(this.enabledBuf);
       if (count === 0) {
         run.declareDeadlock();
         const failed = this.endExecution(run);
-        this.visited.set(key, { sleep: new Map(), minPreemptions: run.preemptions, failed });
+        this.visit(key, { sleep: NO_SLEEP, minPreemptions: run.preemptions, failed });
         return failed;
       }
-      choices = this.bounded ? this.allowed(run) : this.enabledBuf.slice(0, count).filter((t) => !sleep.has(t));
-      this.visited.set(key, { sleep: this.useSleep ? (sleep as Map<number, Footprint>) : null, minPreemptions: run.preemptions, failed: false });
+      if (this.bounded) choices = this.allowed(run);
+      else {
+        choices = [];
+        const enabled = this.enabledBuf;
+        for (let i = 0; i < count; i++) {
+          const t = enabled[i] as number;
+          if (sleep.size === 0 || !sleep.has(t)) choices.push(t);
+        }
+      }
+      this.visit(key, { sleep: this.useSleep ? sleep : null, minPreemptions: run.preemptions, failed: false });
       if (choices.length === 0) {
         this.executions++;
         this.redundant++;
@@ -219,9 +236,17 @@ class Stateful {
       }
     }
     // Only a node with a second choice is ever replayed to.
-    this.stack.push({ key, choices, at: 0, sleep, done: [], snap: choices.length > 1 ? this.tracker.snapshot() : NO_SNAPSHOT, failed: false, child: -1, childFp: [] });
+    this.stack.push({ key, choices, at: 0, sleep, done: [], snap: choices.length > 1 ? this.tracker.snapshot() : NO_SNAPSHOT, preemptions: run.preemptions, failed: false, child: -1, childFp: [] });
     this.atTop = true;
     return undefined;
+  }
+
+  private visit(key: number, entry: Entry): void {
+    const visited = this.visited;
+    // State ids are handed out in order, so the array stays dense.
+    while (visited.length < key) visited.push(undefined);
+    visited[key] = entry;
+    this.stateCount++;
   }
 
   private hit(entry: Entry): boolean {
@@ -247,7 +272,7 @@ class Stateful {
   private pop(): void {
     const node = this.stack.pop() as Node;
     this.atTop = false;
-    const entry = this.visited.get(node.key) as Entry;
+    const entry = this.visited[node.key] as Entry;
     if (node.failed) entry.failed = true;
     const parent = this.stack[this.stack.length - 1];
     if (parent) this.finishChild(parent, entry.failed);
@@ -259,20 +284,27 @@ class Stateful {
     else if (this.useSleep) node.done.push([node.child, node.childFp]);
   }
 
-  /** Replays a fresh run to the state of the top node. */
+  /**
+   * Replays a fresh run to the state of the top node. Its steps were taken and checked before on
+   * a run of the same model (the prefix by `explore`, the rest on the way down to the top node)
+   * and none ended it: `replayStep` retakes them without checking enabledness and invariants
+   * again, and the preemptions are those counted on the way down.
+   */
   private replay(): void {
     const run = this.newRun();
-    for (const tid of this.options.prefix ?? []) {
-      if (run.outcome !== null) break;
-      run.step(tid);
-      this.steps++;
+    const prefix = this.options.prefix;
+    if (prefix) {
+      for (const tid of prefix) {
+        run.replayStep(tid);
+        this.steps++;
+      }
     }
     const stack = this.stack;
-    for (let i = 0; i < stack.length - 1; i++) {
-      run.step((stack[i] as Node).child);
-      this.steps++;
-    }
-    this.tracker.restore(run, (stack[stack.length - 1] as Node).snap);
+    const top = stack[stack.length - 1] as Node;
+    for (let i = 0; i < stack.length - 1; i++) run.replayStep((stack[i] as Node).child);
+    this.steps += stack.length - 1;
+    run.preemptions = top.preemptions;
+    this.tracker.restore(run, top.snap);
   }
 
   /** Counts an ended execution; returns whether it failed. */
@@ -288,10 +320,26 @@ class Stateful {
   }
 }
 
-/** The sleep set after `tid` (footprint `fp`) at `node`: sleepers and finished siblings that commute with it. */
-function childSleep(node: Node, tid: number, fp: Footprint): Map<number, Footprint> {
-  const out = new Map<number, Footprint>();
-  for (const [q, fq] of node.sleep) if (q !== tid && !footprintsConflict(fq, fp)) out.set(q, fq);
-  for (const [q, fq] of node.done) if (q !== tid && !footprintsConflict(fq, fp)) out.set(q, fq);
-  return out;
+/**
+ * The sleep set after `tid` (footprint `fp`) at `node`: sleepers and finished siblings that
+ * commute with it. Sleep sets are never changed once made, so an empty one is shared.
+ */
+function childSleep(node: Node, tid: number, fp: Footprint): ReadonlyMap<number, Footprint> {
+  let out: Map<number, Footprint> | null = null;
+  if (node.sleep.size !== 0) {
+    // `forEach`, not `for...of`: a cold `for...of` allocates per entry.
+    const kept = new Map<number, Footprint>();
+    node.sleep.forEach((fq, q) => {
+      if (q !== tid && !footprintsConflict(fq, fp)) kept.set(q, fq);
+    });
+    if (kept.size !== 0) out = kept;
+  }
+  const done = node.done;
+  for (let i = 0; i < done.length; i++) {
+    const d = done[i] as readonly [number, Footprint];
+    const q = d[0];
+    const fq = d[1];
+    if (q !== tid && !footprintsConflict(fq, fp)) (out ??= new Map()).set(q, fq);
+  }
+  return out ?? NO_SLEEP;
 }
