@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { Run } from '../src/index.js';
+import { Run, ThreadContext, World, type Steps } from '../src/index.js';
 import { enabled, start, tiny } from './fixtures/harness.js';
 
 // Mutation-testing tests (issue #11): `Run.stepListed` (the explorers' step with a listed enabled
@@ -68,6 +68,26 @@ describe('Run.stepListed', () => {
     expect(run.preemptions).toBe(1);
   });
 
+  it('trusts the list it is given: a last thread left out of it counts as unable to go on', () => {
+    // The driver's list is used as it is (the run does not ask every thread again): CPU0 could go
+    // on, but a list without it makes the switch free.
+    const run = start(threeThreads());
+    run.step(0);
+    run.stepListed(1, [1], 1);
+    expect(run.preemptions).toBe(0);
+    expect(run.trace?.map((e) => e.preempted)).toEqual([false, false]);
+  });
+
+  it('refuses a run that ended in a failure, though a listed thread still has a step', () => {
+    const m = tiny(() => ({}), [function* (_s, t) { yield* t.step('a', {}); t.oops('boom'); }, function* (_s, t) { yield* t.step('b', {}); }]);
+    const run = start(m);
+    run.stepListed(0, [0, 1], 2);
+    expect(run.outcome?.kind).toBe('oops');
+    expect(run.pendingStep(1)?.label).toBe('b');
+    expect(() => run.stepListed(1, [1], 1)).toThrow('the run has already ended');
+    expect(run.schedule).toEqual([0]);
+  });
+
   it('refuses a finished thread and an ended run, even when listed', () => {
     const m = tiny(() => ({}), [function* (_s, t) { yield* t.step('a', {}); }, function* (_s, t) { yield* t.step('b', {}); yield* t.step('c', {}); }]);
     const run = start(m);
@@ -97,5 +117,38 @@ describe('Run checks', () => {
     const run = start(m);
     run.step(0);
     expect(run.outcome).toEqual({ kind: 'violation', invariant: 'picky', message: 'the check threw v is one', step: 0 });
+  });
+});
+
+describe('within frames', () => {
+  it('ending a frame that never started leaves the enclosing frames alone', () => {
+    const w = new World(1, new Set());
+    const v = w.var('v', 0);
+    const ctx = new ThreadContext(0, w);
+    const outer = ctx.within('outer', v.read());
+    outer.next();
+    expect(ctx.fnStack).toEqual(['outer']);
+    expect(ctx.within('f', v.read()).return(5)).toEqual({ value: 5, done: true });
+    expect(ctx.fnStack).toEqual(['outer']);
+    expect(() => ctx.within('g', v.read()).throw(new Error('early'))).toThrow('early');
+    expect(ctx.fnStack).toEqual(['outer']);
+  });
+
+  it('a body that catches a throw and returns at once leaves its frame', () => {
+    const w = new World(1, new Set());
+    const v = w.var('v', 0);
+    const ctx = new ThreadContext(0, w);
+    const catching = ctx.within('h', (function* (): Steps<string> {
+      try {
+        yield* v.read();
+      } catch {
+        return 'caught';
+      }
+      return 'plain';
+    })());
+    catching.next();
+    expect(ctx.fnStack).toEqual(['h']);
+    expect(catching.throw(new Error('x'))).toEqual({ value: 'caught', done: true });
+    expect(ctx.fnStack).toEqual([]);
   });
 });
