@@ -7,7 +7,7 @@ import { defineConfig } from 'vitest/config';
  * the expensive differential and determinism tests start. Files not listed run first.
  */
 const COST_ORDER = [
-  'swimlane', 'mutation-run', 'mutation-footprint', 'mutation-state-key', 'srcu-mmu-irq', 'mutation-primitives', 'fix-hunk-mutation', 'mutation-api',
+  'swimlane', 'mutation-run', 'mutation-devices', 'mutation-footprint', 'mutation-state-key', 'srcu-mmu-irq', 'mutation-primitives', 'fix-hunk-mutation', 'mutation-api',
   'outcomes', 'primitives', 'mutation-search', 'explore-stateful', 'mutation-sim', 'explore-verify', 'mutation-explore', 'lost-update', 'engine',
   'dpor-redundant', 'mutation-dpor',
 ];

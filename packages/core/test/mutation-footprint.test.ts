@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import { FootprintObserver, Run, type Var } from '../src/index.js';
-import { GHOST_ID, hasStateInvariants } from '../src/explore/footprint.js';
+import { FootprintObserver, Run, type Var, type World } from '../src/index.js';
+import { GHOST_ID, hasStateInvariants, VISIBLE_ID, writesObjectOf } from '../src/explore/footprint.js';
+import { recordInvariantReads } from '../src/explore/visibility.js';
 import { tiny } from './fixtures/harness.js';
 
 // Mutation-testing tests (issue #11): the exact footprint `FootprintObserver.step` returns (each
@@ -68,5 +69,56 @@ describe('FootprintObserver', () => {
     expect(hasStateInvariants({ invariants: [inv('always'), inv('end')] })).toBe(true);
     expect(hasStateInvariants({ invariants: [inv('end')] })).toBe(false);
     expect(hasStateInvariants({ invariants: [] })).toBe(false);
+  });
+});
+
+describe('writesObjectOf', () => {
+  it('only a write of a shared object the other footprint touches counts, not the pseudo-objects', () => {
+    expect(writesObjectOf([write({ id: 3 })], [read({ id: 3 })])).toBe(true);
+    expect(writesObjectOf([read({ id: 3 })], [read({ id: 3 }), write({ id: 3 })])).toBe(false);
+    expect(writesObjectOf([write({ id: 3 })], [read({ id: 4 })])).toBe(false);
+    expect(writesObjectOf([GHOST], [GHOST_ID * 2])).toBe(false);
+    expect(writesObjectOf([VISIBLE_ID * 2 + 1], [VISIBLE_ID * 2 + 1])).toBe(false);
+  });
+});
+
+describe('recordInvariantReads', () => {
+  class Totals {
+    constructor(readonly x: Var<number>, readonly y: Var<number>) {}
+    get sum(): number {
+      return this.x.value + this.y.value;
+    }
+  }
+
+  /** What the invariants of a one-thread model over `setup`'s state read, in id order. */
+  function reads<S>(setup: (w: World) => S, invariants: NonNullable<Parameters<typeof tiny<S>>[2]>['invariants']) {
+    const m = tiny(setup, [function* (_s, t) { yield* t.step('a', {}); }], { invariants });
+    const run = new Run(m.model, none, m.scenario);
+    const into = new Set<number>();
+    const grew = recordInvariantReads(m.model, run.state, into);
+    return { s: run.state as S, grew, ids: [...into].sort((a, b) => a - b), again: recordInvariantReads(m.model, run.state, into) };
+  }
+
+  it('sees reads through getters and through what methods of built-ins return', () => {
+    const r = reads((w) => ({ t: new Totals(w.var('x', 0), w.var('y', 0)), z: w.var('z', 0), counts: new Map([['k', 1]]) }), [
+      { name: 'sum', description: 'through a getter', check: (s) => s.t.sum >= 0 },
+      { name: 'map', description: 'a Map get, then a variable', check: (s) => (s.counts.get('k') ?? 0) + s.z.value >= 0 },
+    ]);
+    // The getter's result is a plain value read from a field of the state: a ghost read too.
+    expect(r.ids).toEqual([r.s.t.x.id, r.s.t.y.id, r.s.z.id, GHOST_ID].sort((a, b) => a - b));
+    expect(r.grew).toBe(true);
+    expect(r.again).toBe(false); // nothing new the second time
+  });
+
+  it('a plain field is a ghost read; array elements, symbol keys, end invariants and unmet conditions are not', () => {
+    const key = Symbol('k');
+    expect(reads(() => ({ n: 0 }), [{ name: 'n', description: 'ghost', check: (s) => s.n >= 0 }]).ids).toEqual([GHOST_ID]);
+    const quiet = reads((w) => ({ list: [1, 2], [key]: 3, e: w.var('e', 0), c: w.var('c', 0) }), [
+      { name: 'list', description: 'array elements', check: (s) => s.list[0]! + s.list.length + s[key] >= 0 },
+      { name: 'end', description: 'only at the end', at: 'end', check: (s) => s.e.value >= 0 },
+      { name: 'when', description: 'never applies', when: () => false, check: (s) => s.c.value >= 0 },
+    ]);
+    expect(quiet.ids).toEqual([]);
+    expect(quiet.grew).toBe(false);
   });
 });
