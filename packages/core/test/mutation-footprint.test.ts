@@ -113,6 +113,10 @@ describe('recordInvariantReads', () => {
   it('a plain field is a ghost read; array elements, symbol keys, end invariants and unmet conditions are not', () => {
     const key = Symbol('k');
     expect(reads(() => ({ n: 0 }), [{ name: 'n', description: 'ghost', check: (s) => s.n >= 0 }]).ids).toEqual([GHOST_ID]);
+    // A null field is a plain value too, and a built-in method may return null.
+    expect(reads(() => ({ m: null as number | null }), [{ name: 'm', description: 'null', check: (s) => s.m === null }]).ids).toEqual([GHOST_ID]);
+    const viaNull = reads((w) => ({ nulls: new Map<string, null>([['k', null]]), z: w.var('z', 0) }), [{ name: 'z', description: 'after a null', check: (s) => s.nulls.get('k') === null && s.z.value >= 0 }]);
+    expect(viaNull.ids).toEqual([viaNull.s.z.id]);
     const quiet = reads((w) => ({ list: [1, 2], [key]: 3, e: w.var('e', 0), c: w.var('c', 0) }), [
       { name: 'list', description: 'array elements', check: (s) => s.list[0]! + s.list.length + s[key] >= 0 },
       { name: 'end', description: 'only at the end', at: 'end', check: (s) => s.e.value >= 0 },
