@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { ablate, boundedDfs, defineModel, dpor, enumerateScenarios, minimalCounterexample, shardUnits, World, type Thread, type Var } from '../src/index.js';
+import { ablate, boundedDfs, defineModel, dpor, enumerateScenarios, minimalCounterexample, shardUnits, World, type AnyModel, type Thread, type Var } from '../src/index.js';
 import { compareFailures, type ExploreFailure } from '../src/explore/result.js';
 import { tiny } from './fixtures/harness.js';
 
@@ -48,7 +48,7 @@ describe('bounded DFS', () => {
 });
 
 describe('sharding: failures and the preemption bound', () => {
-  const units = (m: ReturnType<typeof tiny>, count: number, bound?: number) =>
+  const units = (m: { model: AnyModel; scenario: string[][] }, count: number, bound?: number) =>
     Array.from({ length: count }, (_, index) => shardUnits(m.model, [], [m.scenario], { index, count }, bound)).flat().map((u) => u.prefix.join('')).sort();
 
   it('a prefix whose run failed is not split further, though other threads could go on', () => {
