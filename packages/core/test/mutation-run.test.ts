@@ -110,6 +110,14 @@ describe('Run checks', () => {
     expect(run.isEnabled(0)).toBe(true);
   });
 
+  it('world.current is -1 again after a step whose thread threw', () => {
+    const m = tiny(() => ({}), [function* (_s, t) { yield* t.step('a', {}); t.oops('boom'); }, function* (_s, t) { yield* t.step('b', {}); }]);
+    const run = start(m);
+    run.step(0);
+    expect(run.outcome?.kind).toBe('oops');
+    expect(run.world.current).toBe(-1);
+  });
+
   it('an invariant whose check throws between steps is a violation naming the error', () => {
     const m = tiny((w) => ({ v: w.var('v', 0) }), [function* (s) { yield* s.v.write(1); yield* s.v.write(2); }], {
       invariants: [{ name: 'picky', description: 'never consulted', check: (s) => { if (s.v.value === 1) throw new Error('v is one'); return true; } }],
