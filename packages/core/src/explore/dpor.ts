@@ -143,7 +143,7 @@ class Dpor {
   private failure: ExploreFailure | undefined;
   private run!: Run;
   /** With `countStates`: state identities, and how many new states an earlier one had reached. */
-  private readonly states: { space: StateSpace; log: OpLog; model: AnyModel; seen: Set<string>; tracker?: StateTracker } | undefined;
+  private readonly states: { space: StateSpace; log: OpLog; model: AnyModel; seen: Set<number>; tracker?: StateTracker } | undefined;
   private stateHits = 0;
 
   constructor(
@@ -319,7 +319,7 @@ class Dpor {
     if (tracker && this.states) {
       tracker.after();
       if (this.run.outcome === null) {
-        const key = tracker.key();
+        const key = tracker.stateId();
         if (this.states.seen.has(key)) this.stateHits++;
         else this.states.seen.add(key);
       }

@@ -1,6 +1,5 @@
-import type { Cpu } from '../primitives/cpus.js';
 import { Counter } from '../primitives/counter.js';
-import { Cpu as CpuClass } from '../primitives/cpus.js';
+import { Cpu } from '../primitives/cpus.js';
 import { Lock } from '../primitives/lock.js';
 import { RwLock } from '../primitives/rwlock.js';
 import { SeqCount } from '../primitives/seqcount.js';
@@ -51,8 +50,6 @@ export class StateSpace {
    * observation's integers (see `StateTracker.after`), or `[0, MARK, mark id]`, or `[0, DONE]`.
    */
   private readonly histories = new TupleTable();
-  /** Shared states: the ghost state's id and the objects' key ids. */
-  private readonly shared = new TupleTable();
   /**
    * Whole states: the ghost state's id and the objects' key ids (or one fresh negative id when one
    * of them cannot be serialised exactly), the step count, the threads' records, the extra value.
@@ -97,15 +94,6 @@ export class StateSpace {
     t.clear();
     t.push(0);
     t.push(OBS_DONE);
-    return t.intern();
-  }
-
-  /** The id of a shared state: the objects' key ids and the ghost state's. */
-  sharedId(keyIds: readonly number[], ghostId: number): number {
-    const t = this.shared;
-    t.clear();
-    t.push(ghostId);
-    for (let i = 0; i < keyIds.length; i++) t.push(keyIds[i] as number);
     return t.intern();
   }
 
@@ -466,12 +454,9 @@ export class StateTracker {
     return this.space.stateId(unique, this.ghostId, keyIds, this.run.steps, this.history, extra);
   }
 
-  /** The identity of the state now, as a string key; `extra` is appended (a last thread, say). */
-  key(extra = ''): string {
-    let unique = this.ghostUnique;
-    for (let i = 0; i < this.keyIds.length && !unique; i++) if ((this.keyIds[i] as number) < 0) unique = true;
-    const shared = unique ? this.space.unique() : this.space.sharedId(this.keyIds, this.ghostId);
-    return `${shared}:${this.run.steps}:${this.history.join(',')}${extra}`;
+  /** The identity of the state now as a string: `stateId()` written out. */
+  key(): string {
+    return String(this.stateId());
   }
 
   /** What `restore` needs to resume here on a replayed run. */
@@ -606,10 +591,9 @@ const stepFields = new WeakMap<object, Set<string>>();
 
 /** Every own field of a shared object but its identity and cached steps, serialised. */
 function objectKey(o: SimObject, cx: SerialContext): string {
-  // A core variable or counter holds nothing but its value and version (and cached steps); a
-  // core lock nothing but its holder (checked once: no field beyond the known ones).
+  // A core variable or counter holds nothing but its value and version (and cached steps); core
+  // locks, CPUs, SRCU, rwlocks and seqcounts are keyed by `primitiveKey`.
   if (o.constructor === Var || o.constructor === Counter) return `v=${serialize((o as Var<unknown>).value, cx, 0)}@${(o as Var<unknown>).version}`;
-  if (o instanceof Lock && o.constructor === Lock && plainLock(o)) return `L${o.holder}`;
   const fast = primitiveKey(o, cx);
   if (fast !== undefined) return fast;
   const rec = o as unknown as Record<string, unknown>;
@@ -639,27 +623,18 @@ function objectKey(o: SimObject, cx: SerialContext): string {
   return out;
 }
 
-let lockShape: boolean | undefined;
-
-/** True when core locks have only the fields this file knows (holder, flavour, cached steps). */
-function plainLock(o: Lock): boolean {
-  if (lockShape === undefined) {
-    const known = new Set([...IDENTITY_FIELDS, 'holder', 'flavour', 'acquireY', 'releaseY']);
-    lockShape = Object.keys(o).every((f) => known.has(f)) && typeof o.holder === 'number';
-  }
-  return lockShape;
-}
-
 /**
- * The key of a core CPU, SRCU, rwlock or seqcount, as `objectKey`'s general case would make it
- * (the same fields, in the same order, serialised the same way: so the same states are told
+ * The key of a core lock, CPU, SRCU, rwlock or seqcount: a lock's is `L<holder>`, the others' are
+ * as `objectKey`'s general case would make them (the same fields, in the same order, serialised the same way: so the same states are told
  * apart), without listing its fields and describing it. Only for instances of exactly those
  * classes whose fields are the ones known here (checked on the first instance of each class):
  * otherwise undefined and the general case runs.
  */
 function primitiveKey(o: SimObject, cx: SerialContext): string | undefined {
   const ctor = o.constructor;
-  if (ctor === CpuClass) {
+  // A core lock holds nothing but its holder.
+  if (ctor === Lock) return knownShape(o, LOCK_FIELDS) ? `L${(o as Lock).holder}` : undefined;
+  if (ctor === Cpu) {
     if (!knownShape(o, CPU_FIELDS)) return undefined;
     const r = o as unknown as { tid: number; state: string; pendingIpis: unknown };
     let out = `tid=${serialize(r.tid, cx, 0)};state=${serialize(r.state, cx, 0)};`;
@@ -685,6 +660,7 @@ function primitiveKey(o: SimObject, cx: SerialContext): string | undefined {
 }
 
 /** The fields, in order, of the core primitives `primitiveKey` knows (identity and cached steps included). */
+const LOCK_FIELDS = ['world', 'name', 'id', 'flavour', 'kind', 'holder', 'acquireY', 'releaseY'];
 const CPU_FIELDS = ['world', 'name', 'id', 'tid', 'kind', 'state', 'pendingIpis', 'steps'];
 const SRCU_FIELDS = ['world', 'name', 'id', 'kind', 'depth', 'ended', 'lockYield', 'unlockYield', 'snapshot'];
 const RWLOCK_FIELDS = ['world', 'name', 'id', 'kind', 'writer', 'readHolds', 'readers', 'steps'];

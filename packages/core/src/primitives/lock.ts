@@ -17,36 +17,15 @@ export const MUTEX: LockFlavour = { lockFn: 'mutex_lock', unlockFn: 'mutex_unloc
 const ACQUIRE = 0;
 const RELEASE = 1;
 
-/**
- * The blocking acquire step of a lock, with its predicates as prototype methods (which V8 inlines
- * into the engine's enabled check); its label and footprint are made on first use.
- */
-class AcquireStep implements Step {
-  private declare text: string | undefined;
-  private declare acc: readonly Access[] | undefined;
-  private declare readonly lock: Lock;
+/** `enabled` of a lock's acquire step (`this` is the step). */
+function acquireEnabled(this: LazyStep): boolean {
+  return (this.source as Lock).holder === -1;
+}
 
-  constructor(lock: Lock) {
-    this.text = undefined;
-    this.acc = undefined;
-    this.lock = lock;
-  }
-
-  get label(): string {
-    return (this.text ??= this.lock.stepLabel(ACQUIRE));
-  }
-
-  get accesses(): readonly Access[] {
-    return (this.acc ??= this.lock.stepAccesses());
-  }
-
-  enabled(): boolean {
-    return this.lock.holder === -1;
-  }
-
-  waitsFor(): readonly number[] {
-    return this.lock.holder === -1 ? [] : [this.lock.holder];
-  }
+/** `waitsFor` of a lock's acquire step. */
+function acquireWaitsFor(this: LazyStep): readonly number[] {
+  const holder = (this.source as Lock).holder;
+  return holder === -1 ? [] : [holder];
 }
 
 /**
@@ -74,7 +53,7 @@ export class Lock extends SimObject implements StepEffect, StepSource {
   }
 
   private makeSteps(): void {
-    const acquire = new AcquireStep(this);
+    const acquire = new LazyStep(this, ACQUIRE, undefined, undefined, acquireEnabled, acquireWaitsFor);
     this.acquireY = yieldOf(acquire);
     // The release step shares the acquire step's footprint.
     this.releaseY = yieldOf(new LazyStep(this, RELEASE, undefined, acquire));
