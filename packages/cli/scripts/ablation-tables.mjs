@@ -7,7 +7,7 @@ import { fileURLToPath } from 'node:url';
 
 const BOUND = 2;
 const models = ['radix-nested', 'hpt-resize', 'change-pte', 'memslot-gen', 'pfncache'];
-const bin = fileURLToPath(new URL('../dist/bin.js', import.meta.url));
+const bin = fileURLToPath(new URL('../dist/kvmrace.js', import.meta.url));
 
 for (const name of models) {
   const r = spawnSync(process.execPath, [bin, '--no-timing', 'ablate', name, '--preemptions', String(BOUND), '--json'], { encoding: 'utf8' });

@@ -18,7 +18,7 @@ import { chromium } from 'playwright-core';
 
 const run = promisify(execFile);
 const cliDir = fileURLToPath(new URL('..', import.meta.url));
-const bin = join(cliDir, 'dist', 'bin.js');
+const bin = join(cliDir, 'dist', 'kvmrace.js');
 const docs = join(cliDir, '..', '..', 'docs');
 const WIDTH = 1200;
 

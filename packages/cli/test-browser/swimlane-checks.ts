@@ -17,7 +17,7 @@ import { chromium, type Browser, type BrowserContext, type Locator, type Page } 
 const run = promisify(execFile);
 
 export const CLI_DIR = fileURLToPath(new URL('..', import.meta.url));
-export const BIN = join(CLI_DIR, 'dist', 'bin.js');
+export const BIN = join(CLI_DIR, 'dist', 'kvmrace.js');
 
 /** Flags for the Debian chromium in this sandbox: no sandbox, no GPU, nothing phoning home. */
 export const CHROMIUM_ARGS = [
@@ -36,7 +36,7 @@ export function launchChromium(): Promise<Browser> {
 }
 
 /**
- * Runs the built CLI (`node dist/bin.js ...`) without colours, asynchronously (so two runs and the
+ * Runs the built CLI (`node dist/kvmrace.js ...`) without colours, asynchronously (so two runs and the
  * browser's start overlap); a non-zero exit code is returned, not thrown.
  */
 export async function kvmrace(...args: string[]): Promise<{ code: number; out: string; err: string }> {
@@ -62,8 +62,8 @@ function newestMtime(dir: string): number {
 /** Why the built CLI cannot be trusted to show the sources (not built, or a source newer than its build); undefined when fine. */
 export function staleBuild(): string | undefined {
   const packages = [
-    { name: 'kvmrace (cli)', dir: CLI_DIR, out: join(CLI_DIR, 'dist', 'bin.js') },
-    { name: '@kvmrace/core', dir: join(CLI_DIR, '..', 'core'), out: join(CLI_DIR, '..', 'core', 'dist', 'index.js') },
+    { name: 'kvmrace (cli)', dir: CLI_DIR, out: join(CLI_DIR, 'dist', 'kvmrace.js') },
+    { name: '@kvmrace/core', dir: join(CLI_DIR, '..', 'core'), out: join(CLI_DIR, '..', 'core', 'dist', 'bundle.js') },
   ];
   for (const p of packages) {
     if (!existsSync(p.out)) return `${p.name} is not built (${p.out} missing)`;

@@ -9,7 +9,7 @@ import { describe, expect, it } from 'vitest';
 // Bad input to the spawned CLI: every refusal is one line `kvmrace: ...` on stderr, exit 2, no
 // stack trace and nothing on stdout; a model that misbehaves while running is a verdict (exit 1).
 
-const bin = fileURLToPath(new URL('../dist/bin.js', import.meta.url));
+const bin = fileURLToPath(new URL('../dist/kvmrace.js', import.meta.url));
 const fixture = (name: string) => fileURLToPath(new URL(`./fixtures/${name}`, import.meta.url));
 
 /** Spawns the CLI (asynchronously, so the cases of a block run side by side). */

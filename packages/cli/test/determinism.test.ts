@@ -10,7 +10,7 @@ import { main } from '../src/main.js';
 // --no-timing), however often it runs in one process and in separate processes; a token printed by
 // one process replays in another.
 
-const bin = fileURLToPath(new URL('../dist/bin.js', import.meta.url));
+const bin = fileURLToPath(new URL('../dist/kvmrace.js', import.meta.url));
 
 /** Runs the CLI in this process; returns exit code and stdout. */
 async function inProcess(args: readonly string[]): Promise<{ code: number; out: string }> {

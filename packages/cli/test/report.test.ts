@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 
-const bin = fileURLToPath(new URL('../dist/bin.js', import.meta.url));
+const bin = fileURLToPath(new URL('../dist/kvmrace.js', import.meta.url));
 const userModel = fileURLToPath(new URL('../../examples/src/seqcount-reader.ts', import.meta.url));
 
 function kvmrace(...args: string[]) {

@@ -14,7 +14,7 @@ import { findMinimalRace } from '@kvmrace/properties';
 const here = dirname(fileURLToPath(import.meta.url));
 const repo = resolve(here, '../../..');
 const doc = readFileSync(resolve(repo, 'docs/writing-a-model.md'), 'utf8');
-const bin = resolve(repo, 'packages/cli/dist/bin.js');
+const bin = resolve(repo, 'packages/cli/dist/kvmrace.js');
 const modelPath = 'packages/cli/test/tutorial/seqcount-reader.ts';
 
 interface Snippet {

@@ -2,7 +2,7 @@ import { spawnSync } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 
-const bin = fileURLToPath(new URL('../dist/bin.js', import.meta.url));
+const bin = fileURLToPath(new URL('../dist/kvmrace.js', import.meta.url));
 
 function kvmrace(...args: string[]) {
   // Workers take over at once (not after 2 s), so that the worker pool is what these runs test.

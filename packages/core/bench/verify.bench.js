@@ -98,7 +98,7 @@ const runs = {
 };
 
 function cliTime(name, extra) {
-  const bin = resolve(packages, 'cli/dist/bin.js');
+  const bin = resolve(packages, 'cli/dist/kvmrace.js');
   if (!existsSync(bin)) return undefined;
   const t0 = performance.now();
   const r = spawnSync(process.execPath, [bin, 'verify', name, '--variant', 'fixed', ...extra], { encoding: 'utf8' });
