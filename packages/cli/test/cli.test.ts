@@ -10,6 +10,13 @@ function kvmrace(...args: string[]) {
 }
 
 describe('kvmrace CLI (spawned)', () => {
+  it('runs as an executable, through its #! line (as an installed bin does)', () => {
+    const r = spawnSync(bin, ['--version'], { encoding: 'utf8' });
+    expect(r.stderr).toBe('');
+    expect(r.status).toBe(0);
+    expect(r.stdout).toMatch(/^\d+\.\d+\.\d+/);
+  });
+
   it('list --json names the example model', () => {
     const r = kvmrace('list', '--json');
     expect(r.code).toBe(0);
