@@ -81,6 +81,7 @@ export function dpor(model: AnyModel, fixes: ReadonlySet<string>, scenario: Scen
  */
 function learnInvariantReads(model: AnyModel, fixes: ReadonlySet<string>, scenario: Scenario, visible: Set<number>): void {
   const rng = new Prng(0x6b766d);
+  // Stryker disable next-line ArrayDeclaration: a buffer that enabledThreads fills; an empty array grows just the same
   const enabled = new Array<number>(scenario.length);
   for (let i = 0; i < 32; i++) {
     const run = new Run(model, fixes, scenario);
@@ -156,6 +157,7 @@ class Dpor {
   ) {
     this.n = scenario.length;
     this.observer = new FootprintObserver(visible);
+    // Stryker disable next-line ArrayDeclaration: a buffer that enabledThreads fills; an empty array grows just the same
     this.enabledBuf = new Array<number>(this.n);
     if (options.countStates) {
       const log = new OpLog();
@@ -233,6 +235,7 @@ class Dpor {
 
   private makeNode(sleep: Map<number, Sleeper>, frozen: boolean): Node {
     const count = this.run.enabledThreads(this.enabledBuf);
+    // Stryker disable next-line UnaryOperator: a state whose `chosen` is never set (deadlock, all asleep) has no backtrack point and is popped unread
     const node: Node = { enabled: this.enabledBuf.slice(0, count), backtrack: new Set(), done: new Set(), sleep, frozen, chosen: -1, chosenFp: null, cut: false };
     if (this.states?.tracker) node.snap = this.states.tracker.snapshot();
     this.nodes.push(node);
@@ -248,6 +251,7 @@ class Dpor {
     // (a transition that disables another depends on it), and those steps race with it as if they
     // ran next. Their later steps show up in the executions that reverse these races. A deadlock
     // disables nothing: only the blocked steps' own races count.
+    // Stryker disable next-line OptionalChaining: an ended run always has an outcome
     const cut = run.outcome?.kind !== 'deadlock' && this.events.length > 0 ? this.events.length - 1 : -1;
     for (let tid = 0; tid < this.n; tid++) {
       if (!run.isAlive(tid)) continue;
@@ -300,6 +304,7 @@ class Dpor {
     this.events.length = k;
     this.nodes.length = k + 1;
     const snap = (this.nodes[k] as Node).snap;
+    // Stryker disable next-line LogicalOperator: with countStates there is a tracker and every state has a snapshot; without, neither
     if (this.states?.tracker && snap) this.states.tracker.restore(this.run, snap);
   }
 
@@ -316,6 +321,7 @@ class Dpor {
     const tracker = this.states?.tracker;
     tracker?.before(tid);
     const fp = this.observer.step(this.run, tid);
+    // Stryker disable next-line LogicalOperator: the tracker exists exactly when states are counted
     if (tracker && this.states) {
       tracker.after();
       if (this.run.outcome === null) {
