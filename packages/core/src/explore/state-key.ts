@@ -77,6 +77,7 @@ export class StateSpace {
   started(mark: string): number {
     let m = this.marks.get(mark);
     if (m === undefined) {
+      // Stryker disable next-line ArithmeticOperator: mark ids need only be distinct
       m = this.marks.size + 1;
       this.marks.set(mark, m);
     }
@@ -117,8 +118,10 @@ export class StateSpace {
   resultId(value: unknown, cx: SerialContext): number {
     if (value !== null && (typeof value === 'object' || typeof value === 'function' || typeof value === 'symbol')) {
       const key = serialize(value, cx, 0);
+      // Stryker disable next-line UnaryOperator: after() marks an unserialisable result unique by cx.unique, whatever this id
       return cx.unique ? -1 : this.valueId(key);
     }
+    // Stryker disable next-line UnaryOperator: either zero may take the symbol: the two zeros still have different cache keys
     const k = Object.is(value, -0) ? MINUS_ZERO : value;
     let id = this.results.get(k);
     if (id === undefined) {
@@ -132,6 +135,7 @@ export class StateSpace {
   labelId(label: string): number {
     let id = this.labels.get(label);
     if (id === undefined) {
+      // Stryker disable next-line ArithmeticOperator: label ids need only be distinct
       id = this.labels.size + 1;
       this.labels.set(label, id);
     }
@@ -147,6 +151,7 @@ export class StateSpace {
     let byValue = this.vars.get(version);
     if (byValue === undefined) this.vars.set(version, (byValue = new Map()));
     // Map keys compare with SameValueZero: tell -0 from 0 (NaN is one value, as it should be).
+    // Stryker disable next-line UnaryOperator: either zero may take the symbol: the two zeros still have different cache keys
     const k = Object.is(value, -0) ? MINUS_ZERO : value;
     let id = byValue.get(k);
     if (id === undefined) {
@@ -191,6 +196,7 @@ export class OpLog {
   /** Called as thread `tid` starts an operation. */
   start(tid: number, op: string, fnStack: readonly string[]): void {
     const k = this.started[tid] ?? 0;
+    // Stryker disable next-line ArithmeticOperator: the count need only differ between the operations of a thread
     this.started[tid] = k + 1;
     this.marks[tid] = `op${k}:${op}:${fnStack.join('/')}`;
   }
@@ -317,6 +323,7 @@ export class StateTracker {
       if (!ids.includes(id)) ids.push(id);
     }
     const objects = run.world.objects;
+    // Stryker disable next-line ConditionalExpression,EqualityOperator: after() keys every object a step made, so the lengths match here; re-keying gives the same keys
     if (objects.length !== this.keyIds.length) this.rekeyAll();
     if (ids.length === 1) {
       const o = objects[ids[0] as number];
@@ -634,6 +641,7 @@ function primitiveKey(o: SimObject, cx: SerialContext): string | undefined {
   const ctor = o.constructor;
   // A core lock holds nothing but its holder.
   if (ctor === Lock) return knownShape(o, LOCK_FIELDS) ? `L${(o as Lock).holder}` : undefined;
+  // Stryker disable next-line ConditionalExpression,EqualityOperator,BlockStatement: an instance this skips goes to objectKey's general case, which gives the same key
   if (ctor === Cpu) {
     if (!knownShape(o, CPU_FIELDS)) return undefined;
     const r = o as unknown as { tid: number; state: string; pendingIpis: unknown };
@@ -641,16 +649,19 @@ function primitiveKey(o: SimObject, cx: SerialContext): string | undefined {
     if (r.pendingIpis !== null && r.pendingIpis !== undefined) out += `pendingIpis=${serialize(r.pendingIpis, cx, 0)};`;
     return `${out}d=${r.state}`;
   }
+  // Stryker disable next-line ConditionalExpression,EqualityOperator,BlockStatement: an instance this skips goes to objectKey's general case, which gives the same key
   if (ctor === Srcu) {
     if (!knownShape(o, SRCU_FIELDS)) return undefined;
     const r = o as unknown as { depth: unknown; ended: unknown };
     return `depth=${serialize(r.depth, cx, 0)};ended=${serialize(r.ended, cx, 0)};d=${o.describe()}`;
   }
+  // Stryker disable next-line ConditionalExpression,EqualityOperator,BlockStatement: an instance this skips goes to objectKey's general case, which gives the same key
   if (ctor === RwLock) {
     if (!knownShape(o, RWLOCK_FIELDS)) return undefined;
     const r = o as unknown as { writer: number; readHolds: unknown; readers: number };
     return `writer=${serialize(r.writer, cx, 0)};readHolds=${serialize(r.readHolds, cx, 0)};readers=${serialize(r.readers, cx, 0)};d=${o.describe()}`;
   }
+  // Stryker disable next-line ConditionalExpression,EqualityOperator,BlockStatement: an instance this skips goes to objectKey's general case, which gives the same key
   if (ctor === SeqCount) {
     if (!knownShape(o, SEQCOUNT_FIELDS)) return undefined;
     const r = o as unknown as { sequence: number };
@@ -671,6 +682,7 @@ const shapes = new Map<unknown, boolean>();
 
 function knownShape(o: SimObject, fields: readonly string[]): boolean {
   let ok = shapes.get(o.constructor);
+  // Stryker disable next-line ConditionalExpression,EqualityOperator: a shape checked again, or never trusted, only sends instances to the general case (the same key)
   if (ok === undefined) {
     const keys = Object.keys(o);
     ok = keys.length === fields.length && keys.every((k, i) => k === fields[i]);
