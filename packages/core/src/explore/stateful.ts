@@ -97,11 +97,13 @@ class Stateful {
   private readonly log = new OpLog();
   private readonly runModel: AnyModel;
   /** Per state id (`StateTracker.stateId`), its entry once visited. */
+  // Stryker disable next-line ArrayDeclaration: state ids start at 1, so index 0 is never read
   private readonly visited: Array<Entry | undefined> = [];
   private stateCount = 0;
   private readonly stack: Node[] = [];
   private readonly enabledBuf: number[];
   private tracker!: StateTracker;
+  // Stryker disable next-line BooleanLiteral: explore sets it (arrive) before the loop first reads it
   private atTop = false;
   private executions = 0;
   private complete = 0;
@@ -121,6 +123,7 @@ class Stateful {
     this.bounded = Number.isFinite(this.bound);
     this.useSleep = !this.bounded && (options.sleepSets ?? true);
     this.stopAtFirst = options.stopAtFirst ?? true;
+    // Stryker disable next-line ArrayDeclaration: preallocation only; enabledThreads writes every slot it reports
     this.enabledBuf = new Array<number>(scenario.length);
     this.runModel = trackedModel(model, this.log);
   }
@@ -190,6 +193,7 @@ class Stateful {
         entry.minPreemptions = run.preemptions;
         if (run.enabledThreads(this.enabledBuf) === 0) {
           run.declareDeadlock();
+          // Stryker disable next-line ConditionalExpression,BooleanLiteral: a bound means no sleep sets, and `failed` only decides who sleeps (a deadlock's first visit set it already)
           if (this.endExecution(run)) entry.failed = true;
           return entry.failed;
         }
@@ -236,6 +240,7 @@ class Stateful {
       }
     }
     // Only a node with a second choice is ever replayed to.
+    // Stryker disable next-line ArrayDeclaration,UnaryOperator: child and childFp are set before they are read; a non-numeric entry in done only adds a sleep-set key no thread id matches
     this.stack.push({ key, choices, at: 0, sleep, done: [], snap: choices.length > 1 ? this.tracker.snapshot() : NO_SNAPSHOT, preemptions: run.preemptions, failed: false, child: -1, childFp: [] });
     this.atTop = true;
     return undefined;
@@ -244,6 +249,7 @@ class Stateful {
   private visit(key: number, entry: Entry): void {
     const visited = this.visited;
     // State ids are handed out in order, so the array stays dense.
+    // Stryker disable next-line ConditionalExpression: unpadded, the array is holey, and a hole reads as undefined all the same
     while (visited.length < key) visited.push(undefined);
     visited[key] = entry;
     this.stateCount++;

@@ -61,6 +61,7 @@ export class TupleTable {
     const buf = this.buf;
     const len = this.len;
     let h = len;
+    // Stryker disable next-line ConditionalExpression: the hash only picks the bucket; tuples are compared value by value
     for (let i = 0; i < len; i++) h = Math.imul(h ^ (buf[i] as number), 0x9e3779b1) ^ (h >>> 15);
     h ^= h >>> 16;
     const data = this.data;
@@ -85,6 +86,7 @@ export class TupleTable {
     const id = ++this.count;
     const len = this.len;
     if (this.dataLen + len + 1 > this.data.length) {
+      // Stryker disable next-line ArithmeticOperator: from half the size, the doubling loop below reaches the same power of two
       let n = this.data.length * 2;
       while (this.dataLen + len + 1 > n) n *= 2;
       const d = new Int32Array(n);
