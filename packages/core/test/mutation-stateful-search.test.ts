@@ -250,11 +250,10 @@ describe('ghost tape: what matches and what is unsure', () => {
     expect(results).toEqual([true, false, false]);
   });
 
-  // Known bug (found writing these tests): the state serialisation tells -0 from 0 (state-key.ts
-  // writes '-0'), the tape compares with `===` and does not, so a ghost field going from 0 to -0
-  // keeps the old serialisation and two states that differ only there get one id. Flip to `it`
-  // once `same` compares primitives with Object.is.
-  it.fails('tells -0 from 0, as the state serialisation does', () => {
+  // A bug these tests found: the state serialisation tells -0 from 0 (state-key.ts writes '-0'),
+  // the tape compared with `===` and did not, so a ghost field going from 0 to -0 kept the old serialisation and two states that differed only there got one id (fixed: `same`
+  // compares primitives with Object.is).
+  it('tells -0 from 0, as the state serialisation does', () => {
     const m = tiny(() => ({ g: 0 }), [
       function* (s, t) {
         yield* t.step('negative', {});
@@ -508,11 +507,10 @@ describe('stateful search: what it visits and counts', () => {
     expect(free.failure?.outcome).toMatchObject({ kind: 'violation', invariant: 'count' });
   });
 
-  // Known bug (found writing these tests): without a bound, `sleepSets: false` stores no sleep set
-  // in a state's entry (`sleep: null`), and a revisit of that state reads it (`entry.sleep.forEach`
-  // on null). boundedDfs, the only caller passing `sleepSets: false`, always passes a bound. Flip
-  // to `it` once stateful.ts treats a revisit without sleep sets as a plain hit.
-  it.fails('without a bound and without sleep sets, a state reached twice is a hit', () => {
+  // A bug these tests found: without a bound, `sleepSets: false` stores no sleep set in a state's
+  // entry (`sleep: null`), and a revisit read it (`entry.sleep.forEach` on null); a revisit
+  // without sleep sets is now a plain hit.
+  it('without a bound and without sleep sets, a state reached twice is a hit', () => {
     const m = tiny((w) => ({ x: w.var('x', 0), y: w.var('y', 0) }), [function* (s) { yield* s.x.write(1); yield* s.x.write(2); }, function* (s) { yield* s.y.write(1); }]);
     // [0, 0, 1] and [0, 1, 0] complete; [1, 0] reaches the state of [0, 1]: a hit.
     expect(statefulSearch(m.model, none, m.scenario, { stopAtFirst: false, sleepSets: false })).toMatchObject({ executions: 3, complete: 2, stateHits: 1, redundant: 0, states: 5 });

@@ -85,7 +85,8 @@ export function sameAsTape(v: unknown, tape: GhostTape): boolean {
 
 function same(v: unknown, items: readonly unknown[]): boolean {
   const t = items[at++];
-  if (v === null || typeof v !== 'object') return v === t || (Number.isNaN(v) && Number.isNaN(t));
+  // Object.is, as the serialisation tells them: -0 is not 0, NaN is NaN.
+  if (v === null || typeof v !== 'object') return Object.is(v, t);
   if (t === SHARED) return v instanceof SimObject && v.id === items[at++];
   if (t === WORLD) return v === items[at++];
   if (t === ARRAY) {

@@ -437,7 +437,12 @@ export class StateTracker {
       const x = fp[k] as number;
       if ((x & 1) === 1 && x >> 1 < known) this.rekey(x >> 1);
     }
-    for (let i = known; i < objects.length; i++) this.rekey(i);
+    for (let i = known; i < objects.length; i++) {
+      this.rekey(i);
+      // A Var made during the step: its versions are compared around later steps too.
+      const o = objects[i];
+      if (o instanceof Var) this.vars.push(o);
+    }
     return fp;
   }
 
@@ -761,6 +766,7 @@ function serialize(v: unknown, cx: SerialContext, depth: number): string {
   }
   const proto = Object.getPrototypeOf(v) as { constructor?: { name?: string } } | null;
   let out = `${proto === Object.prototype || proto === null ? '' : (proto.constructor?.name ?? '?')}{`;
-  for (const k of Object.keys(rec)) out += `${k}:${serialize(rec[k], cx, d)},`;
+  // Keys serialised as strings (length-prefixed): `{a: 0, b: 1}` and `{'a:0,b': 1}` differ.
+  for (const k of Object.keys(rec)) out += `${serialize(k, cx, d)}:${serialize(rec[k], cx, d)},`;
   return `${out}}`;
 }

@@ -199,8 +199,10 @@ class Stateful {
         }
         choices = this.allowed(run);
       } else {
+        // Without sleep sets the first visit explored every enabled thread: a plain hit.
+        if (entry.sleep === null) return this.hit(entry);
         // Explore what slept at the first visit but is awake now (Godefroid's rule).
-        const stored = entry.sleep as ReadonlyMap<number, Footprint>;
+        const stored = entry.sleep;
         const awake: number[] = [];
         stored.forEach((_fq, q) => {
           if (!sleep.has(q) && run.isEnabled(q)) awake.push(q);
