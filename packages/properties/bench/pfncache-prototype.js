@@ -4,17 +4,13 @@
 // seeded xorshift random walk. It first checks that it is the same race (lockstep against the
 // model: the same enabled threads before every step, the same outcome, length and final state, for
 // every variant), then times it in one process against kvmrace's random walk, kvmrace's fast-check
-// loop and fast-check's fc.scheduler() (copied from pfncache.bench.js), alternating rounds.
+// loop and fast-check's fc.scheduler() (the drivers of pfncache.bench.js, pfncache-engines.js),
+// alternating rounds.
 // Run after build: `pnpm --filter @kvmrace/properties bench:prototype`.
 // BENCH_ROUNDS (default 5) rounds; CHECK_RUNS (default 20,000) lockstep runs per variant.
-import fc from 'fast-check';
 import { execute, RandomWalk, resolveVariant, Run } from '@kvmrace/core';
 import { INITIAL_MMU_SEQ, KVM_PFN_ERR_FAULT, MAX_RETRY, pfncache } from '@kvmrace/pfncache';
-import { estimateHorizon, PreemptionPoints, scheduleArbitrary } from '@kvmrace/properties';
-
-const SCENARIO = [['refresh'], ['deactivate']];
-const FIXED = resolveVariant(pfncache, 'fixed').fixes;
-const now = () => performance.now();
+import { kvmraceThroughput, now, randomThroughput, SCENARIO, schedulerThroughput } from './pfncache-engines.js';
 
 // ---------------------------------------------------------------- the prototype
 // What a pending step needs to be enabled (the value a thread yields); DONE: the thread has ended.
@@ -377,68 +373,6 @@ function protoThroughput(runs) {
   let steps = 0;
   const t = now();
   for (let i = 0; i < runs; i++) steps += protoRandomRun(rng, guarded, rework).steps;
-  return steps / ((now() - t) / 1000);
-}
-
-// Copied from pfncache.bench.js (that file runs its benchmark when imported).
-function kvmraceProperty(fixes, stats) {
-  const fixSet = new Set(fixes);
-  const schedule = scheduleArbitrary({ horizon: estimateHorizon(pfncache, fixes, { maxOps: 2 }), threads: 2 });
-  return fc.property(schedule, (data) => {
-    const e = execute(pfncache, fixSet, SCENARIO, new PreemptionPoints(data));
-    stats.steps += e.schedule.length;
-    if (e.outcome.kind !== 'ok') {
-      if (stats.first < 0) stats.first = now();
-      return false;
-    }
-    return true;
-  });
-}
-
-function kvmraceThroughput(runs) {
-  const stats = { steps: 0, first: -1 };
-  const t = now();
-  fc.check(kvmraceProperty(FIXED, stats), { numRuns: runs, seed: 1 });
-  return stats.steps / ((now() - t) / 1000);
-}
-
-function schedulerProperty(fixes, stats) {
-  return fc.asyncProperty(fc.scheduler(), async (s) => {
-    const run = new Run(pfncache, new Set(fixes), SCENARIO);
-    const enabled = [];
-    const task = async (tid) => {
-      while (run.outcome === null && run.isAlive(tid)) {
-        await s.schedule(Promise.resolve(tid), `CPU${tid}`);
-        if (run.outcome !== null) break;
-        if (run.isEnabled(tid)) run.step(tid);
-        else if (run.enabledThreads(enabled) === 0) run.declareDeadlock();
-      }
-    };
-    const tasks = SCENARIO.map((_, tid) => task(tid));
-    await s.waitAll();
-    await Promise.all(tasks);
-    stats.steps += run.steps;
-    if (run.outcome.kind !== 'ok') {
-      if (stats.first < 0) stats.first = now();
-      return false;
-    }
-    return true;
-  });
-}
-
-async function schedulerThroughput(runs) {
-  const stats = { steps: 0, first: -1 };
-  const t = now();
-  await fc.check(schedulerProperty(FIXED, stats), { numRuns: runs, seed: 1 });
-  return stats.steps / ((now() - t) / 1000);
-}
-
-function randomThroughput(runs) {
-  const fixSet = new Set(FIXED);
-  const strategy = new RandomWalk(1);
-  let steps = 0;
-  const t = now();
-  for (let i = 0; i < runs; i++) steps += execute(pfncache, fixSet, SCENARIO, strategy).schedule.length;
   return steps / ((now() - t) / 1000);
 }
 

@@ -3,43 +3,19 @@
 // Run after build: `pnpm --filter @kvmrace/properties bench`. Prints a markdown table.
 // BENCH_SEEDS (default 20) seeds for the hunts; BENCH_ROUNDS (default 5) rounds for steps/s.
 import fc from 'fast-check';
-import { execute, RandomWalk, resolveVariant, Run, contextSwitches } from '@kvmrace/core';
+import { execute, RandomWalk, Run, contextSwitches } from '@kvmrace/core';
 import { pfncache } from '@kvmrace/pfncache';
-import { estimateHorizon, minimiseFailure, PreemptionPoints, scheduleArbitrary } from '@kvmrace/properties';
+import { minimiseFailure, PreemptionPoints } from '@kvmrace/properties';
+import { BUGGY, FIXED, kvmraceProperty, kvmraceThroughput, now, randomThroughput, SCENARIO, schedulerProperty, schedulerThroughput } from './pfncache-engines.js';
 
-const SCENARIO = [['refresh'], ['deactivate']];
 const SEEDS = Number(process.env.BENCH_SEEDS ?? 20);
-const BUGGY = resolveVariant(pfncache, 'buggy').fixes;
-const FIXED = resolveVariant(pfncache, 'fixed').fixes;
-const now = () => performance.now();
 const median = (xs) => {
   const s = [...xs].sort((a, b) => a - b);
   return s.length ? (s.length % 2 ? s[(s.length - 1) / 2] : (s[s.length / 2 - 1] + s[s.length / 2]) / 2) : NaN;
 };
 const minMax = (xs) => `${Math.min(...xs)}..${Math.max(...xs)}`;
 
-// ---------------------------------------------------------------- kvmrace (fast-check engine)
-function kvmraceProperty(fixes, stats) {
-  const fixSet = new Set(fixes);
-  const schedule = scheduleArbitrary({ horizon: estimateHorizon(pfncache, fixes, { maxOps: 2 }), threads: 2 });
-  return fc.property(schedule, (data) => {
-    const e = execute(pfncache, fixSet, SCENARIO, new PreemptionPoints(data));
-    stats.steps += e.schedule.length;
-    if (e.outcome.kind !== 'ok') {
-      if (stats.first < 0) stats.first = now();
-      return false;
-    }
-    return true;
-  });
-}
-
-function kvmraceThroughput(runs) {
-  const stats = { steps: 0, first: -1 };
-  const t = now();
-  fc.check(kvmraceProperty(FIXED, stats), { numRuns: runs, seed: 1 });
-  return stats.steps / ((now() - t) / 1000);
-}
-
+// ---------------------------------------------------------------- hunts on the buggy variant, each engine
 function kvmraceHunt(seed) {
   const stats = { steps: 0, first: -1 };
   const t0 = now();
@@ -59,42 +35,6 @@ function replayStats(scenario, schedule) {
   return { steps: run.steps, preemptions: run.preemptions };
 }
 
-// ---------------------------------------------------------------- fast-check's fc.scheduler()
-// The async version of the race: each thread of the scenario is an async task that awaits a
-// scheduling point before each of its steps (the same steps, run by the same thread programs);
-// a blocked thread awaits again (a spin). fc.scheduler() picks which awaited point resolves.
-function schedulerProperty(fixes, stats) {
-  return fc.asyncProperty(fc.scheduler(), async (s) => {
-    const run = new Run(pfncache, new Set(fixes), SCENARIO);
-    const enabled = [];
-    const task = async (tid) => {
-      while (run.outcome === null && run.isAlive(tid)) {
-        await s.schedule(Promise.resolve(tid), `CPU${tid}`);
-        if (run.outcome !== null) break;
-        if (run.isEnabled(tid)) run.step(tid);
-        else if (run.enabledThreads(enabled) === 0) run.declareDeadlock();
-      }
-    };
-    const tasks = SCENARIO.map((_, tid) => task(tid));
-    await s.waitAll();
-    await Promise.all(tasks);
-    stats.steps += run.steps;
-    if (run.outcome.kind !== 'ok') {
-      if (stats.first < 0) stats.first = now();
-      stats.last = { steps: run.steps, preemptions: run.preemptions, switches: contextSwitches(run.schedule) };
-      return false;
-    }
-    return true;
-  });
-}
-
-async function schedulerThroughput(runs) {
-  const stats = { steps: 0, first: -1 };
-  const t = now();
-  await fc.check(schedulerProperty(FIXED, stats), { numRuns: runs, seed: 1 });
-  return stats.steps / ((now() - t) / 1000);
-}
-
 async function schedulerHunt(seed) {
   const stats = { steps: 0, first: -1, last: null };
   const t0 = now();
@@ -102,16 +42,6 @@ async function schedulerHunt(seed) {
   const t1 = now();
   if (!r.failed) return null;
   return { find: stats.first - t0, shrink: t1 - stats.first, ...stats.last, runs: r.numRuns, shrinks: r.numShrinks };
-}
-
-// ---------------------------------------------------------------- naive random walk
-function randomThroughput(runs) {
-  const fixSet = new Set(FIXED);
-  const strategy = new RandomWalk(1);
-  let steps = 0;
-  const t = now();
-  for (let i = 0; i < runs; i++) steps += execute(pfncache, fixSet, SCENARIO, strategy).schedule.length;
-  return steps / ((now() - t) / 1000);
 }
 
 function randomHunt(seed) {
