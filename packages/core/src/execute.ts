@@ -1,6 +1,6 @@
 import type { AnyModel } from './model.js';
 import type { Outcome } from './outcome.js';
-import { Run, type RunOptions } from './run.js';
+import { keepSpareWorld, Run, takeSpareWorld, type RunOptions } from './run.js';
 import type { Scenario } from './scenario.js';
 import type { Strategy } from './strategies/strategy.js';
 import type { TraceEntry } from './trace.js';
@@ -23,7 +23,9 @@ export interface Execution {
 
 /** Runs one execution of `scenario` under `strategy`, from start to outcome. */
 export function execute(model: AnyModel, fixes: ReadonlySet<string>, scenario: Scenario, strategy: Strategy, options: RunOptions = {}): Execution {
-  const run = new Run(model, fixes, scenario, options);
+  // An execution hands out nothing of its world (its record holds numbers and text), so the next
+  // execution of the model may recycle the world's objects instead of making them anew.
+  const run = new Run(model, fixes, scenario, options, takeSpareWorld(model, scenario.length));
   strategy.beginExecution(scenario.length);
   run.drive(strategy);
   strategy.endExecution?.(run.schedule.length);
@@ -32,5 +34,6 @@ export function execute(model: AnyModel, fixes: ReadonlySet<string>, scenario: S
   const execution: { -readonly [K in keyof Execution]: Execution[K] } = { outcome, schedule: run.schedule, preemptions: run.preemptions, gaveUp: run.gaveUp };
   if (run.trace) execution.trace = run.trace;
   if (finalState !== undefined) execution.finalState = finalState;
+  keepSpareWorld(model, run.world); // only after a run that did not throw
   return execution;
 }

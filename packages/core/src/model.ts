@@ -16,8 +16,8 @@ export interface OperationSpec<S, F extends string> {
   readonly summary: string;
   /** The kernel function(s) it mirrors. */
   readonly kernel: string;
-  /** The thread program: yields one step per shared action. */
-  run(state: S, t: Thread<F>): Steps;
+  /** The thread program: yields one step per shared action (what it returns is ignored, so a kernel function returning an error code serves as it is). */
+  run(state: S, t: Thread<F>): Steps<unknown>;
   /** At most this many of it in one scenario (a one-shot ioctl, say). */
   readonly maxPerScenario?: number;
 }

@@ -52,7 +52,8 @@ export class Run {
   private declare readonly always: readonly AnyInvariant[];
   private declare live: number;
 
-  constructor(model: AnyModel, fixes: ReadonlySet<string>, scenario: Scenario, options: RunOptions = {}) {
+  /** `world`, internal: a recycled world of an earlier run of `model` with as many threads (see `World.recycle`). */
+  constructor(model: AnyModel, fixes: ReadonlySet<string>, scenario: Scenario, options: RunOptions = {}, world?: World) {
     this.model = model;
     this.scenario = scenario;
     this.schedule = [];
@@ -60,7 +61,8 @@ export class Run {
     this.preemptions = 0;
     this.lastThread = -1;
     this.outcome = null;
-    const world = new World(scenario.length, fixes);
+    if (world === undefined) world = new World(scenario.length, fixes);
+    else world.recycle(fixes);
     this.world = world;
     this.state = model.setup(world);
     this.trace = options.trace ? [] : undefined;
@@ -71,7 +73,7 @@ export class Run {
     const n = scenario.length;
     this.live = n;
     const threads = new Array<ThreadContext>(n);
-    for (let tid = 0; tid < n; tid++) threads[tid] = new ThreadContext(tid, world);
+    for (let tid = 0; tid < n; tid++) threads[tid] = new ThreadContext(tid, world, options.trace === true);
     this.threads = threads;
     for (let tid = 0; tid < n && this.outcome === null; tid++) this.advance(tid);
     if (this.outcome === null && this.live === 0) this.finish();
@@ -177,8 +179,20 @@ export class Run {
     const threads = this.threads;
     const n = threads.length;
     const enabled = new Array<number>(n);
+    const schedule = this.schedule;
+    // Steps before `until` go to the last thread while it is enabled, without asking the strategy.
+    const keeps = strategy.keepsCurrentUntil !== undefined;
+    let until = 0;
     while (this.outcome === null) {
       const last = this.lastThread;
+      if (schedule.length < until) {
+        const t = threads[last] as ThreadContext;
+        const mode = t.mode;
+        if (mode === 1 || (mode === 2 && (t.pending as Step).enabled!(last))) {
+          this.take(last, t.pending as Step, false);
+          continue;
+        }
+      }
       let count = 0;
       let lastEnabled = false;
       for (let tid = 0; tid < n; tid++) {
@@ -193,7 +207,8 @@ export class Run {
         this.declareDeadlock();
         return;
       }
-      const tid = strategy.pick(enabled, count, last, this.schedule.length);
+      const index = schedule.length;
+      const tid = strategy.pick(enabled, count, last, index);
       let listed = false;
       for (let i = 0; i < count; i++) {
         if (enabled[i] === tid) {
@@ -205,6 +220,7 @@ export class Run {
         this.step(tid); // throws the error `step` gives
         continue;
       }
+      if (keeps) until = strategy.keepsCurrentUntil!(index + 1);
       this.take(tid, (threads[tid] as ThreadContext).pending as Step, last !== -1 && last !== tid && lastEnabled);
     }
   }
@@ -297,7 +313,7 @@ export class Run {
   }
 
   /** Starts the thread's next operation; null when it has run them all. */
-  private nextOperation(t: ThreadContext): Steps | null {
+  private nextOperation(t: ThreadContext): Steps<unknown> | null {
     const ops = this.scenario[t.tid] as readonly string[];
     const i = t.opIndex + 1;
     t.opIndex = i;
@@ -401,6 +417,8 @@ interface Compiled {
   readonly always: readonly AnyInvariant[];
   /** Each operation (whose `run` is its thread program). */
   readonly ops: ReadonlyMap<string, AnyModel['operations'][string]>;
+  /** A world the model has run in and nobody uses now, to recycle (see `execute`). */
+  spare: World | null;
   /** The operation looked up last, and its spec (a thread often runs one operation again). */
   lastOp: string | undefined;
   lastSpec: AnyModel['operations'][string] | undefined;
@@ -421,12 +439,29 @@ function compile(model: AnyModel): Compiled {
       const spec = model.operations[name];
       if (spec && typeof spec.run === 'function') ops.set(name, spec);
     }
-    c = { always: model.invariants.filter((inv) => inv.at !== 'end'), ops, lastOp: undefined, lastSpec: undefined };
+    c = { always: model.invariants.filter((inv) => inv.at !== 'end'), ops, spare: null, lastOp: undefined, lastSpec: undefined };
     compiledModels.set(model, c);
   }
   lastModel = model;
   lastCompiled = c;
   return c;
+}
+
+/**
+ * Takes the model's spare world, if it has one with `threadCount` CPUs: the caller owns it until
+ * it gives it back with `keepSpareWorld` (a nested execution meanwhile makes its own). @internal
+ */
+export function takeSpareWorld(model: AnyModel, threadCount: number): World | undefined {
+  const c = compile(model);
+  const spare = c.spare;
+  if (spare === null) return undefined;
+  c.spare = null;
+  return spare.threadCount === threadCount ? spare : undefined;
+}
+
+/** Keeps a world whose run is over and whose objects nobody will use again, to recycle. @internal */
+export function keepSpareWorld(model: AnyModel, world: World): void {
+  compile(model).spare = world;
 }
 
 function traced(index: number, thread: number, operation: string, fn: string, step: Step, preempted: boolean): TraceEntry {

@@ -130,7 +130,7 @@ export class OneStep<T> {
   /** 0: the step is next, 1: the effect is next, 2: done. */
   private declare state: number;
   /** `{ value: step, done: false }`, usually preallocated by the primitive. */
-  private declare readonly first: IteratorYieldResult<Step>;
+  protected declare readonly first: IteratorYieldResult<Step>;
   private declare readonly target: StepEffect;
   private declare readonly op: number;
   private declare readonly arg: unknown;
@@ -168,6 +168,48 @@ export class OneStep<T> {
 
   [Symbol.iterator](): this {
     return this;
+  }
+}
+
+/**
+ * A one-step call with its own label (`v.read('if (gpc->active)')`, `t.step(...)`): the step, the
+ * iterator result that yields it and the iterator, all in one object, so that such a call
+ * allocates one object instead of three. It behaves as `OneStep` does; its footprint is its base's
+ * (a labelled read or write of a variable) or its source's for `data` (a declared step).
+ * @internal
+ */
+export class StepCall<T> extends OneStep<T> implements Step {
+  /** The iterator result `{ value: step, done: false }` the call yields is the call itself. */
+  declare readonly value: StepCall<T>;
+  declare readonly done: false;
+  declare readonly enabled: undefined;
+  declare readonly waitsFor: undefined;
+  declare readonly label: string;
+  private declare readonly source: StepSource;
+  private declare readonly kind: number;
+  private declare acc: readonly Access[] | undefined;
+  private declare readonly base: Step | undefined;
+  private declare readonly data: unknown;
+
+  constructor(label: string, source: StepSource, kind: number, base: Step | undefined, data: unknown, target: StepEffect, op: number, arg: unknown) {
+    super(null as unknown as IteratorYieldResult<Step>, target, op, arg);
+    (this as unknown as { first: IteratorYieldResult<Step> }).first = this;
+    this.value = this;
+    this.done = false;
+    this.enabled = undefined;
+    this.waitsFor = undefined;
+    this.label = label;
+    this.source = source;
+    this.kind = kind;
+    this.acc = undefined;
+    this.base = base;
+    this.data = data;
+  }
+
+  get accesses(): readonly Access[] {
+    let acc = this.acc;
+    if (acc === undefined) this.acc = acc = this.base !== undefined ? this.base.accesses : this.source.stepAccesses(this.kind, this.data);
+    return acc;
   }
 }
 

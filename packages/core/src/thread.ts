@@ -2,7 +2,7 @@ import { AssertSignal, GaveUpSignal, OopsSignal, WarnSignal } from './faults.js'
 import type { Cpu } from './primitives/cpus.js';
 import type { Var } from './primitives/var.js';
 import type { SimObject } from './sim-object.js';
-import { LazyStep, oneStep, yieldOf, type Access, type Step, type StepEffect, type StepSource, type Steps } from './step.js';
+import { StepCall, type Access, type Step, type StepEffect, type StepSource, type Steps } from './step.js';
 import type { World } from './world.js';
 
 /** The effect of a declared step: none (the model does it after the step). */
@@ -49,15 +49,17 @@ export class ThreadContext implements Thread<string> {
   /** `fnStack`, made on first use (most threads never call `within`). */
   private declare stack: string[] | null;
   /** The engine's state of this thread in a run: the generator of the operation it runs. @internal */
-  declare gen: Steps | null;
+  declare gen: Steps<unknown> | null;
   /** Which of its operations it runs (-1 before the first). @internal */
   declare opIndex: number;
   /** The step it wants to take next, or null when done. @internal */
   declare pending: Step | null;
   /** What `pending` is: 0 none (or not a step), 1 a step that is always enabled, 2 a step with an `enabled` predicate. @internal */
   declare mode: number;
+  /** True when the run records a trace, the only reader of the function stack. @internal */
+  declare readonly tracing: boolean;
 
-  constructor(tid: number, world: World) {
+  constructor(tid: number, world: World, tracing = true) {
     this.tid = tid;
     this.world = world;
     this.op = '';
@@ -67,6 +69,7 @@ export class ThreadContext implements Thread<string> {
     this.opIndex = -1;
     this.pending = null;
     this.mode = 0;
+    this.tracing = tracing;
   }
 
   /** The stack of kernel functions entered with `within`. */
@@ -85,11 +88,14 @@ export class ThreadContext implements Thread<string> {
   }
 
   within<T>(fn: string, body: Steps<T>): Steps<T> {
+    // Only a trace shows the function a step runs in: an untraced run skips the wrapper, a level
+    // of iterator fewer on every step of the body.
+    if (!this.tracing) return body;
     return new Within<T>(this.fnStack, fn, body) as unknown as Steps<T>;
   }
 
   step(label: string, touches: { reads?: readonly SimObject[]; writes?: readonly SimObject[] }): Steps {
-    return oneStep<void>(yieldOf(new LazyStep(DECLARED, 0, label, undefined, undefined, undefined, touches)), NO_EFFECT, 0);
+    return new StepCall<void>(label, DECLARED, 0, undefined, touches, NO_EFFECT, 0, undefined) as unknown as Steps;
   }
 
   *awaitChange(label: string, vars: readonly Var<unknown>[]): Steps {

@@ -1,6 +1,6 @@
 import { Counter } from './primitives/counter.js';
 import { Cpu, Cpus } from './primitives/cpus.js';
-import { Lock, MUTEX, SPINLOCK } from './primitives/lock.js';
+import { Lock, MUTEX, SPINLOCK, type LockFlavour } from './primitives/lock.js';
 import { MmuNotifier, type MmuNotifierNames } from './primitives/mmu-notifier.js';
 import { RwLock } from './primitives/rwlock.js';
 import { SeqCount } from './primitives/seqcount.js';
@@ -15,19 +15,68 @@ import type { SimObject } from './sim-object.js';
 export class World {
   /** Every shared object, in creation order (their ids). */
   readonly objects: SimObject[] = [];
+  /** The array `objects` was in the run before (recycling swaps the two arrays instead of copying). */
+  private spareArray: SimObject[] | null = null;
   /** The thread whose step is running now (-1 outside a step). */
   current = -1;
   private readonly cpuList: Cpu[] = [];
   private cpusObj: Cpus | null = null;
+  /** The fixes enabled in this run's variant. */
+  private fixSet: ReadonlySet<string>;
+  /**
+   * The objects of the world's previous run while it is being recycled: the factories hand them
+   * out again, reset, for as long as the model asks for the same objects in the same order.
+   */
+  private bin: SimObject[] | null = null;
 
   constructor(
     /** How many threads (CPUs) the scenario has. */
     readonly threadCount: number,
-    /** The fixes enabled in this run's variant. */
-    readonly fixes: ReadonlySet<string>,
+    fixes: ReadonlySet<string>,
   ) {
+    this.fixSet = fixes;
     // CPUs come first so that object ids are the same in every run of a scenario.
     for (let tid = 0; tid < threadCount; tid++) this.cpuList.push(new Cpu(this, tid));
+  }
+
+  /** The fixes enabled in this run's variant. */
+  get fixes(): ReadonlySet<string> {
+    return this.fixSet;
+  }
+
+  /**
+   * Makes the world ready for another run of a model it has run, with `fixes`: every object is
+   * reset to how its factory made it, and handed out again by the same factory call (same class,
+   * same name, same place in the order), which saves making a run's objects anew. Only for one
+   * who owns the world: nothing of the previous run may be used after this. @internal
+   */
+  recycle(fixes: ReadonlySet<string>): void {
+    const old = this.objects;
+    const objects = this.spareArray ?? [];
+    objects.length = 0;
+    this.bin = old;
+    this.spareArray = old;
+    (this as { objects: SimObject[] }).objects = objects;
+    this.current = -1;
+    this.fixSet = fixes;
+    for (const cpu of this.cpuList) {
+      cpu.reset();
+      objects.push(cpu);
+    }
+  }
+
+  /** The previous run's object made next by the factory of `cls` with `name`, if the world is recycling and it is one. */
+  private reuse<T extends SimObject>(cls: abstract new (...args: never[]) => T, name: string): T | null {
+    const bin = this.bin;
+    if (bin === null) return null;
+    const objects = this.objects;
+    const old = bin[objects.length];
+    if (old !== undefined && old.constructor === cls && old.name === name) {
+      objects.push(old);
+      return old as T;
+    }
+    this.bin = null; // the run went another way: make the rest anew
+    return null;
   }
 
   /** The CPUs, for IPIs (`w.cpus.onEachCpu(...)`). */
@@ -60,37 +109,59 @@ export class World {
 
   /** A shared variable. */
   var<T>(name: string, initial: T): Var<T> {
-    return new Var(this, name, initial);
+    const old = this.reuse<Var<T>>(Var, name);
+    if (old === null) return new Var(this, name, initial);
+    old.reset(initial);
+    return old;
   }
 
   /** A sequence or generation counter. */
   counter(name: string, initial = 0): Counter {
-    return new Counter(this, name, initial);
+    const old = this.reuse(Counter, name);
+    if (old === null) return new Counter(this, name, initial);
+    old.reset(initial);
+    return old;
   }
 
   /** A `spinlock_t`. */
   spinlock(name: string): Lock {
-    return new Lock(this, name, SPINLOCK);
+    return this.lock(name, SPINLOCK);
   }
 
   /** A `struct mutex`. */
   mutex(name: string): Lock {
-    return new Lock(this, name, MUTEX);
+    return this.lock(name, MUTEX);
+  }
+
+  private lock(name: string, flavour: LockFlavour): Lock {
+    const old = this.reuse(Lock, name);
+    if (old === null) return new Lock(this, name, flavour);
+    old.reset(flavour);
+    return old;
   }
 
   /** An `rwlock_t`. */
   rwlock(name: string): RwLock {
-    return new RwLock(this, name);
+    const old = this.reuse(RwLock, name);
+    if (old === null) return new RwLock(this, name);
+    old.reset();
+    return old;
   }
 
   /** A `seqcount_t`. */
   seqcount(name: string): SeqCount {
-    return new SeqCount(this, name);
+    const old = this.reuse(SeqCount, name);
+    if (old === null) return new SeqCount(this, name);
+    old.reset();
+    return old;
   }
 
   /** A `struct srcu_struct`. */
   srcu(name: string): Srcu {
-    return new Srcu(this, name);
+    const old = this.reuse(Srcu, name);
+    if (old === null) return new Srcu(this, name);
+    old.reset();
+    return old;
   }
 
   /** The mmu-notifier `seq`/`count` pair. */

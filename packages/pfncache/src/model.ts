@@ -1,4 +1,4 @@
-import { defineModel, type Steps, type Thread } from '@kvmrace/core';
+import { defineModel } from '@kvmrace/core';
 import { kvm_gpc_activate } from './activate.js';
 import { check_and_use } from './check-and-use.js';
 import { kvm_gpc_deactivate } from './deactivate.js';
@@ -8,10 +8,6 @@ import { PFNCACHE_INVARIANTS } from './invariants.js';
 import { kvm_gpc_refresh } from './refresh.js';
 import { PFNCACHE_SCENARIOS } from './scenarios.js';
 import { describePfncache, setupPfncache, type PfncacheState } from './state.js';
-
-function* refresh(s: PfncacheState, t: Thread<PfncacheFix>): Steps {
-  yield* kvm_gpc_refresh(s, t);
-}
 
 /** The gfn_to_pfn_cache refresh-vs-deactivate race (PROTOCOLS.md section E). */
 export const pfncache = defineModel({
@@ -29,7 +25,7 @@ export const pfncache = defineModel({
   fixes: PFNCACHE_FIXES,
   variants: { upstream: ['deactivate-takes-refresh-lock'], rework: ['rework-refresh'] },
   operations: {
-    refresh: { summary: 'refresh the cache (kvm_gpc_refresh)', kernel: 'kvm_gpc_refresh() / __kvm_gpc_refresh() / hva_to_pfn_retry()', run: refresh },
+    refresh: { summary: 'refresh the cache (kvm_gpc_refresh)', kernel: 'kvm_gpc_refresh() / __kvm_gpc_refresh() / hva_to_pfn_retry()', run: kvm_gpc_refresh },
     deactivate: { summary: 'deactivate the cache and unmap khva', kernel: 'kvm_gpc_deactivate()', run: kvm_gpc_deactivate },
     activate: { summary: 'reactivate the cache (same gpa) and refresh it', kernel: 'kvm_gpc_activate() / __kvm_gpc_activate()', run: kvm_gpc_activate },
     check_and_use: {

@@ -57,37 +57,50 @@ function decodePoints(codes: readonly number[], others: number): ScheduleData {
  */
 export class PreemptionPoints implements Strategy {
   readonly name = 'fast-check';
-  /** `to` by step, for points on small whole steps (the usual case): `toAt[at]`, undefined where there is none. */
-  private readonly toAt: Array<number | undefined> = [];
-  /** `to` by step, for the other points (huge or odd `at`), if any. */
-  private readonly byStep: Map<number, number> | null = null;
+  /** The steps that have a point, increasing, each once (the first point given for a step wins). */
+  private readonly ats: number[];
+  /** `to` of each of `ats`. */
+  private readonly tos: number[];
+  /** Index into `ats` of the first point not before the step asked last (steps are asked in order). */
+  private cursor = 0;
   /** Called at each step where a preemption was possible: (step, how many other threads). */
   onChoice: ((stepIndex: number, others: number) => void) | undefined;
 
   constructor(points: ScheduleData) {
-    let byStep: Map<number, number> | null = null;
-    const toAt = this.toAt;
+    const ats: number[] = [];
+    const tos: number[] = [];
     for (let i = 0; i < points.length; i++) {
       const p = points[i] as PreemptionPoint;
       const at = p.at;
-      if (at >= 0 && at < DENSE_STEPS && Number.isInteger(at)) {
-        while (toAt.length <= at) toAt.push(undefined);
-        if (toAt[at] === undefined) toAt[at] = p.to;
-      } else {
-        byStep ??= new Map();
-        if (!byStep.has(at)) byStep.set(at, p.to);
+      // A step index is a whole number from 0: a point anywhere else never applies.
+      if (!(at >= 0) || !Number.isInteger(at)) continue;
+      // Insertion into the sorted list (a schedule has a handful of points), keeping the first.
+      let j = ats.length;
+      while (j > 0 && (ats[j - 1] as number) > at) j--;
+      if (j > 0 && ats[j - 1] === at) continue;
+      // Shift the later points up by one (splice would allocate the array of removed elements).
+      ats.push(at);
+      tos.push(p.to);
+      for (let k = ats.length - 1; k > j; k--) {
+        ats[k] = ats[k - 1] as number;
+        tos[k] = tos[k - 1] as number;
       }
+      ats[j] = at;
+      tos[j] = p.to;
     }
-    this.byStep = byStep;
+    this.ats = ats;
+    this.tos = tos;
   }
 
-  beginExecution(): void {}
+  beginExecution(): void {
+    this.cursor = 0;
+  }
 
   pick(enabled: readonly number[], count: number, current: number, stepIndex: number): number {
     let currentEnabled = false;
     for (let i = 0; i < count; i++) if (enabled[i] === current) currentEnabled = true;
     if (currentEnabled && count > 1 && this.onChoice) this.onChoice(stepIndex, count - 1);
-    const to = stepIndex < this.toAt.length ? this.toAt[stepIndex] : this.byStep === null ? undefined : this.byStep.get(stepIndex);
+    const to = this.pointAt(stepIndex);
     if (to !== undefined) {
       const others = currentEnabled ? count - 1 : count;
       if (others > 0) {
@@ -102,7 +115,25 @@ export class PreemptionPoints implements Strategy {
     }
     return currentEnabled ? current : (enabled[0] as number);
   }
+
+  keepsCurrentUntil(stepIndex: number): number {
+    // onChoice observes every step where a preemption was possible: then every step is asked.
+    if (this.onChoice !== undefined) return stepIndex;
+    const ats = this.ats;
+    let c = this.cursor;
+    if (c > 0 && (ats[c - 1] as number) >= stepIndex) c = 0;
+    while (c < ats.length && (ats[c] as number) < stepIndex) c++;
+    return c < ats.length ? (ats[c] as number) : Infinity;
+  }
+
+  /** `to` of the point at `stepIndex`, if any: a cursor that moves forward as the run does. */
+  private pointAt(stepIndex: number): number | undefined {
+    const ats = this.ats;
+    let c = this.cursor;
+    if (c > 0 && (ats[c - 1] as number) >= stepIndex) c = 0; // asked out of order: start again
+    while (c < ats.length && (ats[c] as number) < stepIndex) c++;
+    this.cursor = c;
+    return c < ats.length && ats[c] === stepIndex ? this.tos[c] : undefined;
+  }
 }
 
-/** Points on steps below this are looked up in an array, the rest in a map. */
-const DENSE_STEPS = 1 << 16;

@@ -50,6 +50,12 @@ export class Cpu extends SimObject implements StepEffect, StepSource {
     this.steps = null;
   }
 
+  /** Back to how the world makes it, for a recycled world. @internal */
+  reset(): void {
+    this.state = 'host-irq-on';
+    this.pendingIpis = null;
+  }
+
   private take(op: number): Steps {
     if (this.steps === null) {
       // The four steps share the first one's footprint.

@@ -52,6 +52,12 @@ export class Lock extends SimObject implements StepEffect, StepSource {
     this.releaseY = null;
   }
 
+  /** Back to how the world's factory makes it, for a recycled world. @internal */
+  reset(flavour: LockFlavour): void {
+    (this as { flavour: LockFlavour }).flavour = flavour;
+    this.holder = -1;
+  }
+
   private makeSteps(): void {
     const acquire = new LazyStep(this, ACQUIRE, undefined, undefined, acquireEnabled, acquireWaitsFor);
     this.acquireY = yieldOf(acquire);

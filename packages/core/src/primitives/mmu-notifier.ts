@@ -1,6 +1,6 @@
 import { LazyStep, type Access, type StepSource, type Steps } from '../step.js';
 import type { World } from '../world.js';
-import { Counter } from './counter.js';
+import type { Counter } from './counter.js';
 
 /** The two steps that are not the counters' own. */
 const RETRY = 0;
@@ -27,8 +27,8 @@ export class MmuNotifier implements StepSource {
   declare readonly count: Counter;
 
   constructor(world: World, names: MmuNotifierNames = { seq: 'mmu_notifier_seq', count: 'mmu_notifier_count' }) {
-    this.seq = new Counter(world, names.seq, 0);
-    this.count = new Counter(world, names.count, 0);
+    this.seq = world.counter(names.seq, 0);
+    this.count = world.counter(names.count, 0);
   }
 
   /** @internal */

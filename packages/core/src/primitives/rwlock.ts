@@ -54,6 +54,13 @@ export class RwLock extends SimObject implements StepEffect, StepSource {
     this.steps = null;
   }
 
+  /** Back to how `world.rwlock(name)` makes it, for a recycled world. @internal */
+  reset(): void {
+    this.writer = -1;
+    this.readHolds.length = 0;
+    this.readers = 0;
+  }
+
   private take(op: number): IteratorYieldResult<Step> {
     let steps = this.steps;
     if (steps === null) {

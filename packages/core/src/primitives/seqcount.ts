@@ -33,6 +33,11 @@ export class SeqCount extends SimObject implements StepEffect, StepSource {
     this.steps = null;
   }
 
+  /** Back to how `world.seqcount(name)` makes it, for a recycled world. @internal */
+  reset(): void {
+    this.sequence = 0;
+  }
+
   private take(op: number): IteratorYieldResult<Step> {
     let steps = this.steps;
     if (steps === null) {

@@ -40,6 +40,12 @@ export class Srcu extends SimObject implements StepEffect, StepSource {
     this.snapshot = null;
   }
 
+  /** Back to how `world.srcu(name)` makes it, for a recycled world. @internal */
+  reset(): void {
+    this.depth.length = 0;
+    this.ended.length = 0;
+  }
+
   /** @internal */
   stepLabel(op: number): string {
     if (op === READ_LOCK) return `srcu_read_lock(${this.name})`;

@@ -1,6 +1,6 @@
 import { describeValue } from '../describe-value.js';
 import { SimObject } from '../sim-object.js';
-import { LazyStep, oneStep, yieldOf, type Access, type Step, type StepEffect, type StepSource, type Steps } from '../step.js';
+import { LazyStep, oneStep, StepCall, yieldOf, type Access, type Step, type StepEffect, type StepSource, type Steps } from '../step.js';
 
 const READ = 0;
 const WRITE = 1;
@@ -27,6 +27,12 @@ export class Var<T> extends SimObject implements StepEffect, StepSource {
     this.version = 0;
     this.readY = null;
     this.writeY = null;
+  }
+
+  /** Back to how `world.var(name, initial)` makes it, for a recycled world. @internal */
+  reset(initial: T): void {
+    this.current = initial;
+    this.version = 0;
   }
 
   private get readYield(): IteratorYieldResult<Step> {
@@ -59,17 +65,20 @@ export class Var<T> extends SimObject implements StepEffect, StepSource {
 
   /** One step: a shared read. `label` says why, in the kernel's words. */
   read(label?: string): Steps<T> {
-    return oneStep<T>(label === undefined ? this.readYield : yieldOf(new LazyStep(this, READ, label, this.readYield.value)), this, READ);
+    if (label === undefined) return oneStep<T>(this.readYield, this, READ);
+    return new StepCall<T>(label, this, READ, this.readYield.value, undefined, this, READ, undefined) as unknown as Steps<T>;
   }
 
   /** One step: a shared write. */
   write(next: T, label?: string): Steps {
-    return oneStep<void>(label === undefined ? this.writeYield : yieldOf(new LazyStep(this, WRITE, label, this.writeYield.value)), this, WRITE, next);
+    if (label === undefined) return oneStep<void>(this.writeYield, this, WRITE, next);
+    return new StepCall<void>(label, this, WRITE, this.writeYield.value, undefined, this, WRITE, next) as unknown as Steps;
   }
 
   /** One step: an atomic read-modify-write (a counter bump under its lock, `x |= bit`). Returns the new value. */
   update(fn: (old: T) => T, label?: string): Steps<T> {
-    return oneStep<T>(label === undefined ? this.writeYield : yieldOf(new LazyStep(this, WRITE, label, this.writeYield.value)), this, UPDATE, fn);
+    if (label === undefined) return oneStep<T>(this.writeYield, this, UPDATE, fn);
+    return new StepCall<T>(label, this, WRITE, this.writeYield.value, undefined, this, UPDATE, fn) as unknown as Steps<T>;
   }
 
   /** A write step with its own label, made once (for labels that never change). */

@@ -13,6 +13,13 @@ export interface Strategy {
    * took the previous step (-1 at the start); `stepIndex` counts steps from 0.
    */
   pick(enabled: readonly number[], count: number, current: number, stepIndex: number): number;
+  /**
+   * Optional, for speed: the first step index at or after `stepIndex` where `pick` must be asked
+   * even though the thread that took the previous step can go on. Before it, the strategy promises
+   * to pick that thread whenever it is enabled, and the run takes its steps without asking (a
+   * strategy that counts or observes every `pick` must not have this method, or return `stepIndex`).
+   */
+  keepsCurrentUntil?(stepIndex: number): number;
   /** Told how many steps the execution took, when it ends. */
   endExecution?(steps: number): void;
 }
