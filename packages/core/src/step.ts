@@ -134,6 +134,9 @@ export class OneStep<T> {
   private declare readonly target: StepEffect;
   private declare readonly op: number;
   private declare readonly arg: unknown;
+  /** The call is also its own final result `{ value, done: true }`: one allocation fewer per step that returns a value. */
+  declare readonly done: true;
+  declare value: T | undefined;
 
   constructor(first: IteratorYieldResult<Step>, target: StepEffect, op: number, arg: unknown) {
     this.state = 0;
@@ -141,6 +144,8 @@ export class OneStep<T> {
     this.target = target;
     this.op = op;
     this.arg = arg;
+    this.done = true;
+    this.value = undefined;
   }
 
   next(): IteratorResult<Step, T> {
@@ -150,8 +155,8 @@ export class OneStep<T> {
     }
     if (this.state === 1) {
       this.state = 2;
-      const value = this.target.stepEffect(this.op, this.arg);
-      return value === undefined ? (DONE as IteratorReturnResult<T>) : { value: value as T, done: true };
+      this.value = this.target.stepEffect(this.op, this.arg) as T;
+      return this as IteratorReturnResult<T>;
     }
     return DONE as IteratorReturnResult<T>;
   }
@@ -181,9 +186,12 @@ export class OneStep<T> {
  * @internal
  */
 export class StepCall<T> implements Step {
-  /** The iterator result `{ value: step, done: false }` the call yields is the call itself. */
-  declare readonly value: StepCall<T>;
-  declare readonly done: false;
+  /**
+   * The call is its own iterator results: `{ value: step, done: false }` when it yields its step
+   * (itself), then `{ value: result, done: true }` when its effect returns a value.
+   */
+  declare value: StepCall<T> | T;
+  declare done: boolean;
   declare readonly enabled: undefined;
   declare readonly waitsFor: undefined;
   declare readonly label: string;
@@ -229,7 +237,10 @@ export class StepCall<T> implements Step {
     if (this.state === 1) {
       this.state = 2;
       const value = this.target.stepEffect(this.op, this.arg);
-      return value === undefined ? (DONE as IteratorReturnResult<T>) : { value: value as T, done: true };
+      if (value === undefined) return DONE as IteratorReturnResult<T>;
+      this.value = value as T;
+      this.done = true;
+      return this as IteratorReturnResult<T>;
     }
     return DONE as IteratorReturnResult<T>;
   }

@@ -22,6 +22,6 @@ export function* check_and_use(s: PfncacheState, t: Thread<PfncacheFix>): Steps 
   }
   yield* t.step('use *gpc->khva', { reads: [gpc.khva, s.mapped] });
   const khva = gpc.khva.value;
-  if (khva === null || !s.mapped.value.has(khva)) t.oops(`dereferenced gpc->khva=${khva ?? 'NULL'}, which is not mapped`);
+  if (khva === null || !s.mapped.value.includes(khva)) t.oops(`dereferenced gpc->khva=${khva ?? 'NULL'}, which is not mapped`);
   yield* gpc.lock.readUnlock(); // read_unlock_irqrestore(&gpc->lock, flags)
 }

@@ -3,8 +3,8 @@ import type { PfncacheFix } from './fixes.js';
 import { KVM_PFN_ERR_FAULT, type PfncacheState } from './state.js';
 
 /** `hva_to_pfn(uhva)`: one step, gup of the page the primary MMU maps at H now (the pin itself is not modelled). */
-export function* hva_to_pfn(s: PfncacheState): Steps<string> {
-  return yield* s.primary.read('new_pfn = hva_to_pfn(uhva)');
+export function hva_to_pfn(s: PfncacheState): Steps<string> {
+  return s.primary.read('new_pfn = hva_to_pfn(uhva)');
 }
 
 /** `gpc_map(pfn)`: one step, a fresh kernel mapping (`kmap`/`memremap`) of the pfn, named K1, K2... */
@@ -12,7 +12,7 @@ export function* gpc_map(s: PfncacheState, pfn: string): Steps<string> {
   let khva = '';
   yield* s.mapped.update((m) => {
     khva = `K${++s.mapsMade}`;
-    return new Set([...m, khva]);
+    return [...m, khva];
   }, `new_khva = gpc_map(${pfn})`);
   return khva;
 }
@@ -20,11 +20,7 @@ export function* gpc_map(s: PfncacheState, pfn: string): Steps<string> {
 /** `gpc_unmap(pfn, khva)`: one step, drops the kernel mapping (nothing to do for an error pfn or a NULL khva). */
 export function* gpc_unmap(s: PfncacheState, pfn: string, khva: string | null): Steps {
   if (pfn === KVM_PFN_ERR_FAULT || khva === null) return;
-  yield* s.mapped.update((m) => {
-    const next = new Set(m);
-    next.delete(khva);
-    return next;
-  }, `gpc_unmap(${pfn}, ${khva})`);
+  yield* s.mapped.update((m) => m.filter((k) => k !== khva), `gpc_unmap(${pfn}, ${khva})`);
 }
 
 /** Releases the gpc locks this thread holds, then ends it as `GAVE_UP`: a bounded retry loop ran out. */

@@ -20,7 +20,7 @@ export const PFNCACHE_INVARIANTS: readonly InvariantSpec<PfncacheState>[] = [
       const g = s.gpc;
       if (!g.valid.value) return true;
       const khva = g.khva.value;
-      if (khva === null || !s.mapped.value.has(khva)) return `gpc->valid = 1 but gpc->khva = ${khva ?? 'NULL'} is not mapped`;
+      if (khva === null || !s.mapped.value.includes(khva)) return `gpc->valid = 1 but gpc->khva = ${khva ?? 'NULL'} is not mapped`;
       if (s.primary.value !== g.pfn.value) return `gpc->valid = 1 with gpc->pfn = ${g.pfn.value}, but the primary MMU maps H to ${s.primary.value}`;
       return true;
     },

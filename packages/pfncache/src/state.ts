@@ -40,8 +40,8 @@ export interface PfncacheState {
   readonly mn: MmuNotifier;
   /** The primary MMU: the pfn `H` maps to now (`primary(H)`). */
   readonly primary: Var<string>;
-  /** Kernel mappings that exist (`mapped[khva]`): `gpc_map` adds one, `gpc_unmap` removes it. */
-  readonly mapped: Var<ReadonlySet<string>>;
+  /** Kernel mappings that exist (`mapped[khva]`), in the order made: `gpc_map` adds one, `gpc_unmap` removes it. */
+  readonly mapped: Var<readonly string[]>;
   /** Ghost: how many kernel mappings were made, to name the next one (`K1`, `K2`...). */
   mapsMade: number;
   /** Ghost: how many times the primary MMU remapped H, to name the next pfn (`P1`, `P2`...). */
@@ -73,7 +73,7 @@ export function setupPfncache(w: World): PfncacheState {
     on_gpc_list: w.var('kvm->gpc_list has gpc', true),
     mn,
     primary: w.var('primary(H)', 'P'),
-    mapped: w.var<ReadonlySet<string>>('mapped', new Set(['K'])),
+    mapped: w.var<readonly string[]>('mapped', ['K']),
     mapsMade: 0,
     remaps: 0,
   };
@@ -82,7 +82,7 @@ export function setupPfncache(w: World): PfncacheState {
 /** The state in a few words, for the end of a race table. */
 export function describePfncache(s: PfncacheState): string {
   const g = s.gpc;
-  const mapped = [...s.mapped.value].join(',');
+  const mapped = s.mapped.value.join(',');
   return (
     `active=${Number(g.active.value)} valid=${Number(g.valid.value)} pfn=${g.pfn.value} khva=${g.khva.value ?? 'NULL'} ` +
     `mapped={${mapped}} primary(H)=${s.primary.value} on gpc_list=${Number(s.on_gpc_list.value)}`

@@ -25,7 +25,7 @@ describe('the minimal interleaving of PROTOCOLS.md E', () => {
     expect(state.gpc.valid.value).toBe(true);
     expect(state.gpc.active.value).toBe(false);
     expect(state.gpc.khva.value).toBe('K'); // the reused old_khva...
-    expect(state.mapped.value.has('K')).toBe(false); // ...which deactivate unmapped
+    expect(state.mapped.value.includes('K')).toBe(false); // ...which deactivate unmapped
     const iE2 = pfncache.invariants.find((i) => i.name === 'I_E2');
     expect(iE2?.check(state)).toMatch(/khva = K is not mapped/);
   });

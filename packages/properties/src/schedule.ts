@@ -38,13 +38,24 @@ export function scheduleArbitrary(opts: ScheduleArbitraryOptions = {}): fc.Arbit
   return fc.array(fc.nat({ max: horizon * others - 1 }), { maxLength: opts.maxPreemptions ?? 6 }).map((codes) => decodePoints(codes, others));
 }
 
-/** The points that `scheduleArbitrary` packs as `at * others + to`. */
+/**
+ * The points that `scheduleArbitrary` packs as `at * others + to`, in the order of their steps
+ * (stable: of two points on one step the first stays first, and wins), so that
+ * `PreemptionPoints` can use them as they are.
+ */
 function decodePoints(codes: readonly number[], others: number): ScheduleData {
-  const points = new Array<PreemptionPoint>(codes.length);
+  const points: PreemptionPoint[] = [];
   for (let i = 0; i < codes.length; i++) {
     const code = codes[i] as number;
     const to = code % others;
-    points[i] = { at: (code - to) / others, to };
+    const point = { at: (code - to) / others, to };
+    let j = points.length;
+    points.push(point);
+    while (j > 0 && (points[j - 1] as PreemptionPoint).at > point.at) {
+      points[j] = points[j - 1] as PreemptionPoint;
+      j--;
+    }
+    points[j] = point;
   }
   return points;
 }
@@ -56,40 +67,20 @@ function decodePoints(codes: readonly number[], others: number): ScheduleData {
  * run, or a second point on the same step, is ignored, so any data gives a legal schedule.
  */
 export class PreemptionPoints implements Strategy {
-  readonly name = 'fast-check';
-  /** The steps that have a point, increasing, each once (the first point given for a step wins). */
-  private readonly ats: number[];
-  /** `to` of each of `ats`. */
-  private readonly tos: number[];
-  /** Index into `ats` of the first point not before the step asked last (steps are asked in order). */
-  private cursor = 0;
+  declare readonly name: string;
+  /** The points that apply, by step, one per step (the first given for a step wins). */
+  private declare readonly points: readonly PreemptionPoint[];
+  /** Index into `points` of the first point not before the step asked last (steps are asked in order). */
+  private declare cursor: number;
   /** Called at each step where a preemption was possible: (step, how many other threads). */
-  onChoice: ((stepIndex: number, others: number) => void) | undefined;
+  declare onChoice: ((stepIndex: number, others: number) => void) | undefined;
 
   constructor(points: ScheduleData) {
-    const ats: number[] = [];
-    const tos: number[] = [];
-    for (let i = 0; i < points.length; i++) {
-      const p = points[i] as PreemptionPoint;
-      const at = p.at;
-      // A step index is a whole number from 0: a point anywhere else never applies.
-      if (!(at >= 0) || !Number.isInteger(at)) continue;
-      // Insertion into the sorted list (a schedule has a handful of points), keeping the first.
-      let j = ats.length;
-      while (j > 0 && (ats[j - 1] as number) > at) j--;
-      if (j > 0 && ats[j - 1] === at) continue;
-      // Shift the later points up by one (splice would allocate the array of removed elements).
-      ats.push(at);
-      tos.push(p.to);
-      for (let k = ats.length - 1; k > j; k--) {
-        ats[k] = ats[k - 1] as number;
-        tos[k] = tos[k - 1] as number;
-      }
-      ats[j] = at;
-      tos[j] = p.to;
-    }
-    this.ats = ats;
-    this.tos = tos;
+    // Assigned here rather than as class fields, whose initializer would be a separate call.
+    this.name = 'fast-check';
+    this.cursor = 0;
+    this.onChoice = undefined;
+    this.points = inStepOrder(points) ? points : pointsInStepOrder(points);
   }
 
   beginExecution(): void {
@@ -119,21 +110,45 @@ export class PreemptionPoints implements Strategy {
   keepsCurrentUntil(stepIndex: number): number {
     // onChoice observes every step where a preemption was possible: then every step is asked.
     if (this.onChoice !== undefined) return stepIndex;
-    const ats = this.ats;
-    let c = this.cursor;
-    if (c > 0 && (ats[c - 1] as number) >= stepIndex) c = 0;
-    while (c < ats.length && (ats[c] as number) < stepIndex) c++;
-    return c < ats.length ? (ats[c] as number) : Infinity;
+    const points = this.points;
+    const c = this.seek(stepIndex);
+    return c < points.length ? (points[c] as PreemptionPoint).at : Infinity;
   }
 
   /** `to` of the point at `stepIndex`, if any: a cursor that moves forward as the run does. */
   private pointAt(stepIndex: number): number | undefined {
-    const ats = this.ats;
+    const points = this.points;
+    const c = this.seek(stepIndex);
+    const p = points[c];
+    return p !== undefined && p.at === stepIndex ? p.to : undefined;
+  }
+
+  /** Moves the cursor to the first point at or after `stepIndex` and returns it. */
+  private seek(stepIndex: number): number {
+    const points = this.points;
     let c = this.cursor;
-    if (c > 0 && (ats[c - 1] as number) >= stepIndex) c = 0; // asked out of order: start again
-    while (c < ats.length && (ats[c] as number) < stepIndex) c++;
+    if (c > 0 && (points[c - 1] as PreemptionPoint).at >= stepIndex) c = 0; // asked out of order: start again
+    while (c < points.length && (points[c] as PreemptionPoint).at < stepIndex) c++;
     this.cursor = c;
-    return c < ats.length && ats[c] === stepIndex ? this.tos[c] : undefined;
+    return c;
   }
 }
 
+
+/** True when every point is on a whole step from 0, each on a later step than the one before. */
+function inStepOrder(points: ScheduleData): boolean {
+  let last = -1;
+  for (let i = 0; i < points.length; i++) {
+    const at = (points[i] as PreemptionPoint).at;
+    if (!(at > last) || !Number.isInteger(at)) return false;
+    last = at;
+  }
+  return true;
+}
+
+/** The points that apply, in step order, the first given for a step kept (points off whole steps from 0 never apply). */
+function pointsInStepOrder(points: ScheduleData): PreemptionPoint[] {
+  const out = points.filter((p) => p.at >= 0 && Number.isInteger(p.at));
+  out.sort((a, b) => a.at - b.at); // stable: the first given for a step stays first
+  return out.filter((p, i) => i === 0 || (out[i - 1] as PreemptionPoint).at !== p.at);
+}
