@@ -397,9 +397,9 @@ for (const variant of ['fixed', 'buggy']) {
 // 2,000 for fc.scheduler()) and 200,000 in all for the prototype, so that every engine's round
 // lasts a few tens of milliseconds (a best-of on a shared machine favours shorter rounds).
 protoThroughput(20_000);
-randomThroughput(500);
-kvmraceThroughput(500);
-await schedulerThroughput(50);
+randomThroughput(3000);
+kvmraceThroughput(3000);
+await schedulerThroughput(300);
 const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 5);
 const tp = { prototype: 0, random: 0, kvmrace: 0, scheduler: 0 };
 for (let r = 0; r < ROUNDS; r++) {

@@ -56,10 +56,11 @@ function randomHunt(seed) {
 }
 
 // ---------------------------------------------------------------- run
-// warm up
-kvmraceThroughput(500);
-randomThroughput(500);
-await schedulerThroughput(50);
+// Warm up until each engine's code is optimised (500 runs left the fast-check loop at a fraction
+// of its steady speed in the first rounds).
+kvmraceThroughput(3000);
+randomThroughput(3000);
+await schedulerThroughput(300);
 
 // Throughput: the best of ROUNDS alternating rounds of each engine (20,000 runs in all, 2,000 for
 // the slower scheduler; each round repeats the same runs), steadier than one long run on a shared
