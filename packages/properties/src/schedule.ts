@@ -68,7 +68,7 @@ function decodePoints(codes: readonly number[], others: number): ScheduleData {
  */
 export class PreemptionPoints implements Strategy {
   declare readonly name: string;
-  /** The points that apply, by step, one per step (the first given for a step wins). */
+  /** The points that apply, in step order (of several on one step, the first given wins). */
   private declare readonly points: readonly PreemptionPoint[];
   /** Index into `points` of the first point not before the step asked last (steps are asked in order). */
   private declare cursor: number;
@@ -135,20 +135,22 @@ export class PreemptionPoints implements Strategy {
 }
 
 
-/** True when every point is on a whole step from 0, each on a later step than the one before. */
+/** True when every point is on a whole step from 0, none on an earlier step than the one before. */
 function inStepOrder(points: ScheduleData): boolean {
-  let last = -1;
+  let last = 0;
   for (let i = 0; i < points.length; i++) {
     const at = (points[i] as PreemptionPoint).at;
-    if (!(at > last) || !Number.isInteger(at)) return false;
+    if (!(at >= last) || !Number.isInteger(at)) return false;
     last = at;
   }
   return true;
 }
 
-/** The points that apply, in step order, the first given for a step kept (points off whole steps from 0 never apply). */
+/**
+ * The points that apply (on whole steps from 0), in step order; of the points on one step the
+ * first given stays first (a stable sort), and `seek` finds it first.
+ */
 function pointsInStepOrder(points: ScheduleData): PreemptionPoint[] {
   const out = points.filter((p) => p.at >= 0 && Number.isInteger(p.at));
-  out.sort((a, b) => a.at - b.at); // stable: the first given for a step stays first
-  return out.filter((p, i) => i === 0 || (out[i - 1] as PreemptionPoint).at !== p.at);
+  return out.sort((a, b) => a.at - b.at);
 }
