@@ -54,7 +54,12 @@ export class Lock extends SimObject implements StepEffect, StepSource {
 
   /** Back to how the world's factory makes it, for a recycled world. @internal */
   reset(flavour: LockFlavour): void {
-    (this as { flavour: LockFlavour }).flavour = flavour;
+    if (flavour !== this.flavour) {
+      (this as { flavour: LockFlavour }).flavour = flavour;
+      // Its steps' labels name the flavour: make them again.
+      this.acquireY = null;
+      this.releaseY = null;
+    }
     this.holder = -1;
   }
 
