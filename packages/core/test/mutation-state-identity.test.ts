@@ -854,6 +854,29 @@ describe('bugs these tests found in the state identity (fixed)', () => {
     expect(one.stateId()).not.toBe(other.stateId());
   });
 
+  it("tells shared objects apart whose field names only look alike once written out", () => {
+    // A field named `a=1;b` holding 2 was written `a=1;b=2;`, as are fields a = 1 and b = 2.
+    class Fields extends SimObject {
+      declare readonly kind: string;
+      constructor(w: World, fields: Record<string, number>) {
+        super(w, 'fields');
+        this.kind = 'fields';
+        Object.assign(this, fields);
+      }
+      describe(): string {
+        return 'fields';
+      }
+    }
+    const space = new StateSpace();
+    const keyOf = (fields: Record<string, number>) => {
+      const tr = follow(space, tiny((w) => ({ o: new Fields(w, fields) }), [function* (_s, t) { yield* t.step('a', {}); }]));
+      return keyIds(tr)[(tr.current.state as { o: Fields }).o.id];
+    };
+    expect(keyOf({ a: 1, b: 2 })).not.toBe(keyOf({ 'a=1;b': 2 }));
+    expect(keyOf({ 'a=1;b': 2 })).toBe(keyOf({ 'a=1;b': 2 }));
+    expect(keyOf({ a: 1, b: 2 })).toBe(keyOf({ a: 1, b: 2 }));
+  });
+
   it("sees an undeclared write to a Var made during an earlier step (footprint and key)", () => {
     // The Var made in step 1 was never listed for version checks, so step 2's undeclared write
     // to it was missing from the footprint and left its key stale.

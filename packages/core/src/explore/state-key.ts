@@ -597,6 +597,8 @@ const OBS_DONE = -5;
 const OBS_UNKNOWN = -0x40000000;
 
 const IDENTITY_FIELDS = new Set(['world', 'name', 'id', 'kind']);
+/** A field name written as it is in an object's key (it holds no `=`, `;` or `:`). */
+const IDENTIFIER = /^[A-Za-z_$][\w$]*$/;
 
 /** Per class, the fields seen holding cached steps (skipped without looking). */
 const stepFields = new WeakMap<object, Set<string>>();
@@ -627,7 +629,9 @@ function objectKey(o: SimObject, cx: SerialContext): string {
       skip.add(f);
       continue;
     }
-    out += `${f}=${serialize(v, cx, 0)};`;
+    // A name that is not an identifier is written length-prefixed, as serialize writes strings:
+    // `a=1;b` = 2 must not read as a = 1 and b = 2.
+    out += `${IDENTIFIER.test(f) ? f : serialize(f, cx, 0)}=${serialize(v, cx, 0)};`;
   }
   // Through the public API too, in case a field is not enumerable (`#private`).
   if (o instanceof Var) out += `v=${serialize(o.value, cx, 0)}@${o.version}`;
