@@ -10,7 +10,9 @@
 // BENCH_ROUNDS (default 5) rounds; CHECK_RUNS (default 20,000) lockstep runs per variant.
 import { execute, RandomWalk, resolveVariant, Run } from '@kvmrace/core';
 import { INITIAL_MMU_SEQ, KVM_PFN_ERR_FAULT, MAX_RETRY, pfncache } from '@kvmrace/pfncache';
-import { kvmraceThroughput, now, randomThroughput, SCENARIO, schedulerThroughput } from './pfncache-engines.js';
+import fc from 'fast-check';
+import { estimateHorizon, PreemptionPoints, scheduleArbitrary } from '@kvmrace/properties';
+import { FIXED, kvmraceThroughput, now, randomThroughput, SCENARIO, schedulerThroughput } from './pfncache-engines.js';
 
 // ---------------------------------------------------------------- the prototype
 // What a pending step needs to be enabled (the value a thread yields); DONE: the thread has ended.
@@ -376,6 +378,40 @@ function protoThroughput(runs) {
   return steps / ((now() - t) / 1000);
 }
 
+/**
+ * The prototype in kvmrace's place in the fast-check loop: the same schedule arbitrary, each value
+ * interpreted by PreemptionPoints over the prototype's enabled threads. What any engine could do
+ * inside fast-check's own loop with this race written as bare generators.
+ */
+function protoFastCheckThroughput(runs) {
+  const { guarded, rework } = flags('fixed');
+  const arbitrary = scheduleArbitrary({ horizon: estimateHorizon(pfncache, FIXED, { maxOps: 2 }), threads: 2 });
+  const enabled = [0, 0];
+  let steps = 0;
+  const t = now();
+  fc.check(
+    fc.property(arbitrary, (data) => {
+      const strategy = new PreemptionPoints(data);
+      strategy.beginExecution(2);
+      const run = startRun(guarded, rework);
+      let last = -1;
+      while (run.s.outcome === null) {
+        const n = enabledThreads(run, enabled);
+        if (n === 0) {
+          run.s.outcome = 'deadlock';
+          break;
+        }
+        last = strategy.pick(enabled, n, last, run.steps);
+        protoStep(run, last);
+      }
+      steps += run.steps;
+      return run.s.outcome === 'ok';
+    }),
+    { numRuns: runs, seed: 1 },
+  );
+  return steps / ((now() - t) / 1000);
+}
+
 // ---------------------------------------------------------------- run
 const CHECK_RUNS = Number(process.env.CHECK_RUNS ?? 20_000);
 console.log(`pfncache [refresh] | [deactivate]: bare generator prototype vs the model, node ${process.version}\n`);
@@ -397,13 +433,15 @@ for (const variant of ['fixed', 'buggy']) {
 // 2,000 for fc.scheduler()) and 200,000 in all for the prototype, so that every engine's round
 // lasts a few tens of milliseconds (a best-of on a shared machine favours shorter rounds).
 protoThroughput(20_000);
+protoFastCheckThroughput(3000);
 randomThroughput(3000);
 kvmraceThroughput(3000);
 await schedulerThroughput(300);
 const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 5);
-const tp = { prototype: 0, random: 0, kvmrace: 0, scheduler: 0 };
+const tp = { prototype: 0, protoFastCheck: 0, random: 0, kvmrace: 0, scheduler: 0 };
 for (let r = 0; r < ROUNDS; r++) {
   tp.prototype = Math.max(tp.prototype, protoThroughput(Math.round(200_000 / ROUNDS)));
+  tp.protoFastCheck = Math.max(tp.protoFastCheck, protoFastCheckThroughput(Math.round(100_000 / ROUNDS)));
   tp.random = Math.max(tp.random, randomThroughput(Math.round(20_000 / ROUNDS)));
   tp.kvmrace = Math.max(tp.kvmrace, kvmraceThroughput(Math.round(20_000 / ROUNDS)));
   tp.scheduler = Math.max(tp.scheduler, await schedulerThroughput(Math.round(2_000 / ROUNDS)));
@@ -413,6 +451,7 @@ console.log('| engine | steps/s | : fc.scheduler() |');
 console.log('|---|---|---|');
 for (const [name, key] of [
   ['bare generator prototype (xorshift random walk)', 'prototype'],
+  ['bare generator prototype in the fast-check loop (scheduleArbitrary + PreemptionPoints)', 'protoFastCheck'],
   ['kvmrace random walk (core RandomWalk)', 'random'],
   ['kvmrace fast-check loop (PreemptionPoints)', 'kvmrace'],
   ['fast-check fc.scheduler()', 'scheduler'],
