@@ -109,18 +109,12 @@ export class World {
 
   /** A shared variable. */
   var<T>(name: string, initial: T): Var<T> {
-    const old = this.reuse<Var<T>>(Var, name);
-    if (old === null) return new Var(this, name, initial);
-    old.reset(initial);
-    return old;
+    return this.reuse<Var<T>>(Var, name)?.reset(initial) ?? new Var(this, name, initial);
   }
 
   /** A sequence or generation counter. */
   counter(name: string, initial = 0): Counter {
-    const old = this.reuse(Counter, name);
-    if (old === null) return new Counter(this, name, initial);
-    old.reset(initial);
-    return old;
+    return this.reuse(Counter, name)?.reset(initial) ?? new Counter(this, name, initial);
   }
 
   /** A `spinlock_t`. */
@@ -134,34 +128,22 @@ export class World {
   }
 
   private lock(name: string, flavour: LockFlavour): Lock {
-    const old = this.reuse(Lock, name);
-    if (old === null) return new Lock(this, name, flavour);
-    old.reset(flavour);
-    return old;
+    return this.reuse(Lock, name)?.reset(flavour) ?? new Lock(this, name, flavour);
   }
 
   /** An `rwlock_t`. */
   rwlock(name: string): RwLock {
-    const old = this.reuse(RwLock, name);
-    if (old === null) return new RwLock(this, name);
-    old.reset();
-    return old;
+    return this.reuse(RwLock, name)?.reset() ?? new RwLock(this, name);
   }
 
   /** A `seqcount_t`. */
   seqcount(name: string): SeqCount {
-    const old = this.reuse(SeqCount, name);
-    if (old === null) return new SeqCount(this, name);
-    old.reset();
-    return old;
+    return this.reuse(SeqCount, name)?.reset() ?? new SeqCount(this, name);
   }
 
   /** A `struct srcu_struct`. */
   srcu(name: string): Srcu {
-    const old = this.reuse(Srcu, name);
-    if (old === null) return new Srcu(this, name);
-    old.reset();
-    return old;
+    return this.reuse(Srcu, name)?.reset() ?? new Srcu(this, name);
   }
 
   /** The mmu-notifier `seq`/`count` pair. */

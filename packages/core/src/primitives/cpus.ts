@@ -51,9 +51,10 @@ export class Cpu extends SimObject implements StepEffect, StepSource {
   }
 
   /** Back to how the world makes it, for a recycled world. @internal */
-  reset(): void {
+  reset(): this {
     this.state = 'host-irq-on';
     this.pendingIpis = null;
+    return this;
   }
 
   private take(op: number): Steps {

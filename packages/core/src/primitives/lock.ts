@@ -53,7 +53,7 @@ export class Lock extends SimObject implements StepEffect, StepSource {
   }
 
   /** Back to how the world's factory makes it, for a recycled world. @internal */
-  reset(flavour: LockFlavour): void {
+  reset(flavour: LockFlavour): this {
     if (flavour !== this.flavour) {
       (this as { flavour: LockFlavour }).flavour = flavour;
       // Its steps' labels name the flavour: make them again.
@@ -61,6 +61,7 @@ export class Lock extends SimObject implements StepEffect, StepSource {
       this.releaseY = null;
     }
     this.holder = -1;
+    return this;
   }
 
   private makeSteps(): void {

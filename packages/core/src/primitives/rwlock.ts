@@ -55,10 +55,11 @@ export class RwLock extends SimObject implements StepEffect, StepSource {
   }
 
   /** Back to how `world.rwlock(name)` makes it, for a recycled world. @internal */
-  reset(): void {
+  reset(): this {
     this.writer = -1;
     this.readHolds.length = 0;
     this.readers = 0;
+    return this;
   }
 
   private take(op: number): IteratorYieldResult<Step> {

@@ -34,8 +34,9 @@ export class SeqCount extends SimObject implements StepEffect, StepSource {
   }
 
   /** Back to how `world.seqcount(name)` makes it, for a recycled world. @internal */
-  reset(): void {
+  reset(): this {
     this.sequence = 0;
+    return this;
   }
 
   private take(op: number): IteratorYieldResult<Step> {

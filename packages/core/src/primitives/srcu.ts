@@ -41,9 +41,10 @@ export class Srcu extends SimObject implements StepEffect, StepSource {
   }
 
   /** Back to how `world.srcu(name)` makes it, for a recycled world. @internal */
-  reset(): void {
+  reset(): this {
     this.depth.length = 0;
     this.ended.length = 0;
+    return this;
   }
 
   /** @internal */

@@ -30,9 +30,10 @@ export class Var<T> extends SimObject implements StepEffect, StepSource {
   }
 
   /** Back to how `world.var(name, initial)` makes it, for a recycled world. @internal */
-  reset(initial: T): void {
+  reset(initial: T): this {
     this.current = initial;
     this.version = 0;
+    return this;
   }
 
   private get readYield(): IteratorYieldResult<Step> {
