@@ -11,13 +11,13 @@
 import fc from 'fast-check';
 import { defineModel, execute } from '@kvmrace/core';
 import { pfncache } from '@kvmrace/pfncache';
-import { estimateHorizon, PreemptionPoints, scheduleArbitrary } from '@kvmrace/properties';
-import { FIXED, kvmraceThroughput, now, SCENARIO, schedulerThroughput } from './pfncache-engines.js';
+import { PreemptionPoints } from '@kvmrace/properties';
+import { FIXED, kvmraceThroughput, now, pfncacheSchedules, SCENARIO, schedulerThroughput } from './pfncache-engines.js';
 
 const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 7);
 const RUNS = 4000;
 const fixSet = new Set(FIXED);
-const arbitrary = scheduleArbitrary({ horizon: estimateHorizon(pfncache, FIXED, { maxOps: 2 }), threads: 2 });
+const arbitrary = pfncacheSchedules(FIXED);
 const schedules = fc.sample(arbitrary, { numRuns: RUNS, seed: 1 });
 
 /** Two threads, each `reads` plain reads of its own variable; no invariants. */

@@ -12,9 +12,14 @@ export const FIXED = resolveVariant(pfncache, 'fixed').fixes;
 export const now = () => performance.now();
 
 // ---------------------------------------------------------------- kvmrace (fast-check engine)
+/** The schedules kvmrace's engine draws for the race with `fixes`. */
+export function pfncacheSchedules(fixes) {
+  return scheduleArbitrary({ horizon: estimateHorizon(pfncache, fixes, { maxOps: 2 }), threads: 2 });
+}
+
 export function kvmraceProperty(fixes, stats) {
   const fixSet = new Set(fixes);
-  const schedule = scheduleArbitrary({ horizon: estimateHorizon(pfncache, fixes, { maxOps: 2 }), threads: 2 });
+  const schedule = pfncacheSchedules(fixes);
   return fc.property(schedule, (data) => {
     const e = execute(pfncache, fixSet, SCENARIO, new PreemptionPoints(data));
     stats.steps += e.schedule.length;

@@ -11,8 +11,8 @@
 import { execute, RandomWalk, resolveVariant, Run } from '@kvmrace/core';
 import { INITIAL_MMU_SEQ, KVM_PFN_ERR_FAULT, MAX_RETRY, pfncache } from '@kvmrace/pfncache';
 import fc from 'fast-check';
-import { estimateHorizon, PreemptionPoints, scheduleArbitrary } from '@kvmrace/properties';
-import { FIXED, kvmraceThroughput, now, randomThroughput, SCENARIO, schedulerThroughput } from './pfncache-engines.js';
+import { PreemptionPoints } from '@kvmrace/properties';
+import { FIXED, kvmraceThroughput, now, pfncacheSchedules, randomThroughput, SCENARIO, schedulerThroughput } from './pfncache-engines.js';
 
 // ---------------------------------------------------------------- the prototype
 // What a pending step needs to be enabled (the value a thread yields); DONE: the thread has ended.
@@ -385,7 +385,7 @@ function protoThroughput(runs) {
  */
 function protoFastCheckThroughput(runs) {
   const { guarded, rework } = flags('fixed');
-  const arbitrary = scheduleArbitrary({ horizon: estimateHorizon(pfncache, FIXED, { maxOps: 2 }), threads: 2 });
+  const arbitrary = pfncacheSchedules(FIXED);
   const enabled = [0, 0];
   let steps = 0;
   const t = now();
