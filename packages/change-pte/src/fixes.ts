@@ -27,12 +27,15 @@ export const changePteFixes: { readonly [K in ChangePteFix]: FixSpec } = {
   },
 };
 
-/** The cells of the matrix in ../../shared/PROTOCOLS.md section C, beyond `buggy` and `fixed`. */
+/** Upstream since c13fda237f08: the bracketed caller (6bdb913f0a70) and the handler that WARNs on a zero count. */
+export const changePteUpstream = ['caller-brackets-change-pte', 'change-pte-warns-on-zero-count'] as const satisfies readonly ChangePteFix[];
+
+/** The other cells of the matrix in ../../shared/PROTOCOLS.md section C, beyond `buggy` and `upstream` (`all` is a hybrid no kernel had). */
 export const changePteVariants = {
+  /** The matrix's name for `upstream` (since c13fda237f08): bracketed caller, handler WARNs on a zero count. Holds. */
+  'bracketed-warn': changePteUpstream,
   /** 6bdb913f0a70 up to c13fda237f08: bracketed caller, handler still bumps seq (redundant). Holds. */
   'bracketed-seq-bump': ['caller-brackets-change-pte', 'change-pte-bumps-seq'],
-  /** Upstream since c13fda237f08: bracketed caller, handler WARNs on a zero count. Holds. */
-  'bracketed-warn': ['caller-brackets-change-pte', 'change-pte-warns-on-zero-count'],
   /** Bracketed caller, handler with neither: the bracket alone is enough. Holds. */
   'bracketed-bare': ['caller-brackets-change-pte'],
   /** 828502d30073 up to 6bdb913f0a70: unbracketed caller, the seq bump forces the fault to retry. Holds. */

@@ -1,5 +1,5 @@
 import { defineModel } from '@kvmrace/core';
-import { changePteFixes, changePteVariants } from './fixes.js';
+import { changePteFixes, changePteUpstream, changePteVariants } from './fixes.js';
 import { invalidateRange } from './invalidate-range.js';
 import { noStaleSpte } from './invariants.js';
 import { ksmReplacePage } from './ksm-replace-page.js';
@@ -29,6 +29,7 @@ export const changePte = defineModel({
     'mm/ksm.c: replace_page(), set_pte_at_notify() (include/linux/mmu_notifier.h); 6bdb913f0a70 adds the bracket',
   ],
   fixes: changePteFixes,
+  upstream: changePteUpstream,
   variants: changePteVariants,
   operations: {
     page_fault: {

@@ -4,14 +4,16 @@ import { huntJson, huntText, runHunt, type HuntCommand } from './commands/hunt.j
 import { listJson, listText } from './commands/list.js';
 import { ablateJson, ablateText, runAblate } from './commands/ablate.js';
 import { replayText, runReplay } from './commands/replay.js';
-import { prepareReportDir, reportText, writeReport } from './commands/report-output.js';
-import { fixedScenarios, runReport } from './commands/report.js';
+import { prepareReportDir, writeReport } from './commands/report-output.js';
+import { reportText } from './commands/report-text.js';
+import { runReport } from './commands/report.js';
 import { loadModelFile } from './load-model.js';
 import { parseShard, runVerify, verifyJson, verifyText, type VerifyCommand } from './commands/verify.js';
 import { estimateWork, tooMuchWork, type WorkEstimate } from './commands/estimate.js';
 import { EXIT, UsageError } from './errors.js';
 import { checkSvgPath, writeSwimlane } from './svg-output.js';
 import { cliVersion } from './version.js';
+import { escapeControl } from './terminal-text.js';
 import { progressBar } from './progress.js';
 
 /** The phases of one model in the report, in order (for its progress bar). */
@@ -48,7 +50,13 @@ export interface GuardHooks {
 }
 
 /** Runs the CLI on `argv` (without node and script) and returns the exit code. */
-export async function main(argv: readonly string[], io: Io = processIo, guard?: GuardHooks): Promise<number> {
+export async function main(argv: readonly string[], rawIo: Io = processIo, guard?: GuardHooks): Promise<number> {
+  // Everything printed passes through here: a model's strings cannot drive the terminal.
+  const io: Io = {
+    out: (t) => rawIo.out(escapeControl(t, pc.isColorSupported)),
+    err: (t) => rawIo.err(escapeControl(t, pc.isColorSupported)),
+    interactive: rawIo.interactive,
+  };
   let code: number = EXIT.ok;
   const program = new Command('kvmrace')
     .description('Hunt, verify and replay races in executable models of kernel concurrency protocols.')
@@ -107,8 +115,8 @@ export async function main(argv: readonly string[], io: Io = processIo, guard?: 
   modelOptions(program.command('hunt'))
     .description('search for a failing schedule; exit 1 when a race is found, 0 when none')
     .argument('[model]', 'model name (see kvmrace list)')
-    .option('--all', 'hunt every model: buggy must fail, fixed must hold')
-    .option('--variant <variant>', 'buggy, fixed, or fix names joined by commas', 'buggy')
+    .option('--all', 'hunt every model: buggy must fail, upstream must hold')
+    .option('--variant <variant>', 'buggy, upstream (the fix as merged; fixed is a synonym), all (every toggle), a proposal or named variant (see kvmrace list), or fix names joined by commas', 'upstream')
     .option('--seed <n>', 'seed of every random choice', '1')
     .option('--runs <n>', 'executions (fast-check: property runs) at most', '20000')
     .addOption(new Option('--strategy <name>', 'fast-check (generated scenarios and schedules, shrunk to the minimal race), or a plain random walk or PCT over the catalogue').choices(['fast-check', 'random', 'pct']).default('fast-check'))
@@ -144,7 +152,7 @@ export async function main(argv: readonly string[], io: Io = processIo, guard?: 
   modelOptions(program.command('verify'))
     .description('explore every interleaving of every scenario (DPOR); exit 0 when the invariants hold, 1 with a counterexample')
     .argument('[model]', 'model name (see kvmrace list)')
-    .option('--variant <variant>', 'buggy, fixed, or fix names joined by commas', 'fixed')
+    .option('--variant <variant>', 'buggy, upstream (the fix as merged; fixed is a synonym), all (every toggle), a proposal or named variant (see kvmrace list), or fix names joined by commas', 'upstream')
     .option('--threads <n>', 'verify every scenario with up to n threads (default: the catalogue)')
     .option('--max-ops <n>', 'verify every scenario with up to n operations (default: the catalogue)')
     .option('--preemptions <k>', 'only schedules with at most k preemptions (bounded DFS, no DPOR)')
@@ -181,18 +189,22 @@ export async function main(argv: readonly string[], io: Io = processIo, guard?: 
     });
 
   modelOptions(program.command('ablate'))
-    .description('verify every subset of the fix toggles and say which hunks are necessary; exit 0 when some subset holds, 1 when none does')
+    .description('verify every subset of a variant\'s fix toggles and say which hunks are necessary; exit 0 when some subset holds, 1 when none does')
     .argument('[model]', 'model name (see kvmrace list)')
+    .option('--variant <variant>', 'whose toggles to take every subset of: ' + 'buggy, upstream (the fix as merged; fixed is a synonym), all (every toggle), a proposal or named variant (see kvmrace list), or fix names joined by commas', 'upstream')
     .option('--preemptions <k>', 'only schedules with at most k preemptions')
     .option('--force', 'explore even a bound estimated too large to finish')
     .option('--json', 'print JSON')
-    .action((name: string | undefined, opts: { preemptions?: string; force?: boolean; json?: boolean }) => {
+    .action((name: string | undefined, opts: { variant: string; preemptions?: string; force?: boolean; json?: boolean }) => {
       const model = findModel(name);
       const preemptions = opts.preemptions !== undefined ? parseWhole('--preemptions', opts.preemptions, 0, 1000) : undefined;
-      const one = estimateWork(model, model.fixNames, { ...(preemptions !== undefined ? { preemptions } : {}) }, model.scenarios.catalogue.map((s) => s.threads));
-      const subsets = 2 ** model.fixNames.length;
+      const variant = resolveVariant(model, opts.variant);
+      if (variant.fixes.length === 0) throw new UsageError(`variant '${variant.name}' of model '${model.name}' has no fix toggles to ablate`);
+      if (model.scenarios.catalogue.length === 0) throw new UsageError(`model '${model.name}': nothing to ablate: its scenario catalogue is empty`);
+      const one = estimateWork(model, variant.fixes, { ...(preemptions !== undefined ? { preemptions } : {}) }, model.scenarios.catalogue.map((s) => s.threads));
+      const subsets = 2 ** variant.fixes.length;
       guardWork(`ablate ${model.name}`, { scenarios: one.scenarios * subsets, interleavings: one.interleavings * subsets }, preemptions, opts.force ?? false, io, 'add --preemptions');
-      const report = runAblate(model, preemptions);
+      const report = runAblate(model, variant, preemptions);
       io.out(opts.json ? json(ablateJson(report)) : ablateText(report));
       // Like verify: 0 when some set of fixes holds (the table says which hunks are needed), 1 when none does.
       code = report.ablation.minimalSufficient.length > 0 ? EXIT.ok : EXIT.found;
@@ -207,7 +219,7 @@ export async function main(argv: readonly string[], io: Io = processIo, guard?: 
     .option('--only <models>', 'only these models (names joined by commas)')
     .option('--json', 'print the JSON report instead of text')
     .action(async (opts: { seed: string; runs: string; out: string; ablation: boolean; only?: string; json?: boolean }) => {
-      const chosen = opts.only ? opts.only.split(',').map((n) => findModel(n.trim())) : extra.length ? [...extra] : models();
+      const chosen = opts.only !== undefined ? onlyModels(opts.only, findModel) : extra.length ? [...extra] : models();
       const seed = parseSeed(opts.seed);
       const runs = parseWhole('--runs', opts.runs, 1, 10_000_000);
       prepareReportDir(opts.out);
@@ -252,8 +264,12 @@ export async function main(argv: readonly string[], io: Io = processIo, guard?: 
       return EXIT.usage;
     }
     const e = err as Error;
-    if (e && (e.name === 'VariantError' || e.name === 'TokenError' || e.name === 'UsageError')) {
+    if (e && (e.name === 'VariantError' || e.name === 'TokenError' || e.name === 'UsageError' || e.name === 'NothingCoveredError')) {
       io.err(`kvmrace: ${oneLine(e.message)}`);
+      return EXIT.usage;
+    }
+    if (e && e.name === 'ModelError') {
+      io.err(`kvmrace: model error: ${oneLine(e.message)}`);
       return EXIT.usage;
     }
     io.err(`kvmrace: internal error: ${(e?.message ?? String(err)).split('\n')[0]}`);
@@ -274,6 +290,15 @@ function guardWork(what: string, estimate: WorkEstimate, preemptions: number | u
   io.err(`kvmrace: warning: ${what}: ${problem}; exploring anyway (--force)`);
 }
 
+/** The models `--only` names, each once; a name given twice is refused. */
+function onlyModels(list: string, find: (name: string) => AnyModel): AnyModel[] {
+  const names = list.split(',').map((n) => n.trim());
+  if (names.some((n) => n === '')) throw new UsageError(`--only '${list}' has an empty model name (names are joined by single commas)`);
+  const twice = names.find((n, i) => names.indexOf(n) !== i);
+  if (twice !== undefined) throw new UsageError(`--only names model '${twice}' twice`);
+  return names.map(find);
+}
+
 /** An error message as one line: commander's "(Did you mean ...?)" and the like are joined on. */
 function oneLine(message: string): string {
   return message.trim().replace(/\s*\n\s*/g, ' ');
@@ -283,13 +308,13 @@ async function huntAll(all: readonly AnyModel[], base: HuntCommand, json: ((valu
   const results = [];
   for (const model of all) {
     const buggy = await runHunt(model, { ...base, variant: 'buggy' });
-    // The fixed variant is hunted over the catalogue minus its known holes (see `report`).
-    const fixed = await runHunt(model, { ...base, variant: 'fixed', strategy: base.strategy === 'fast-check' ? 'pct' : base.strategy }, undefined, fixedScenarios(model).map((s) => s.threads));
+    // The upstream variant must hold over the whole catalogue.
+    const fixed = await runHunt(model, { ...base, variant: 'upstream', strategy: base.strategy === 'fast-check' ? 'pct' : base.strategy });
     results.push({ model, buggy, fixed, ok: buggy.result.found && !fixed.result.found });
   }
   const ok = results.every((r) => r.ok);
   if (json) {
-    io.out(json({ ok, models: results.map((r) => ({ model: r.model.name, ok: r.ok, buggy: huntJson(r.buggy), fixed: huntJson(r.fixed) })) }));
+    io.out(json({ ok, models: results.map((r) => ({ model: r.model.name, ok: r.ok, buggy: huntJson(r.buggy), upstream: huntJson(r.fixed) })) }));
   } else {
     for (const r of results) {
       io.out(pc.bold(`== ${r.model.name}: ${r.model.title}`));
@@ -298,7 +323,7 @@ async function huntAll(all: readonly AnyModel[], base: HuntCommand, json: ((valu
       io.out(huntText(r.fixed));
       io.out('');
     }
-    io.out(ok ? pc.green('every buggy variant raced and every fixed variant held') : pc.red('some model did not behave as expected (see above)'));
+    io.out(ok ? pc.green('every buggy variant raced and every upstream variant held') : pc.red('some model did not behave as expected (see above)'));
   }
   return ok ? EXIT.ok : EXIT.found;
 }

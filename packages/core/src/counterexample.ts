@@ -1,4 +1,5 @@
 import { execute, type Execution } from './execute.js';
+import { modelFingerprint, runDigest } from './fingerprint.js';
 import type { AnyModel } from './model.js';
 import type { Outcome } from './outcome.js';
 import { scenarioSize, type Scenario } from './scenario.js';
@@ -46,7 +47,15 @@ export function counterexampleOf(model: AnyModel, fixes: readonly string[], scen
     schedule: execution.schedule,
     trace: execution.trace ?? [],
     ...(execution.finalState !== undefined ? { finalState: execution.finalState } : {}),
-    token: encodeToken({ model: model.name, fixes, scenario, schedule: execution.schedule, engine }),
+    token: encodeToken({
+      model: model.name,
+      fixes,
+      scenario,
+      schedule: execution.schedule,
+      engine,
+      fingerprint: modelFingerprint(model),
+      digest: runDigest(execution.trace ?? [], execution.outcome),
+    }),
     engine,
   };
 }

@@ -36,3 +36,20 @@ export class GaveUpSignal extends ThreadSignal {
 export class ModelMisuseError extends Error {
   override readonly name = 'ModelMisuse';
 }
+
+/**
+ * The model is written wrongly in a way the engine sees while running it (an operation that is
+ * not a generator, `yield` where `yield*` was meant, an invariant that returns neither a boolean
+ * nor a message). Not a verdict: it ends the whole exploration, and the CLI says so (exit 2).
+ */
+export class ModelError extends Error {
+  override readonly name = 'ModelError';
+}
+
+/**
+ * An exploration that would cover nothing (no scenario to verify or hunt in): refused, because
+ * "holds" over nothing would be a verdict about nothing.
+ */
+export class NothingCoveredError extends Error {
+  override readonly name = 'NothingCoveredError';
+}

@@ -6,6 +6,7 @@
  */
 import { ablate, type Ablation } from './explore/ablate.js';
 import type { VerifyOptions } from './explore/verify.js';
+import { variantName } from './variant.js';
 import type { AnyModel } from './model.js';
 
 /** The bound an ablation verifies every subset within (the model's exhaustive-test bound). */
@@ -15,7 +16,7 @@ export type AblationBound = Omit<VerifyOptions, 'fixes' | 'minimal' | 'shard'>;
 export interface HunkMutant {
   /** The hunk taken away. */
   readonly hunk: string;
-  /** The fix set it was taken from: the full fix set (`fixed`) or a minimal sufficient one. */
+  /** The fix set it was taken from: the upstream fix set or a minimal sufficient one. */
   readonly base: readonly string[];
   /** The model's name for `base`. */
   readonly baseVariant: string;
@@ -37,10 +38,10 @@ export interface FixHunkMutation {
   readonly necessary: readonly string[];
   /** Every fix set that holds, in the ablation's order. */
   readonly holding: readonly (readonly string[])[];
-  /** `fixed` without `h`, for each necessary hunk `h`: the brief of issue #11. */
+  /** `upstream` without `h`, for each necessary hunk `h`: the brief of issue #11. */
   readonly necessaryMutants: readonly HunkMutant[];
   /**
-   * Every single-hunk removal, from `fixed` or from a minimal sufficient fix set, that the
+   * Every single-hunk removal, from `upstream` or from a minimal sufficient fix set, that the
    * ablation says is violated; one per distinct fix set, the necessary ones first. A superset of
    * `necessaryMutants`, and not empty when some fix set holds and `buggy` does not, also for a
    * model in which no hunk is necessary (two alternative fixes, each enough alone).
@@ -50,16 +51,17 @@ export interface FixHunkMutation {
 
 /**
  * Ablates the model within `bound` and lists the mutants its fixed-variant checks must catch.
- * Throws when the fixed variant itself does not hold within the bound (then no mutant means
+ * Throws when the upstream variant itself does not hold within the bound (then no mutant means
  * anything).
  */
 export function fixHunkMutation(model: AnyModel, bound: AblationBound = {}): FixHunkMutation {
   const ablation = ablate(model, bound);
   const key = (fixes: readonly string[]) => model.fixNames.filter((f) => fixes.includes(f)).join(',');
   const rows = new Map(ablation.rows.map((r) => [key(r.fixes), r]));
-  const fixed = [...model.fixNames];
+  // The fix is the upstream variant (the hunks as merged); the ablation's rows cover every toggle.
+  const fixed = [...model.upstreamFixes];
   if (rows.get(key(fixed))?.verdict !== 'holds') {
-    throw new Error(`fix-hunk mutation of '${model.name}': the fixed variant does not hold within the bound (${rows.get(key(fixed))?.failure ?? 'no row'})`);
+    throw new Error(`fix-hunk mutation of '${model.name}': the upstream variant does not hold within the bound (${rows.get(key(fixed))?.failure ?? 'no row'})`);
   }
   const necessary = ablation.necessary;
   const mutants: HunkMutant[] = [];
@@ -78,7 +80,7 @@ export function fixHunkMutation(model: AnyModel, bound: AblationBound = {}): Fix
   return { ablation, necessary, holding: ablation.rows.filter((r) => r.verdict === 'holds').map((r) => r.fixes), necessaryMutants, mutants };
 }
 
-/** `fixed` without each necessary hunk, within `bound` (see `fixHunkMutation`). */
+/** `upstream` without each necessary hunk, within `bound` (see `fixHunkMutation`). */
 export function necessaryHunkMutants(model: AnyModel, bound: AblationBound = {}): readonly HunkMutant[] {
   return fixHunkMutation(model, bound).necessaryMutants;
 }
@@ -88,12 +90,9 @@ export function necessaryOf(fixNames: readonly string[], holding: readonly (read
   return holding.length ? fixNames.filter((f) => holding.every((h) => h.includes(f))) : [];
 }
 
-/** `buggy`, `fixed`, the model's named variant with exactly these fixes, or the list. */
+/** The variant's name for these fixes (see `variantName`: buggy, upstream, a proposal, all, or the list). */
 export function variantLabel(model: AnyModel, fixes: readonly string[]): string {
-  if (fixes.length === 0) return 'buggy';
-  if (fixes.length === model.fixNames.length && model.fixNames.every((f) => fixes.includes(f))) return 'fixed';
-  const named = Object.entries(model.variants ?? {}).find(([, v]) => v.length === fixes.length && v.every((f) => fixes.includes(f)));
-  return named ? named[0] : model.fixNames.filter((f) => fixes.includes(f)).join(',');
+  return variantName(model, fixes);
 }
 
 /** One check a model's suite runs on its fixed variant; `run` throws (a failed `expect`) when it fails. */

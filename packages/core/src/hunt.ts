@@ -1,3 +1,4 @@
+import { NothingCoveredError } from './faults.js';
 import { counterexampleOf, type Counterexample } from './counterexample.js';
 import { execute } from './execute.js';
 import type { AnyModel } from './model.js';
@@ -57,7 +58,7 @@ export function makeStrategy(name: HuntStrategy, seed: number, pctDepth = 3): St
  */
 export function hunt(model: AnyModel, options: HuntOptions): HuntResult {
   const scenarios = options.scenarios ?? model.scenarios.catalogue.map((s) => s.threads);
-  if (scenarios.length === 0) throw new Error(`model '${model.name}' has no scenarios to hunt in`);
+  if (scenarios.length === 0) throw new NothingCoveredError(`model '${model.name}': nothing to hunt in: its scenario catalogue is empty (add scenarios to it, or use the fast-check strategy, which generates them)`);
   const strategy = makeStrategy(options.strategy, options.seed, options.pctDepth);
   const fixes = new Set(options.fixes);
   const outcomes: Record<OutcomeKind, number> = { ok: 0, violation: 0, oops: 0, warn: 0, deadlock: 0, livelock: 0 };

@@ -3,8 +3,8 @@
  * `World` creates; run it with `execute` under a strategy, or `hunt` for a race; replay it from
  * a token.
  */
-export { defineModel, isModel } from './model.js';
-export type { AnyModel, FixSpec, InvariantSpec, Model, ModelSpec, NamedScenario, OperationSpec, ScenarioSpace } from './model.js';
+export { BUILTIN_VARIANTS, defineModel, isModel } from './model.js';
+export type { AnyModel, FixSpec, InvariantSpec, Model, ModelSpec, NamedScenario, OperationSpec, ProposalSpec, ScenarioSpace } from './model.js';
 export { World } from './world.js';
 export type { Thread } from './thread.js';
 export { ThreadContext } from './thread.js';
@@ -23,7 +23,7 @@ export { MmuNotifier } from './primitives/mmu-notifier.js';
 export type { MmuNotifierNames } from './primitives/mmu-notifier.js';
 export { Cpu, Cpus } from './primitives/cpus.js';
 export type { CpuState, IpiHandler, IpiTicket } from './primitives/cpus.js';
-export { AssertSignal, GaveUpSignal, ModelMisuseError, OopsSignal, ThreadSignal, WarnSignal } from './faults.js';
+export { AssertSignal, GaveUpSignal, ModelError, ModelMisuseError, NothingCoveredError, OopsSignal, ThreadSignal, WarnSignal } from './faults.js';
 export { isFailure } from './outcome.js';
 export type { Outcome, OutcomeKind } from './outcome.js';
 export { Run } from './run.js';
@@ -37,11 +37,12 @@ export { Replay, ReplayMismatchError } from './strategies/replay.js';
 export { Prng } from './prng.js';
 export { formatScenario, scenarioProblem, scenarioSize } from './scenario.js';
 export type { Scenario } from './scenario.js';
-export { resolveVariant, variantName, VariantError } from './variant.js';
-export type { Variant } from './variant.js';
+export { namedVariants, resolveVariant, variantName, VariantError } from './variant.js';
+export type { Variant, VariantRole } from './variant.js';
 export { contextSwitches, fromRuns, toRuns } from './schedule.js';
 export type { ScheduleRuns } from './schedule.js';
 export { decodeToken, encodeToken, TOKEN_VERSION, TokenError } from './token.js';
+export { modelFingerprint, runDigest } from './fingerprint.js';
 export type { ReplayRecord } from './token.js';
 export { counterexampleOf, replaySchedule } from './counterexample.js';
 export type { Counterexample } from './counterexample.js';
@@ -69,7 +70,7 @@ export type { MinimalOptions, VerifyEngine, VerifyOptions, VerifyResult } from '
 export { statefulSearch } from './explore/stateful.js';
 export type { StatefulOptions, StatefulResult } from './explore/stateful.js';
 export { ablate } from './explore/ablate.js';
-export type { Ablation, AblationRow } from './explore/ablate.js';
+export type { AblateOptions, Ablation, AblationRow } from './explore/ablate.js';
 export { caughtBy, fixHunkMutation, necessaryHunkMutants, necessaryOf, runVariantChecks, variantLabel } from './fix-hunk-mutation.js';
 export type { AblationBound, CheckVerdict, FixHunkMutation, HunkMutant, VariantCheck } from './fix-hunk-mutation.js';
 export { markdownTable } from './markdown-table.js';

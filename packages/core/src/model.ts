@@ -2,11 +2,26 @@ import type { Steps } from './step.js';
 import type { Thread } from './thread.js';
 import type { World } from './world.js';
 
-/** One fix toggle: one hunk of the real patch. */
+/** One fix toggle: one hunk of the real patch, or of a posted patch that was never merged. */
 export interface FixSpec {
-  /** The commit that carries the hunk (12 hex digits, as in a `Fixes:` tag). */
+  /**
+   * The commit that carries the hunk (12 hex digits, as in a `Fixes:` tag); for a hunk no merged
+   * commit carries, the Message-Id of the patch mail (`<...@...>`) or twelve zeros.
+   */
   readonly commit: string;
   /** What the hunk changes, in one sentence. */
+  readonly summary: string;
+  /** False for a hunk that was never merged (a proposal's): it is then left out of `upstream` by default. */
+  readonly merged?: boolean;
+}
+
+/** A posted series or an alternative fix: a named set of toggles that is not what upstream merged. */
+export interface ProposalSpec<F extends string> {
+  /** The toggles it turns on. */
+  readonly fixes: readonly F[];
+  /** Where it comes from: a commit id, a Message-Id, or a lore link. */
+  readonly source: string;
+  /** What it does, in one line. */
   readonly summary: string;
 }
 
@@ -42,11 +57,6 @@ export interface NamedScenario<O extends string = string> {
   readonly name: string;
   /** Per thread, its operations in order. */
   readonly threads: readonly (readonly O[])[];
-  /**
-   * Set when the `fixed` variant is known NOT to hold in this scenario: why (a hole the real patch
-   * leaves). The main job then expects a race here instead of verifying, and says so.
-   */
-  readonly fixedBreaks?: string;
 }
 
 /** The space of scenarios a model allows: what generators and explorers may build. */
@@ -77,7 +87,15 @@ export interface ModelSpec<S, O extends string, F extends string> {
   readonly sources?: readonly string[];
   /** The fix toggles, one per hunk of the real patch. */
   readonly fixes: { readonly [K in F]: FixSpec };
-  /** Named variants beyond `buggy` (no fixes) and `fixed` (all fixes). */
+  /**
+   * The hunks as merged: the `upstream` variant, which `verify`, `hunt` and `ablate` check by
+   * default and which must hold over the whole catalogue. Default: every fix not marked
+   * `merged: false`.
+   */
+  readonly upstream?: readonly F[];
+  /** Posted series and alternative fixes, by name: each holds or races, and the report says which. */
+  readonly proposals?: { readonly [name: string]: ProposalSpec<F> };
+  /** Other named sets of toggles (one hunk alone, a cell of a matrix), for `--variant`. */
   readonly variants?: { readonly [name: string]: readonly F[] };
   /** The operation vocabulary. */
   readonly operations: { readonly [K in O]: OperationSpec<S, F> };
@@ -101,6 +119,8 @@ export interface Model<S = any, O extends string = string, F extends string = st
   readonly operationNames: readonly O[];
   /** Fix names, in declaration order. */
   readonly fixNames: readonly F[];
+  /** The `upstream` variant's fixes, in declaration order. */
+  readonly upstreamFixes: readonly F[];
   /** Step budget of one run. */
   readonly stepBudget: number;
 }
@@ -111,32 +131,60 @@ export type AnyModel = Model<any, string, string>;
 
 const NAME = /^[a-z][a-z0-9-]*$/;
 
+/** Variant names the engine gives a meaning of its own. */
+export const BUILTIN_VARIANTS = ['buggy', 'none', 'upstream', 'fixed', 'all'] as const;
+
 /** Checks a model's spec and returns the model; throws a one-line error for a malformed one. */
 export function defineModel<S, O extends string, F extends string>(spec: ModelSpec<S, O, F>): Model<S, O, F> {
   const where = `model '${spec.name}'`;
-  if (!NAME.test(spec.name)) throw new TypeError(`model name '${spec.name}' must be lower-case letters, digits and dashes`);
+  if (typeof spec.name !== 'string' || !NAME.test(spec.name)) throw new TypeError(`model name '${String(spec.name)}' must be lower-case letters, digits and dashes`);
   const operationNames = Object.keys(spec.operations) as O[];
   const fixNames = Object.keys(spec.fixes) as F[];
   if (operationNames.length === 0) throw new TypeError(`${where} has no operations`);
   for (const op of operationNames) {
     if (typeof spec.operations[op].run !== 'function') throw new TypeError(`${where}: operation '${op}' has no run()`);
   }
-  for (const name of Object.keys(spec.variants ?? {})) {
-    if (name === 'buggy' || name === 'fixed') throw new TypeError(`${where}: variant '${name}' is built in`);
-    for (const f of spec.variants?.[name] ?? []) {
-      if (!fixNames.includes(f)) throw new TypeError(`${where}: variant '${name}' names unknown fix '${f}'`);
-    }
+  const knownFixes = (what: string, fixes: readonly F[]) => {
+    for (const f of fixes) if (!fixNames.includes(f)) throw new TypeError(`${where}: ${what} names unknown fix '${f}'`);
+    if (new Set(fixes).size !== fixes.length) throw new TypeError(`${where}: ${what} names a fix twice`);
+  };
+  const named = new Set<string>();
+  const claim = (kind: string, name: string) => {
+    if ((BUILTIN_VARIANTS as readonly string[]).includes(name)) throw new TypeError(`${where}: ${kind} '${name}' is a built-in variant name (${BUILTIN_VARIANTS.join(', ')})`);
+    if (named.has(name)) throw new TypeError(`${where}: two variants or proposals are named '${name}'`);
+    if (fixNames.includes(name as F)) throw new TypeError(`${where}: ${kind} '${name}' has the name of a fix`);
+    named.add(name);
+  };
+  for (const [name, proposal] of Object.entries<ProposalSpec<F>>(spec.proposals ?? {})) {
+    claim('proposal', name);
+    knownFixes(`proposal '${name}'`, proposal.fixes);
+    if (!proposal.source || !proposal.summary) throw new TypeError(`${where}: proposal '${name}' needs a source (commit id or Message-Id) and a summary`);
+  }
+  for (const [name, fixes] of Object.entries<readonly F[]>(spec.variants ?? {})) {
+    claim('variant', name);
+    knownFixes(`variant '${name}'`, fixes);
+  }
+  if (spec.upstream) knownFixes('upstream', spec.upstream);
+  const upstreamFixes = fixNames.filter((f) => (spec.upstream ? spec.upstream.includes(f) : spec.fixes[f].merged !== false));
+  const invariantNames = new Set<string>();
+  for (const inv of spec.invariants) {
+    if (typeof inv.check !== 'function') throw new TypeError(`${where}: invariant '${inv.name}' has no check()`);
+    if (invariantNames.has(inv.name)) throw new TypeError(`${where}: two invariants are named '${inv.name}'`);
+    invariantNames.add(inv.name);
   }
   const sc = spec.scenarios;
   if (sc.maxThreads < 1 || sc.maxThreads > 16) throw new TypeError(`${where}: maxThreads must be 1..16`);
+  const scenarioNames = new Set<string>();
   for (const s of sc.catalogue) {
+    if (scenarioNames.has(s.name)) throw new TypeError(`${where}: two catalogue scenarios are named '${s.name}'`);
+    scenarioNames.add(s.name);
     for (const ops of s.threads) {
       for (const op of ops) {
         if (!operationNames.includes(op)) throw new TypeError(`${where}: scenario '${s.name}' names unknown operation '${op}'`);
       }
     }
   }
-  return { ...spec, __kvmraceModel: 1, operationNames, fixNames, stepBudget: spec.maxSteps ?? 2000 };
+  return { ...spec, __kvmraceModel: 1, operationNames, fixNames, upstreamFixes, stepBudget: spec.maxSteps ?? 2000 };
 }
 
 /** True when the value is a model made by `defineModel`. */

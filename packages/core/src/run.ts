@@ -1,9 +1,10 @@
-import { AssertSignal, GaveUpSignal, ModelMisuseError, OopsSignal, WarnSignal } from './faults.js';
+import { AssertSignal, GaveUpSignal, ModelError, ModelMisuseError, OopsSignal, WarnSignal } from './faults.js';
+import { notAStep, notAThreadProgram, notAVerdict } from './authoring-mistakes.js';
 import type { AnyModel } from './model.js';
 import type { Outcome } from './outcome.js';
 import type { Scenario } from './scenario.js';
 import type { Strategy } from './strategies/strategy.js';
-import type { Step, Steps } from './step.js';
+import { LazyStep, StepCall, type Step, type Steps } from './step.js';
 import { ThreadContext } from './thread.js';
 import type { TraceEntry, TracedAccess } from './trace.js';
 import { findWaitsForCycle } from './waits-for.js';
@@ -289,6 +290,11 @@ export class Run {
           const r = gen.next();
           if (!r.done) {
             const step = r.value;
+            // A core step, or a labelled one that `yield*` started; anything else is checked.
+            if (!(step instanceof LazyStep) && !(step instanceof StepCall && step.started)) {
+              const mistake = notAStep(step);
+              if (mistake !== undefined) throw new ModelError(`operation '${t.op}': ${mistake}`);
+            }
             t.pending = step;
             t.mode = step ? (step.enabled !== undefined ? 2 : 1) : 0;
             break;
@@ -301,6 +307,10 @@ export class Run {
         }
       }
     } catch (err) {
+      if (err instanceof ModelError) {
+        world.current = -1;
+        throw err;
+      }
       try {
         this.retire(t);
         this.fault(tid, err);
@@ -331,6 +341,9 @@ export class Run {
       compiled.lastSpec = spec;
     }
     const gen = spec.run(this.state, t);
+    if (gen === null || typeof gen !== 'object' || typeof (gen as { next?: unknown }).next !== 'function' || Symbol.asyncIterator in gen) {
+      throw new ModelError(`operation '${op}': ${notAThreadProgram(gen)}`);
+    }
     t.gen = gen;
     return gen;
   }
@@ -378,6 +391,7 @@ export class Run {
         result = `the check threw ${err instanceof Error ? err.message : String(err)}`;
       }
       if (result !== true) {
+        if (result !== false && typeof result !== 'string') throw new ModelError(`invariant '${inv.name}': ${notAVerdict(result)}`);
         this.end({ kind: 'violation', invariant: inv.name, message: result === false ? inv.description : result, step });
         return;
       }
@@ -398,6 +412,7 @@ export class Run {
         result = `the check threw ${err instanceof Error ? err.message : String(err)}`;
       }
       if (result !== true) {
+        if (result !== false && typeof result !== 'string') throw new ModelError(`invariant '${inv.name}': ${notAVerdict(result)}`);
         this.end({ kind: 'violation', invariant: inv.name, message: result === false ? inv.description : result, step });
         return;
       }

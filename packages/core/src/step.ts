@@ -258,6 +258,11 @@ export class StepCall<T> implements Step {
   [Symbol.iterator](): this {
     return this;
   }
+
+  /** True once `yield*` (or anyone) asked for the step: a plain `yield` of the call never does. */
+  get started(): boolean {
+    return this.state !== 0;
+  }
 }
 
 /** A one-step primitive call: `yield step`, then `target.stepEffect(op, arg)` as the result. @internal */

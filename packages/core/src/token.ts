@@ -13,6 +13,10 @@ export interface ReplayRecord {
   readonly schedule: readonly number[];
   /** The engine that found it (`random`, `pct`, `fast-check`, `exhaustive`...), for information. */
   readonly engine: string;
+  /** `modelFingerprint` of the model that made it: a replay against a changed model is refused. */
+  readonly fingerprint?: string;
+  /** `runDigest` of the recorded run (its steps' labels and outcome): a replay that differs is refused. */
+  readonly digest?: string;
 }
 
 /** Token format version; a token of another version is refused with a clear message. */
@@ -27,7 +31,15 @@ export class TokenError extends Error {
 /** Encodes a record as a compact, URL-safe, versioned token with a checksum: `kr1.<payload>.<check>`. */
 export function encodeToken(record: ReplayRecord): string {
   const payload = Buffer.from(
-    JSON.stringify({ m: record.model, f: record.fixes, s: record.scenario, r: toRuns(record.schedule).flat(), e: record.engine }),
+    JSON.stringify({
+      m: record.model,
+      f: record.fixes,
+      s: record.scenario,
+      r: toRuns(record.schedule).flat(),
+      e: record.engine,
+      ...(record.fingerprint !== undefined ? { h: record.fingerprint } : {}),
+      ...(record.digest !== undefined ? { d: record.digest } : {}),
+    }),
     'utf8',
   ).toString('base64url');
   return `${PREFIX}${payload}.${checksum(payload)}`;
@@ -50,7 +62,10 @@ export function decodeToken(token: string): ReplayRecord {
   } catch {
     throw new TokenError('replay token payload is not valid');
   }
-  const o = raw as { m?: unknown; f?: unknown; s?: unknown; r?: unknown; e?: unknown };
+  const o = raw as { m?: unknown; f?: unknown; s?: unknown; r?: unknown; e?: unknown; h?: unknown; d?: unknown };
+  for (const [key, what] of [['h', 'model fingerprint'], ['d', 'run digest']] as const) {
+    if (o[key] !== undefined && (typeof o[key] !== 'string' || !/^[0-9a-z]{1,13}$/.test(o[key]))) throw new TokenError(`replay token ${what} is malformed`);
+  }
   if (typeof o.m !== 'string' || !o.m) throw new TokenError('replay token has no model name');
   if (!Array.isArray(o.f) || !o.f.every((x) => typeof x === 'string')) throw new TokenError('replay token fixes are malformed');
   if (!Array.isArray(o.s) || o.s.length === 0 || o.s.length > 16 || !o.s.every((ops) => Array.isArray(ops) && ops.every((x) => typeof x === 'string'))) {
@@ -67,11 +82,19 @@ export function decodeToken(token: string): ReplayRecord {
     if (total > 10_000_000) throw new TokenError('replay token schedule is too long');
     runs.push([tid, count]);
   }
-  return { model: o.m, fixes: o.f as string[], scenario: o.s as string[][], schedule: fromRuns(runs), engine: typeof o.e === 'string' ? o.e : 'unknown' };
+  return {
+    model: o.m,
+    fixes: o.f as string[],
+    scenario: o.s as string[][],
+    schedule: fromRuns(runs),
+    engine: typeof o.e === 'string' ? o.e : 'unknown',
+    ...(typeof o.h === 'string' ? { fingerprint: o.h } : {}),
+    ...(typeof o.d === 'string' ? { digest: o.d } : {}),
+  };
 }
 
 /** FNV-1a, 32 bits, in base 36: enough to catch truncation and edits, not an integrity seal. */
-function checksum(text: string): string {
+export function checksum(text: string): string {
   let h = 0x811c9dc5;
   for (let i = 0; i < text.length; i++) {
     h ^= text.charCodeAt(i);

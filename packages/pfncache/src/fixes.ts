@@ -10,9 +10,13 @@ export type PfncacheFix = 'rework-refresh' | 'deactivate-takes-refresh-lock';
  * say so. `deactivate-takes-refresh-lock` is what upstream applied: kvm-x86 commit 6addfcf27139
  * "KVM: pfncache: simplify locking and make more self-contained".
  */
+/** Where the rework was posted. */
+export const REWORK_SOURCE = '<20240115125707.1183-21-paul@xen.org> ([PATCH v12 20/20] KVM: pfncache: rework __kvm_gpc_refresh() to fix locking issues)';
+
 export const PFNCACHE_FIXES: { readonly [K in PfncacheFix]: FixSpec } = {
   'rework-refresh': {
     commit: '000000000000',
+    merged: false,
     summary:
       'hva_to_pfn_retry() no longer touches the gpc and always maps afresh (no reuse of the old khva); ' +
       '__kvm_gpc_refresh() rechecks gpc->active and gpc->uhva under the write lock and discards its mapping if either changed ' +

@@ -2,7 +2,7 @@ import { defineModel } from '@kvmrace/core';
 import { kvm_gpc_activate } from './activate.js';
 import { check_and_use } from './check-and-use.js';
 import { kvm_gpc_deactivate } from './deactivate.js';
-import { PFNCACHE_FIXES, type PfncacheFix } from './fixes.js';
+import { PFNCACHE_FIXES, REWORK_SOURCE, type PfncacheFix } from './fixes.js';
 import { invalidate } from './invalidate.js';
 import { PFNCACHE_INVARIANTS } from './invariants.js';
 import { kvm_gpc_refresh } from './refresh.js';
@@ -23,7 +23,16 @@ export const pfncache = defineModel({
     'kvm-x86 6addfcf27139 KVM: pfncache: simplify locking and make more self-contained ([PATCH v2 4/8], applied 2024-03)',
   ],
   fixes: PFNCACHE_FIXES,
-  variants: { upstream: ['deactivate-takes-refresh-lock'], rework: ['rework-refresh'] },
+  upstream: ['deactivate-takes-refresh-lock'],
+  proposals: {
+    rework: {
+      fixes: ['rework-refresh'],
+      source: REWORK_SOURCE,
+      summary:
+        'hva_to_pfn_retry() maps afresh and __kvm_gpc_refresh() rechecks active/uhva under the write lock; never applied. ' +
+        'The engine finds it racing with an mmu-notifier invalidation: its mmu_notifier_retry_cache() check runs outside gpc->lock',
+    },
+  },
   operations: {
     refresh: { summary: 'refresh the cache (kvm_gpc_refresh)', kernel: 'kvm_gpc_refresh() / __kvm_gpc_refresh() / hva_to_pfn_retry()', run: kvm_gpc_refresh },
     deactivate: { summary: 'deactivate the cache and unmap khva', kernel: 'kvm_gpc_deactivate()', run: kvm_gpc_deactivate },

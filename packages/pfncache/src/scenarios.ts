@@ -6,19 +6,15 @@ export type PfncacheOp = 'refresh' | 'deactivate' | 'activate' | 'check_and_use'
 /** Operations that the caller serializes (kvm->arch.xen.xen_lock or vcpu->mutex): one thread runs them all. */
 const SERIALIZED_BY_CALLER: readonly PfncacheOp[] = ['activate', 'deactivate'];
 
-/** Why `fixed` (both hunks) breaks wherever an invalidation runs: found by the engine, see README. */
-const REWORK_HOLE =
-  'the posted rework runs mmu_notifier_retry_cache() outside gpc->lock, so an invalidation that finds valid == 0 between that check and the install is missed (I_E2); deactivate-takes-refresh-lock alone (upstream) holds';
-
 /** Hand-written bounded scenarios, smallest first. */
 export const PFNCACHE_CATALOGUE: readonly NamedScenario<PfncacheOp>[] = [
   { name: 'refresh-vs-deactivate', threads: [['refresh'], ['deactivate']] },
-  { name: 'refresh-vs-invalidate', threads: [['refresh'], ['invalidate']], fixedBreaks: REWORK_HOLE },
-  { name: 'use-vs-invalidate', threads: [['check_and_use'], ['invalidate']], fixedBreaks: REWORK_HOLE },
-  { name: 'refresh-vs-deactivate-vs-invalidate', threads: [['refresh'], ['deactivate'], ['invalidate']], fixedBreaks: REWORK_HOLE },
+  { name: 'refresh-vs-invalidate', threads: [['refresh'], ['invalidate']] },
+  { name: 'use-vs-invalidate', threads: [['check_and_use'], ['invalidate']] },
+  { name: 'refresh-vs-deactivate-vs-invalidate', threads: [['refresh'], ['deactivate'], ['invalidate']] },
   { name: 'refresh-vs-deactivate-activate', threads: [['refresh'], ['deactivate', 'activate']] },
   { name: 'use-vs-deactivate-activate', threads: [['check_and_use'], ['deactivate', 'activate']] },
-  { name: 'use-vs-deactivate-activate-vs-invalidate', threads: [['check_and_use'], ['deactivate', 'activate'], ['invalidate']], fixedBreaks: REWORK_HOLE },
+  { name: 'use-vs-deactivate-activate-vs-invalidate', threads: [['check_and_use'], ['deactivate', 'activate'], ['invalidate']] },
 ];
 
 /** What scenarios generators may build: up to 3 threads, 5 operations; activate/deactivate in one thread only. */

@@ -1,14 +1,14 @@
 import { verify } from '@kvmrace/core';
 import { describe, expect, it } from 'vitest';
 import { pfncache } from '../src/index.js';
-import { CLAIMED, exhaustiveHolds } from './fixed-checks.js';
+import { CLAIMED, exhaustiveHolds, WITHOUT_INVALIDATE } from './fixed-checks.js';
 
-// The bound (CLAIMED, see fixed-checks.ts): the catalogue scenarios the fixed variant claims
-// (those without a known hole), every interleaving (DPOR). The README states the same bound.
+// The bound (CLAIMED, see fixed-checks.ts): every catalogue scenario, every interleaving. The
+// README states the same bound.
 
 describe('pfncache, exhaustively', () => {
-  it('the fixed variant holds on every explored interleaving', () => {
-    exhaustiveHolds.run(pfncache.fixNames);
+  it('the upstream variant holds on every explored interleaving', () => {
+    exhaustiveHolds.run(pfncache.upstreamFixes);
   });
 
   it('the buggy variant is violated, with a 2-thread counterexample', () => {
@@ -18,8 +18,10 @@ describe('pfncache, exhaustively', () => {
     expect(r.counterexample?.threads).toBe(2);
   });
 
-  it('DPOR verifies the fixed variant with at most 5% redundant (sleep-set-blocked) executions', () => {
-    const r = verify(pfncache, { fixes: pfncache.fixNames, scenarios: CLAIMED, engine: 'dpor' });
+  // DPOR over the scenarios without an invalidate thread: with one, every step the invariants read
+  // is dependent and DPOR takes minutes (issue 24); the stateful search above covers them.
+  it('DPOR verifies the upstream variant with at most 5% redundant (sleep-set-blocked) executions', () => {
+    const r = verify(pfncache, { fixes: pfncache.upstreamFixes, scenarios: WITHOUT_INVALIDATE.map((s) => s.threads), engine: 'dpor' });
     expect(r.verdict).toBe('holds');
     expect(r.executions).toBeGreaterThan(10);
     expect(r.redundant / r.executions).toBeLessThanOrEqual(0.05);

@@ -17,7 +17,7 @@ describe('rework-refresh with an invalidate thread', () => {
 
   it.each([
     ['rework (rework-refresh alone)', 'rework'],
-    ['fixed (both fixes)', 'fixed'],
+    ['all (both fixes)', 'all'],
   ])('%s: PCT finds a stale pfn installed as valid (I_E2) for each of 20 seeds', (_name, variant) => {
     const { fixes } = resolveVariant(pfncache, variant);
     for (const seed of seeds) {

@@ -3,6 +3,7 @@ import {
   counterexampleOf,
   describeOutcome,
   encodeToken,
+  modelFingerprint,
   execute,
   formatScenario,
   isFailure,
@@ -19,7 +20,7 @@ import { scheduleArbitrary, type ScheduleArbitraryOptions, type ScheduleData } f
 
 /** Options of `noRace` and `findMinimalRace`. */
 export interface RacePropertyOptions extends ScenarioArbitraryOptions {
-  /** `buggy`, `fixed`, a named variant or a comma list of fixes (default `fixed`). */
+  /** `buggy`, `upstream` (`fixed` is a synonym), `all`, a proposal or named variant, or a comma list of fixes (default `upstream`). */
   readonly variant?: string;
   /** Preemption points fall in steps 0..horizon-1 (default: estimated from the model). */
   readonly horizon?: number;
@@ -56,7 +57,7 @@ export function estimateHorizon(model: AnyModel, fixes: readonly string[], opts:
 
 /** The scenario and schedule arbitraries `noRace` uses, exposed for custom properties. */
 export function raceArbitraries(model: AnyModel, opts: RacePropertyOptions = {}): { fixes: readonly string[]; scenario: fc.Arbitrary<Scenario>; schedule: fc.Arbitrary<ScheduleData> } {
-  const { fixes } = resolveVariant(model, opts.variant ?? 'fixed');
+  const { fixes } = resolveVariant(model, opts.variant ?? 'upstream');
   const bounds = scenarioBounds(model, opts);
   const schedOpts: ScheduleArbitraryOptions = {
     horizon: opts.horizon ?? estimateHorizon(model, fixes, opts),
@@ -77,7 +78,7 @@ export function noRace(model: AnyModel, opts: RacePropertyOptions = {}): fc.IPro
   return fc.property(scenario, schedule, (sc, data) => {
     const e = runData(model, fixSet, sc, data);
     if (isFailure(e.outcome)) {
-      const token = encodeToken({ model: model.name, fixes, scenario: sc, schedule: e.schedule, engine: 'fast-check' });
+      const token = encodeToken({ model: model.name, fixes, scenario: sc, schedule: e.schedule, engine: 'fast-check', fingerprint: modelFingerprint(model) });
       throw new RaceFound(`${formatScenario(sc)}: ${describeOutcome(e.outcome)} (${e.preemptions} preemptions, ${e.schedule.length} steps); replay: kvmrace replay ${token}`, sc, e.schedule);
     }
     return true;
@@ -131,7 +132,7 @@ export interface RaceSearch {
 export function findMinimalRace(model: AnyModel, opts: FindRaceOptions = {}): RaceSearch {
   const variant = resolveVariant(model, opts.variant ?? 'buggy');
   const seed = opts.seed ?? 1;
-  const { fixes, scenario, schedule } = raceArbitraries(model, { ...opts, variant: variant.name === 'buggy' || variant.name === 'fixed' ? variant.name : variant.fixes.join(',') });
+  const { fixes, scenario, schedule } = raceArbitraries(model, { ...opts, variant: variant.fixes.length ? variant.fixes.join(',') : 'buggy' });
   const fixSet = new Set(fixes);
   const t0 = performance.now();
   let firstFailure = -1;

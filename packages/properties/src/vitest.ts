@@ -11,7 +11,7 @@ export interface RaceTestOptions extends FindRaceOptions {
 }
 
 /**
- * A vitest test that runs `noRace` on a model's variant (default `fixed`, 2,000 runs). When a
+ * A vitest test that runs `noRace` on a model's variant (default `upstream`, 2,000 runs). When a
  * race is found it is shrunk, minimised and normalised, and the test fails with the race table,
  * the fast-check seed and path and the kvmrace replay token. With `expect: 'races'` it is the
  * other way round (for buggy variants), and the race table is returned in the test's log.
@@ -26,7 +26,7 @@ export function raceTest(name: string, model: AnyModel, opts: RaceTestOptions = 
         numRuns: 2_000,
         ...opts,
         seed,
-        variant: opts.variant ?? (expectation === 'holds' ? 'fixed' : 'buggy'),
+        variant: opts.variant ?? (expectation === 'holds' ? 'upstream' : 'buggy'),
       });
       if (expectation === 'holds' && search.found) throw new Error(`race found:\n${raceReport(search)}`);
       if (expectation === 'races' && !search.found) throw new Error(`no race found in ${search.runs} runs (fast-check seed ${search.seed})`);

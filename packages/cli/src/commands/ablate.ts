@@ -1,25 +1,28 @@
-import { ablate, type Ablation, type AnyModel } from '@kvmrace/core';
+import { ablate, type Ablation, type AnyModel, type Variant } from '@kvmrace/core';
 import { performance } from 'node:perf_hooks';
 
 /** One ablation with its timing. */
 export interface AblateReport {
   readonly model: AnyModel;
+  /** The variant whose toggles were ablated. */
+  readonly variant: Variant;
   readonly ablation: Ablation;
   readonly ms: number;
 }
 
-/** Verifies every subset of the model's fixes. */
-export function runAblate(model: AnyModel, preemptions?: number): AblateReport {
+/** Verifies every subset of the variant's fixes. */
+export function runAblate(model: AnyModel, variant: Variant, preemptions?: number): AblateReport {
   const start = performance.now();
-  const ablation = ablate(model, preemptions !== undefined ? { preemptions } : {});
-  return { model, ablation, ms: Math.round(performance.now() - start) };
+  const ablation = ablate(model, { toggles: variant.fixes, ...(preemptions !== undefined ? { preemptions } : {}) });
+  return { model, variant, ablation, ms: Math.round(performance.now() - start) };
 }
 
 /** The stable JSON of an ablation. */
 export function ablateJson(r: AblateReport): Record<string, unknown> {
   return {
     model: r.model.name,
-    fixes: r.model.fixNames,
+    variant: r.variant.name,
+    fixes: r.variant.fixes,
     rows: r.ablation.rows,
     necessary: r.ablation.necessary,
     minimalSufficient: r.ablation.minimalSufficient,
@@ -29,7 +32,7 @@ export function ablateJson(r: AblateReport): Record<string, unknown> {
 
 /** A table: one row per subset, a column per fix, the verdict; then the necessary hunks. */
 export function ablateText(r: AblateReport): string {
-  const fixes = r.model.fixNames;
+  const fixes = r.variant.fixes;
   const rows = [[...fixes, 'verdict', 'failure', 'executions']];
   for (const row of r.ablation.rows) {
     rows.push([...fixes.map((f) => (row.fixes.includes(f) ? 'x' : '-')), row.verdict, row.failure ?? '', String(row.executions)]);
@@ -40,5 +43,5 @@ export function ablateText(r: AblateReport): string {
   const a = r.ablation;
   const necessary = a.necessary.length ? a.necessary.join(', ') : a.minimalSufficient.length ? 'none alone (see the smallest sufficient sets)' : 'none: no subset holds';
   const sufficient = a.minimalSufficient.map((s) => (s.length ? s.join(' + ') : '(no fix needed)')).join('; ') || 'none';
-  return [`ablation of ${r.model.name}: ${fixes.length} fixes, ${a.rows.length} subsets, ${r.ms} ms`, '', ...lines, '', `necessary: ${necessary}`, `smallest sufficient: ${sufficient}`].join('\n');
+  return [`ablation of ${r.model.name} (${r.variant.name}): ${fixes.length} ${fixes.length === 1 ? 'fix' : 'fixes'}, ${a.rows.length} subsets, ${r.ms} ms`, '', ...lines, '', `necessary: ${necessary}`, `smallest sufficient: ${sufficient}`].join('\n');
 }

@@ -1,4 +1,4 @@
-import { decodeToken, ReplayMismatchError, counterexampleOf, renderRaceTable, scenarioProblem, TokenError, variantName, type AnyModel } from '@kvmrace/core';
+import { decodeToken, modelFingerprint, ReplayMismatchError, counterexampleOf, renderRaceTable, runDigest, scenarioProblem, TokenError, variantName, type AnyModel } from '@kvmrace/core';
 import { UsageError } from '../errors.js';
 import { findModel } from '../registry.js';
 
@@ -12,6 +12,10 @@ export function runReplay(token: string, models: readonly AnyModel[]) {
     throw err;
   }
   const model = findModel(record.model, models);
+  // A token made by another version of the model would replay some other run: refuse it.
+  if (record.fingerprint !== undefined && record.fingerprint !== modelFingerprint(model)) {
+    throw new UsageError(`replay token was made by another version of model '${model.name}' (its operations, fixes, invariants or scenario space differ): hunt again for a new token`);
+  }
   for (const f of record.fixes) {
     if (!model.fixNames.includes(f)) throw new UsageError(`replay token names fix '${f}', which model '${model.name}' does not have`);
   }
@@ -21,6 +25,9 @@ export function runReplay(token: string, models: readonly AnyModel[]) {
     const cx = counterexampleOf(model, record.fixes, record.scenario, record.schedule, record.engine);
     if (cx.steps !== record.schedule.length) {
       throw new UsageError(`replay token schedule does not fit the model: the run ended after ${cx.steps} of ${record.schedule.length} steps`);
+    }
+    if (record.digest !== undefined && record.digest !== runDigest(cx.trace, cx.outcome)) {
+      throw new UsageError(`replay token does not match model '${model.name}': the run takes other steps or ends otherwise than when the token was made (the model's code changed?): hunt again for a new token`);
     }
     return { model, variant: variantName(model, record.fixes), counterexample: cx };
   } catch (err) {

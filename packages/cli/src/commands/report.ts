@@ -1,6 +1,6 @@
-import { ablate, verify, verifyEngineFor, type AnyModel, type NamedScenario } from '@kvmrace/core';
+import { ablate, verify, verifyEngineFor, type AnyModel } from '@kvmrace/core';
 import { performance } from 'node:perf_hooks';
-import type { ModelReport, Report } from '../report/report-data.js';
+import type { ModelReport, ProposalReport, Report, VariantRow } from '../report/report-data.js';
 
 /** Options of `kvmrace report`. */
 export interface ReportOptions {
@@ -16,33 +16,42 @@ export interface ReportOptions {
   readonly onPhase?: (model: string, phase: 'hunt' | 'verify' | 'ablate', index: number, total: number) => void;
 }
 
-/** Catalogue scenarios the fixed variant must hold in (those without a known hole). */
-export function fixedScenarios(model: AnyModel): NamedScenario[] {
-  return model.scenarios.catalogue.filter((s) => !s.fixedBreaks);
-}
-
-/** Catalogue scenarios where the fixed variant is known to break, with why. */
-export function knownHoles(model: AnyModel): NamedScenario[] {
-  return model.scenarios.catalogue.filter((s) => s.fixedBreaks);
-}
+/** The memory model every verdict of the report is under (the only one the engine has yet). */
+const MEMORY = 'memory model sc';
 
 /**
  * The main job for one model: the buggy race found by fast-check and shrunk to the minimum, the
- * fixed variant verified exhaustively (DPOR) over its catalogue, the known holes confirmed, and
- * every subset of the fix hunks verified.
+ * upstream variant verified exhaustively over the whole catalogue, each proposal verified over the
+ * same catalogue (holds, or its smallest race as a finding), and every subset of the fix toggles
+ * verified.
  */
 export async function reportModel(model: AnyModel, options: ReportOptions, index = 0, total = 1): Promise<ModelReport> {
   options.onPhase?.(model.name, 'hunt', index, total);
   const { findMinimalRace } = await import('@kvmrace/properties');
   const race = findMinimalRace(model, { variant: 'buggy', seed: options.seed, numRuns: options.runs });
   options.onPhase?.(model.name, 'verify', index, total);
+  const catalogue = model.scenarios.catalogue.map((s) => s.threads);
+  const method = `${verifyEngineFor(model) === 'stateful' ? 'stateful search' : 'DPOR'} over ${catalogue.length} catalogue scenarios, every interleaving`;
   const t0 = performance.now();
-  const fixed = verify(model, { fixes: model.fixNames, scenarios: fixedScenarios(model).map((s) => s.threads) });
-  const holes = knownHoles(model).map((s) => {
-    const r = verify(model, { fixes: model.fixNames, scenarios: [s.threads] });
-    return { scenario: s.name, why: s.fixedBreaks ?? '', confirmed: r.verdict === 'violated', outcome: r.counterexample?.outcome };
-  });
+  const upstream = verify(model, { fixes: model.upstreamFixes, scenarios: catalogue });
   const verifyMs = Math.round(performance.now() - t0);
+  const proposals: ProposalReport[] = Object.entries(model.proposals ?? {}).map(([name, p]) => {
+    const t = performance.now();
+    const fixes = model.fixNames.filter((f) => p.fixes.includes(f));
+    const r = verify(model, { fixes, scenarios: catalogue, minimal: true });
+    return {
+      name,
+      source: p.source,
+      summary: p.summary,
+      fixes,
+      verdict: r.verdict === 'holds' ? 'holds' : 'races',
+      method,
+      scenarios: r.scenarios,
+      executions: r.executions,
+      ms: Math.round(performance.now() - t),
+      ...(r.counterexample ? { counterexample: r.counterexample } : {}),
+    };
+  });
   let ablation: ModelReport['ablation'];
   if (options.ablation && model.fixNames.length > 0) {
     options.onPhase?.(model.name, 'ablate', index, total);
@@ -52,10 +61,41 @@ export async function reportModel(model: AnyModel, options: ReportOptions, index
       fixes: model.fixNames,
       rows: a.rows.map((r) => ({ fixes: r.fixes, verdict: r.verdict, ...(r.failure ? { outcome: r.failure } : {}) })),
       necessary: a.necessary,
-      bound: `every interleaving of the catalogue${holes.length ? ` (its ${holes.length} known holes of the fixed variant included, so the full fix set is violated there)` : ''} with at most ${bound} preemptions`,
+      bound: `every interleaving of the catalogue with at most ${bound} preemptions, ${MEMORY}, over every subset of all ${model.fixNames.length} toggles (proposals' included)`,
     };
   }
-  const ok = race.found && fixed.verdict === 'holds' && holes.every((h) => h.confirmed);
+  const variants: VariantRow[] = [
+    {
+      variant: 'buggy',
+      role: 'buggy',
+      fixes: [],
+      expected: 'race',
+      result: race.found ? 'race found' : 'no race found',
+      asExpected: race.found,
+      covered: `fast-check, ${race.runs} runs, generated scenarios, ${MEMORY}`,
+    },
+    {
+      variant: 'upstream',
+      role: 'upstream',
+      fixes: model.upstreamFixes,
+      expected: 'holds',
+      result: upstream.verdict,
+      asExpected: upstream.verdict === 'holds',
+      covered: `${upstream.scenarios} scenarios, ${upstream.executions} executions, every interleaving, ${MEMORY}`,
+    },
+    ...proposals.map(
+      (p): VariantRow => ({
+        variant: p.name,
+        role: 'proposal',
+        fixes: p.fixes,
+        expected: 'either',
+        result: p.verdict,
+        asExpected: true,
+        covered: `${p.scenarios} scenarios, ${p.executions} executions, every interleaving, ${MEMORY}`,
+      }),
+    ),
+  ];
+  const ok = race.found && upstream.verdict === 'holds';
   return {
     name: model.name,
     title: model.title,
@@ -63,13 +103,14 @@ export async function reportModel(model: AnyModel, options: ReportOptions, index
     ...(race.counterexample ? { race: race.counterexample } : {}),
     hunt: { engine: 'fast-check', runs: race.runs, ms: Math.round(race.msToFind + race.msToShrink + race.msToMinimise) },
     verify: {
-      verdict: fixed.verdict,
-      method: `${verifyEngineFor(model) === 'stateful' ? 'stateful search' : 'DPOR'} over ${fixed.scenarios} catalogue scenarios, every interleaving`,
-      executions: fixed.executions,
+      verdict: upstream.verdict,
+      method,
+      executions: upstream.executions,
       ms: verifyMs,
-      ...(fixed.counterexample ? { counterexample: fixed.counterexample } : {}),
+      ...(upstream.counterexample ? { counterexample: upstream.counterexample } : {}),
     },
-    holes: holes.map((h) => ({ scenario: h.scenario, why: h.why, confirmed: h.confirmed, ...(h.outcome ? { outcome: h.outcome.invariant ? `${h.outcome.kind} ${h.outcome.invariant}` : h.outcome.kind } : {}) })),
+    proposals,
+    variants,
     ...(ablation ? { ablation } : {}),
     ok,
   };
@@ -79,5 +120,5 @@ export async function reportModel(model: AnyModel, options: ReportOptions, index
 export async function runReport(models: readonly AnyModel[], options: ReportOptions): Promise<Report> {
   const reports: ModelReport[] = [];
   for (const [i, m] of models.entries()) reports.push(await reportModel(m, options, i, models.length));
-  return { version: 1, seed: options.seed, models: reports, ok: reports.every((r) => r.ok) };
+  return { version: 2, seed: options.seed, models: reports, ok: reports.every((r) => r.ok) };
 }

@@ -63,6 +63,7 @@ function bound(cmd: VerifyCommand): Record<string, unknown> {
     maxOps: cmd.maxOps ?? null,
     scenarios: cmd.threads !== undefined || cmd.maxOps !== undefined ? 'generated' : 'catalogue',
     engine: cmd.engine ?? 'auto',
+    memory: 'sc',
     ...(cmd.shard ? { shard: `${cmd.shard.index + 1}/${cmd.shard.count}` } : {}),
   };
 }
@@ -103,6 +104,7 @@ function boundText(cmd: VerifyCommand): string {
     parts.push(`every scenario${cmd.threads !== undefined ? ` of up to ${cmd.threads} threads` : ''}${cmd.maxOps !== undefined ? ` and ${cmd.maxOps} operations` : ''}`);
   }
   if (cmd.shard) parts.push(`shard ${cmd.shard.index + 1}/${cmd.shard.count}`);
+  parts.push('memory model sc (sequential consistency)');
   return parts.join(', ');
 }
 

@@ -8,9 +8,9 @@ function esc(text: string): string {
 const STYLE = `
 body{font-family:system-ui,-apple-system,Segoe UI,sans-serif;margin:24px auto;max-width:1200px;color:#222;padding:0 16px}
 h1{margin-bottom:4px} h2{border-bottom:1px solid #ddd;padding-bottom:4px;margin-top:40px}
-.ok{color:#2e7d32;font-weight:bold} .bad{color:#c62828;font-weight:bold}
-table.summary,table.ablation{border-collapse:collapse;margin:8px 0}
-table.summary td,table.summary th,table.ablation td,table.ablation th{border:1px solid #ddd;padding:4px 8px;text-align:left;font-size:14px}
+.ok{color:#2e7d32;font-weight:bold} .bad{color:#c62828;font-weight:bold} .finding{color:#b26a00;font-weight:bold}
+table.summary,table.ablation,table.variants{border-collapse:collapse;margin:8px 0}
+table.summary td,table.summary th,table.ablation td,table.ablation th,table.variants td,table.variants th{border:1px solid #ddd;padding:4px 8px;text-align:left;font-size:14px}
 pre{background:#f6f8fa;padding:10px;overflow-x:auto;font-size:12px;line-height:1.35}
 .swimlane{overflow-x:auto;border:1px solid #eee;margin:8px 0}
 code{font-size:12px;word-break:break-all}
@@ -34,12 +34,25 @@ function modelSection(m: ModelReport): string {
     parts.push(`<p class="bad">No race found in the buggy variant (${m.hunt.runs} runs).</p>`);
   }
   const v = m.verify;
-  parts.push(`<h3>Fixed: <span class="${v.verdict === 'holds' ? 'ok' : 'bad'}">${v.verdict}</span></h3>`);
+  parts.push(`<h3>Upstream: <span class="${v.verdict === 'holds' ? 'ok' : 'bad'}">${v.verdict}</span></h3>`);
   parts.push(`<p>${esc(v.method)}: ${v.executions} executions, ${v.ms} ms.</p>`);
-  if (v.counterexample) parts.push(`<pre>${esc(renderRaceTable(m.name, 'fixed', v.counterexample))}</pre>`);
-  for (const h of m.holes) {
-    parts.push(`<p class="hole">Known hole of the fixed variant in <code>${esc(h.scenario)}</code>: ${esc(h.why)}. <span class="${h.confirmed ? 'ok' : 'bad'}">${h.confirmed ? `confirmed by the engine (${esc(h.outcome ?? '')})` : 'NOT reproduced'}</span></p>`);
+  if (v.counterexample) parts.push(`<pre>${esc(renderRaceTable(m.name, 'upstream', v.counterexample))}</pre>`);
+  for (const p of m.proposals) {
+    parts.push(`<h3 class="proposal" data-proposal="${esc(p.name)}">Proposal ${esc(p.name)}: <span class="${p.verdict === 'holds' ? 'ok' : 'finding'}">${p.verdict}</span></h3>`);
+    parts.push(`<p>${esc(p.summary)} Source: <code>${esc(p.source)}</code>. ${esc(p.method)}: ${p.executions} executions, ${p.ms} ms.</p>`);
+    const cx = p.counterexample;
+    if (cx) {
+      parts.push(`<p>Finding: the smallest race (${plural(cx.threads, 'thread')}, ${plural(cx.operations, 'operation')}, ${plural(cx.preemptions, 'preemption')}, ${plural(cx.steps, 'step')}), scenario ${esc(formatScenario(cx.scenario))}. <span class="finding">${esc(describeOutcome(cx.outcome))}</span></p>`);
+      parts.push(`<div class="swimlane">${renderSwimlaneSvg(m.name, p.name, cx)}</div>`);
+      parts.push(`<details><summary>Race table</summary><pre>${esc(renderRaceTable(m.name, p.name, cx))}</pre></details>`);
+      parts.push(`<p>Replay: <code>kvmrace replay ${esc(cx.token)}</code></p>`);
+    }
   }
+  parts.push('<table class="variants"><tr><th>variant</th><th>fixes</th><th>expected</th><th>result</th><th>covered</th></tr>');
+  for (const row of m.variants) {
+    parts.push(`<tr data-variant="${esc(row.variant)}"><td>${esc(row.variant)}</td><td>${esc(row.fixes.join(', ') || 'none')}</td><td>${esc(row.expected)}</td><td class="${row.asExpected ? (row.result === 'races' ? 'finding' : 'ok') : 'bad'}">${esc(row.result)}</td><td>${esc(row.covered)}</td></tr>`);
+  }
+  parts.push('</table>');
   if (m.ablation && m.ablation.fixes.length) {
     const a = m.ablation;
     parts.push(`<h3>Ablation: which hunks are needed</h3><p>${esc(a.bound)}.</p>`);
@@ -63,8 +76,8 @@ export function renderHtmlReport(report: Report): string {
 <html lang="en"><head><meta charset="utf-8"><title>kvmrace report</title><style>${STYLE}</style></head>
 <body>
 <h1>kvmrace report</h1>
-<p>Seed ${report.seed}. <span class="${report.ok ? 'ok' : 'bad'}">${report.ok ? 'Every buggy variant raced and every fixed variant held.' : 'Some model did not behave as expected.'}</span></p>
-<table class="summary"><tr><th>model</th><th>buggy: minimal race</th><th>fixed</th><th>as expected</th></tr>
+<p>Seed ${report.seed}. <span class="${report.ok ? 'ok' : 'bad'}">${report.ok ? 'Every buggy variant raced and every upstream variant held.' : 'Some model did not behave as expected.'}</span></p>
+<table class="summary"><tr><th>model</th><th>buggy: minimal race</th><th>upstream</th><th>as expected</th></tr>
 ${rows}
 </table>
 ${report.models.map(modelSection).join('\n')}

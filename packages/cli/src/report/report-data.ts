@@ -8,6 +8,37 @@ export interface AblationRow {
   readonly outcome?: string;
 }
 
+/** A proposal (a posted series, an alternative fix), verified. */
+export interface ProposalReport {
+  readonly name: string;
+  /** Commit id, Message-Id or link. */
+  readonly source: string;
+  readonly summary: string;
+  readonly fixes: readonly string[];
+  /** `holds`, or `races`: a finding, shown with its smallest race. */
+  readonly verdict: 'holds' | 'races';
+  readonly method: string;
+  readonly scenarios: number;
+  readonly executions: number;
+  readonly ms: number;
+  /** The smallest race the search found, when it races. */
+  readonly counterexample?: Counterexample;
+}
+
+/** One variant's line in the report. */
+export interface VariantRow {
+  readonly variant: string;
+  readonly role: 'buggy' | 'upstream' | 'proposal';
+  readonly fixes: readonly string[];
+  /** What the job expects: a race (buggy), holds (upstream), or either (a proposal: its verdict is a finding). */
+  readonly expected: 'race' | 'holds' | 'either';
+  /** What the engine found. */
+  readonly result: 'race found' | 'no race found' | 'holds' | 'violated' | 'races';
+  readonly asExpected: boolean;
+  /** What was covered, in words (runs or scenarios and executions, the bound, the memory model). */
+  readonly covered: string;
+}
+
 /** Everything the report says about one model. */
 export interface ModelReport {
   readonly name: string;
@@ -17,7 +48,7 @@ export interface ModelReport {
   readonly race?: Counterexample;
   /** How the race was found (`fast-check`, `pct`...), runs and time. */
   readonly hunt: { readonly engine: string; readonly runs: number; readonly ms: number };
-  /** The fixed variant's verification. */
+  /** The upstream variant's verification (the fix as merged), over the whole catalogue. */
   readonly verify: {
     readonly verdict: 'holds' | 'violated';
     readonly method: string;
@@ -25,8 +56,10 @@ export interface ModelReport {
     readonly ms: number;
     readonly counterexample?: Counterexample;
   };
-  /** Catalogue scenarios where the fixed variant is known to break (a hole the real patch leaves), and whether the engine confirmed it. */
-  readonly holes: ReadonlyArray<{ readonly scenario: string; readonly why: string; readonly confirmed: boolean; readonly outcome?: string }>;
+  /** Each posted proposal of the model, verified over the same catalogue: it holds, or its race is a finding. */
+  readonly proposals: readonly ProposalReport[];
+  /** One row per variant, in order: buggy (race expected), upstream (must hold), each proposal (holds or races). */
+  readonly variants: readonly VariantRow[];
   /** Every subset of the fix hunks, when computed. */
   readonly ablation?: {
     readonly fixes: readonly string[];
@@ -36,13 +69,13 @@ export interface ModelReport {
     /** What was searched for each subset. */
     readonly bound: string;
   };
-  /** True when the buggy variant raced and the fixed one held. */
+  /** True when the buggy variant raced and the upstream one held. */
   readonly ok: boolean;
 }
 
 /** The whole report. */
 export interface Report {
-  readonly version: 1;
+  readonly version: 2;
   readonly seed: number;
   readonly models: readonly ModelReport[];
   readonly ok: boolean;

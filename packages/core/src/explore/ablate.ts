@@ -6,7 +6,7 @@ import { verify, type VerifyOptions } from './verify.js';
 export interface AblationRow {
   /** Enabled fixes, in declaration order. */
   readonly fixes: readonly string[];
-  /** `buggy`, `fixed`, or the list. */
+  /** Its variant name (`variantName`: buggy, upstream, a proposal, all, or the list). */
   readonly variant: string;
   readonly verdict: 'holds' | 'violated';
   readonly executions: number;
@@ -26,12 +26,19 @@ export interface Ablation {
   readonly minimalSufficient: readonly (readonly string[])[];
 }
 
+/** Options of `ablate`: the bound of each verification, and which toggles to take subsets of. */
+export interface AblateOptions extends Omit<VerifyOptions, 'fixes' | 'minimal' | 'shard'> {
+  /** The toggles whose every subset is verified (default: all of the model's fixes). */
+  readonly toggles?: readonly string[];
+}
+
 /**
- * Verifies every subset of the model's fix toggles (2^k verifications) and says which hunks are
- * necessary: a hunk is necessary when every subset that holds contains it.
+ * Verifies every subset of the model's fix toggles, or of `toggles` (2^k verifications), and says
+ * which hunks are necessary: a hunk is necessary when every subset that holds contains it.
  */
-export function ablate(model: AnyModel, options: Omit<VerifyOptions, 'fixes' | 'minimal' | 'shard'> = {}): Ablation {
-  const names = model.fixNames;
+export function ablate(model: AnyModel, ablateOptions: AblateOptions = {}): Ablation {
+  const { toggles, ...options } = ablateOptions;
+  const names = toggles ? model.fixNames.filter((f) => toggles.includes(f)) : model.fixNames;
   if (names.length > 12) throw new RangeError(`model '${model.name}' has ${names.length} fixes; ablation tries 2^k subsets, at most 2^12`);
   const masks = Array.from({ length: 1 << names.length }, (_, m) => m).sort((a, b) => popcount(a) - popcount(b) || a - b);
   const rows: AblationRow[] = masks.map((mask) => {

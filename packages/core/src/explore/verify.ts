@@ -1,4 +1,5 @@
 import { counterexampleOf, type Counterexample } from '../counterexample.js';
+import { NothingCoveredError } from '../faults.js';
 import type { AnyModel } from '../model.js';
 import { scenarioSize, type Scenario } from '../scenario.js';
 import { boundedDfs } from './bounded-dfs.js';
@@ -80,6 +81,14 @@ export interface VerifyResult {
 export function verify(model: AnyModel, options: VerifyOptions): VerifyResult {
   const start = performance.now();
   const scenarios = pickScenarios(model, options);
+  if (scenarios.length === 0) {
+    const generated = options.threads !== undefined || options.maxOps !== undefined;
+    throw new NothingCoveredError(
+      generated
+        ? `model '${model.name}': no scenario fits the bound (threads ${options.threads ?? model.scenarios.maxThreads}, operations ${options.maxOps ?? model.scenarios.maxOps}), so nothing would be verified`
+        : `model '${model.name}': nothing to verify: its scenario catalogue is empty (add scenarios to it, or generate them with a bound: --threads/--max-ops)`,
+    );
+  }
   const units = shardUnits(model, options.fixes, scenarios, options.shard ?? { index: 0, count: 1 }, options.preemptions);
   const fixSet = new Set(options.fixes);
   const totals: Totals = { executions: 0, complete: 0, redundant: 0, steps: 0 };
@@ -110,6 +119,7 @@ export function verify(model: AnyModel, options: VerifyOptions): VerifyResult {
   } else if (first) {
     counterexample = counterexampleOf(model, options.fixes, first.scenario, first.schedule, EXHAUSTIVE_ENGINE);
   }
+  if (!options.shard && totals.executions === 0) throw new NothingCoveredError(`model '${model.name}': the search ran no execution, so nothing was verified`);
   return {
     verdict: counterexample ? 'violated' : 'holds',
     scenarios: scenarios.length,

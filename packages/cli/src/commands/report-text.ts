@@ -1,0 +1,35 @@
+import { formatScenario } from '@kvmrace/core';
+import pc from 'picocolors';
+import type { Report } from '../report/report-data.js';
+
+/** The report as text: one block per model and where the files are. */
+export function reportText(report: Report, files: { html: string; json: string }): string {
+  const lines: string[] = [];
+  for (const m of report.models) {
+    lines.push(pc.bold(`== ${m.name}: ${m.title}`) + `  ${m.ok ? pc.green('as expected') : pc.red('NOT as expected')}`);
+    const cx = m.race;
+    lines.push(cx ? `  buggy:    race ${cx.outcome.invariant ?? cx.outcome.kind}, ${cx.threads} threads, ${cx.operations} operations, ${cx.preemptions} preemptions, ${cx.steps} steps (${m.hunt.engine}, ${m.hunt.runs} runs, ${m.hunt.ms} ms)` : `  buggy:    ${pc.red('no race found')}`);
+    if (cx) lines.push(`            replay: kvmrace replay ${cx.token}`);
+    lines.push(`  upstream: ${m.verify.verdict === 'holds' ? pc.green('holds') : pc.red('violated')} (${m.verify.method}, ${m.verify.executions} executions, ${m.verify.ms} ms)`);
+    for (const p of m.proposals) {
+      const cxp = p.counterexample;
+      lines.push(`  proposal ${p.name} (${p.source}): ${p.verdict === 'holds' ? pc.green('holds') : pc.yellow('races')} (${p.executions} executions, ${p.ms} ms)`);
+      if (cxp) {
+        lines.push(`    finding: ${cxp.outcome.invariant ?? cxp.outcome.kind} in ${formatScenario(cxp.scenario)}, ${cxp.threads} threads, ${cxp.operations} operations, ${cxp.preemptions} preemptions, ${cxp.steps} steps`);
+        lines.push(`    replay: kvmrace replay ${cxp.token}`);
+      }
+    }
+    lines.push('  variants:');
+    for (const v of m.variants) lines.push(`    ${v.variant.padEnd(12)} expected ${v.expected.padEnd(6)}  ${v.asExpected ? pc.green(v.result) : pc.red(v.result)}  (${v.covered})`);
+    if (m.ablation) {
+      lines.push('  ablation:');
+      for (const row of m.ablation.rows) lines.push(`    ${row.verdict === 'holds' ? pc.green('holds   ') : pc.red('violated')}  ${row.fixes.length ? row.fixes.join(', ') : '(no fixes)'}${row.outcome ? `  ${row.outcome}` : ''}`);
+      lines.push(`  necessary hunks: ${m.ablation.necessary.length ? m.ablation.necessary.join(', ') : 'none alone'} (${m.ablation.bound})`);
+    }
+    lines.push('');
+  }
+  lines.push(report.ok ? pc.green('every buggy variant raced and every upstream variant held') : pc.red('some model did not behave as expected (see above)'));
+  lines.push(`report: ${files.html}`);
+  lines.push(`json:   ${files.json}`);
+  return lines.join('\n');
+}
