@@ -222,6 +222,8 @@ export async function main(argv: readonly string[], rawIo: Io = processIo, guard
       const chosen = opts.only !== undefined ? onlyModels(opts.only, findModel) : extra.length ? [...extra] : models();
       const seed = parseSeed(opts.seed);
       const runs = parseWhole('--runs', opts.runs, 1, 10_000_000);
+      const empty = chosen.find((m) => m.scenarios.catalogue.length === 0);
+      if (empty) throw new UsageError(`model '${empty.name}': nothing to verify: its scenario catalogue is empty (the report verifies the catalogue)`);
       prepareReportDir(opts.out);
       const bar = progressBar('report', { json: opts.json ?? false, interactive: io.interactive });
       const report = await runReport(chosen, {

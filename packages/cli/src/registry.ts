@@ -13,6 +13,6 @@ export const builtinModels: readonly AnyModel[] = [radixNested, hptResize, chang
 /** Finds a built-in model by name, or throws a one-line error listing the known ones. */
 export function findModel(name: string, models: readonly AnyModel[] = builtinModels): AnyModel {
   const model = models.find((m) => m.name === name);
-  if (!model) throw new UsageError(`unknown model '${name}' (models: ${models.map((m) => m.name).join(', ')})`);
+  if (!model) throw new UsageError(`unknown model '${name}' (models: ${models.map((m) => m.name).join(', ')}; for a model of your own, add --model <file>)`);
   return model;
 }

@@ -24,7 +24,7 @@ describe('kvmrace CLI (spawned)', () => {
   });
 
   it('hunt exits 1 with a counterexample and a token that replays', () => {
-    const r = kvmrace('hunt', 'lost-update', '--json', '--seed', '5');
+    const r = kvmrace('hunt', 'lost-update', '--variant', 'buggy', '--json', '--seed', '5');
     expect(r.code).toBe(1);
     const j = JSON.parse(r.out);
     expect(j).toMatchObject({ model: 'lost-update', variant: 'buggy', found: true });

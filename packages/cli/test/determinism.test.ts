@@ -45,22 +45,22 @@ async function repeatInProcess(args: readonly string[], n: number): Promise<{ co
 
 describe('in one process', () => {
   it('1,000 hunts of the same seed print the same JSON', async () => {
-    const { code, outputs } = await repeatInProcess(['--no-timing', 'hunt', 'lost-update', '--seed', '7', '--json'], 1000);
+    const { code, outputs } = await repeatInProcess(['--no-timing', 'hunt', 'lost-update', '--variant', 'buggy', '--seed', '7', '--json'], 1000);
     expect(code).toBe(1);
     expect(outputs.size).toBe(1);
     expect(JSON.parse([...outputs][0] as string)).toMatchObject({ found: true, counterexample: { threads: 2 } });
   });
 
   it('1,000 replays of one token print the same JSON', async () => {
-    const token = JSON.parse((await inProcess(['hunt', 'lost-update', '--seed', '7', '--json'])).out).token as string;
+    const token = JSON.parse((await inProcess(['hunt', 'lost-update', '--variant', 'buggy', '--seed', '7', '--json'])).out).token as string;
     const { code, outputs } = await repeatInProcess(['replay', token, '--json'], 1000);
     expect(code).toBe(1);
     expect(outputs.size).toBe(1);
   });
 
   it.each([
-    [['hunt', 'pfncache', '--seed', '3', '--json'], 1, 30],
-    [['hunt', 'hpt-resize', '--strategy', 'pct', '--seed', '5', '--json'], 1, 30],
+    [['hunt', 'pfncache', '--variant', 'buggy', '--seed', '3', '--json'], 1, 30],
+    [['hunt', 'hpt-resize', '--variant', 'buggy', '--strategy', 'pct', '--seed', '5', '--json'], 1, 30],
     [['verify', 'radix-nested', '--json'], 0, 10],
     [['verify', 'pfncache', '--variant', 'buggy', '--minimal', '--json'], 1, 3],
     [['ablate', 'memslot-gen', '--preemptions', '1', '--json'], 0, 5],
@@ -81,8 +81,8 @@ describe('in one process', () => {
 
 describe('across processes', () => {
   const commands: [string[], number][] = [
-    [['hunt', 'pfncache', '--seed', '3', '--json'], 1],
-    [['hunt', 'change-pte', '--strategy', 'random', '--seed', '2', '--json'], 1],
+    [['hunt', 'pfncache', '--variant', 'buggy', '--seed', '3', '--json'], 1],
+    [['hunt', 'change-pte', '--variant', 'buggy', '--strategy', 'random', '--seed', '2', '--json'], 1],
     [['verify', 'memslot-gen', '--json'], 0],
     [['ablate', 'memslot-gen', '--preemptions', '1', '--json'], 0],
   ];
@@ -107,7 +107,7 @@ describe('across processes', () => {
   });
 
   it('a token printed by one process replays the same trace in another', async () => {
-    const found = await spawned(['hunt', 'pfncache', '--seed', '11', '--json']);
+    const found = await spawned(['hunt', 'pfncache', '--variant', 'buggy', '--seed', '11', '--json']);
     const hunt = JSON.parse(found.out);
     const replay = await spawned(['replay', hunt.token, '--json']);
     expect(replay.code).toBe(1);

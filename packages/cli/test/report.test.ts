@@ -44,7 +44,7 @@ describe('kvmrace report', () => {
 
 describe('users\u2019 own models (--model)', () => {
   it('hunts a TypeScript model file directly and the token replays with it', () => {
-    const r = kvmrace('hunt', '--model', userModel, '--json');
+    const r = kvmrace('hunt', '--model', userModel, '--variant', 'buggy', '--json');
     expect(r.code).toBe(1);
     const j = JSON.parse(r.out);
     expect(j.model).toBe('seqcount-reader');

@@ -11,16 +11,16 @@ function kvmrace(...args: string[]) {
 }
 
 describe('kvmrace verify and ablate (spawned)', () => {
-  it('verify exits 0 when the fixed variant holds', () => {
+  it('verify exits 0 when the upstream variant (the default) holds', () => {
     const r = kvmrace('verify', 'lost-update', '--json');
     expect(r.code).toBe(0);
     const j = JSON.parse(r.out);
-    expect(j).toMatchObject({ model: 'lost-update', variant: 'fixed', verdict: 'holds', scenarios: 1, redundant: 0 });
+    expect(j).toMatchObject({ model: 'lost-update', variant: 'upstream', verdict: 'holds', scenarios: 1, redundant: 0 });
     expect(j.bound).toMatchObject({ preemptions: null, scenarios: 'catalogue' });
     expect(j.executions).toBeGreaterThan(0);
     expect(typeof j.ms).toBe('number');
     expect(j.counterexample).toBeUndefined();
-    expect(kvmrace('verify', 'lost-update').out).toMatch(/^holds: lost-update \(fixed\): 1 scenarios/);
+    expect(kvmrace('verify', 'lost-update').out).toMatch(/^holds: lost-update \(upstream\): 1 scenarios/);
   });
 
   it('verify --minimal exits 1 with the smallest counterexample, shaped like hunt, that replays', () => {
@@ -84,7 +84,7 @@ describe('kvmrace verify and ablate (spawned)', () => {
     const j = JSON.parse(r.out);
     expect(j.rows.map((row: { variant: string; verdict: string }) => [row.variant, row.verdict])).toEqual([
       ['buggy', 'violated'],
-      ['fixed', 'holds'],
+      ['upstream', 'holds'],
     ]);
     expect(j.necessary).toEqual(['take-lock']);
     const text = kvmrace('ablate', 'lost-update');

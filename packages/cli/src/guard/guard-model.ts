@@ -61,7 +61,12 @@ export function guardModel(model: AnyModel, cell: Int32Array): AnyModel {
     const op = model.operations[name] as AnyModel['operations'][string];
     operations[name] = {
       ...op,
-      run: (state, t) => new GuardedSteps(beacon.call(USER_CODE.operation, index, () => op.run(state, t)), beacon, index) as ReturnType<typeof op.run>,
+      run: (state, t) => {
+        const inner = beacon.call(USER_CODE.operation, index, () => op.run(state, t));
+        // Not a synchronous iterator: handed on as it is, for the engine to name the mistake.
+        if (inner === null || typeof inner !== 'object' || typeof inner.next !== 'function' || Symbol.asyncIterator in inner) return inner;
+        return new GuardedSteps(inner, beacon, index) as ReturnType<typeof op.run>;
+      },
     };
   });
   const invariants = model.invariants.map((inv, index): InvariantSpec<unknown> => {
