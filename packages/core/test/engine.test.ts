@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import {
-  contextSwitches, counterexampleOf, decodeToken, encodeToken, execute, fromRuns, hunt, Pct, Prng, RandomWalk, renderRaceTable,
+  contextSwitches, counterexampleOf, modelFingerprint, runDigest, decodeToken, encodeToken, execute, fromRuns, hunt, Pct, Prng, RandomWalk, renderRaceTable,
   Replay, ReplayMismatchError, replaySchedule, toRuns, TOKEN_VERSION, TokenError, type Strategy,
 } from '../src/index.js';
 import * as core from '../src/index.js';
@@ -68,7 +68,7 @@ describe('replay', () => {
     const r = hunt(sink, { fixes: [], seed: 3, runs: 500, strategy: 'random', scenarios: [all] });
     const cx = r.counterexample!;
     const rec = decodeToken(cx.token);
-    expect(rec).toEqual({ model: 'kitchen-sink', fixes: [], scenario: all, schedule: cx.schedule, engine: 'random' });
+    expect(rec).toEqual({ model: 'kitchen-sink', fixes: [], scenario: all, schedule: cx.schedule, engine: 'random', fingerprint: modelFingerprint(sink), digest: runDigest(cx.trace, cx.outcome) });
     const again = counterexampleOf(sink, rec.fixes, rec.scenario, rec.schedule, rec.engine);
     expect(again).toEqual(cx);
   });

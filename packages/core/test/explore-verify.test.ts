@@ -74,7 +74,7 @@ describe('verify on the lost update', () => {
     const a = ablate(lostUpdate);
     expect(a.rows.map((r) => [r.variant, r.verdict])).toEqual([
       ['buggy', 'violated'],
-      ['fixed', 'holds'],
+      ['upstream', 'holds'],
     ]);
     expect(a.necessary).toEqual(['take-lock']);
     expect(a.minimalSufficient).toEqual([['take-lock']]);

@@ -42,7 +42,7 @@ describe('fixHunkMutation', () => {
     expect(m.necessary).toEqual(['take-lock']);
     expect(m.holding).toEqual([['take-lock']]);
     expect(m.necessaryMutants).toEqual([
-      { hunk: 'take-lock', base: ['take-lock'], baseVariant: 'fixed', fixes: [], variant: 'buggy', necessary: true, failure: 'violation no-lost-update' },
+      { hunk: 'take-lock', base: ['take-lock'], baseVariant: 'upstream', fixes: [], variant: 'buggy', necessary: true, failure: 'violation no-lost-update' },
     ]);
     expect(necessaryHunkMutants(lostUpdate)).toEqual(m.necessaryMutants);
     expect(m.mutants).toEqual(m.necessaryMutants);
@@ -59,13 +59,13 @@ describe('fixHunkMutation', () => {
     expect(necessaryOf(model.fixNames, m.holding)).toEqual([]);
   });
 
-  it('refuses a model whose fixed variant does not hold', () => {
-    expect(() => fixHunkMutation(twoWays(['useless']))).toThrow(/the fixed variant does not hold/);
+  it('refuses a model whose upstream variant does not hold', () => {
+    expect(() => fixHunkMutation(twoWays(['useless']))).toThrow(/the upstream variant does not hold/);
   });
 
   it('names variants', () => {
     const model = twoWays(['take-lock', 'atomic-inc', 'useless']);
-    expect([[], ['take-lock'], ['useless', 'take-lock'], model.fixNames].map((f) => variantLabel(model, f))).toEqual(['buggy', 'lock-only', 'take-lock,useless', 'fixed']);
+    expect([[], ['take-lock'], ['useless', 'take-lock'], model.fixNames].map((f) => variantLabel(model, f))).toEqual(['buggy', 'lock-only', 'take-lock,useless', 'upstream']);
   });
 });
 

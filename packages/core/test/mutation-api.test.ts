@@ -50,8 +50,11 @@ describe('defineModel', () => {
   });
 
   it('refuses variants that shadow buggy/fixed or name unknown fixes', () => {
-    expect(() => defineModel(spec({ variants: { buggy: [] } }))).toThrow("model 'm': variant 'buggy' is built in");
-    expect(() => defineModel(spec({ variants: { fixed: ['a'] } }))).toThrow("variant 'fixed' is built in");
+    expect(() => defineModel(spec({ variants: { buggy: [] } }))).toThrow("model 'm': variant 'buggy' is a built-in variant name");
+    expect(() => defineModel(spec({ variants: { fixed: ['a'] } }))).toThrow("variant 'fixed' is a built-in variant name");
+    expect(() => defineModel(spec({ variants: { upstream: ['a'] } }))).toThrow("variant 'upstream' is a built-in variant name");
+    expect(() => defineModel(spec({ variants: { a: ['b'] } }))).toThrow("variant 'a' has the name of a fix");
+    expect(() => defineModel(spec({ variants: { x: ['a', 'a'] } }))).toThrow("variant 'x' names a fix twice");
     expect(() => defineModel(spec({ variants: { half: ['a', 'zz'] } }))).toThrow("model 'm': variant 'half' names unknown fix 'zz'");
     expect(defineModel(spec({ variants: { half: ['a', 'c'] } })).variants).toEqual({ half: ['a', 'c'] });
   });
@@ -101,26 +104,33 @@ describe('variants', () => {
   const m = defineModel(spec({ variants: { late: ['c', 'a'] } }));
 
   it('buggy, fixed and their aliases', () => {
-    for (const s of ['buggy', 'none', '']) expect(resolveVariant(m, s)).toEqual({ name: 'buggy', fixes: [] });
-    for (const s of ['fixed', 'all']) expect(resolveVariant(m, s)).toEqual({ name: 'fixed', fixes: ['a', 'b', 'c'] });
+    for (const s of ['buggy', 'none', ' buggy ']) expect(resolveVariant(m, s)).toEqual({ name: 'buggy', fixes: [], role: 'buggy' });
+    for (const s of ['fixed', 'upstream']) expect(resolveVariant(m, s)).toEqual({ name: 'upstream', fixes: ['a', 'b', 'c'], role: 'upstream' });
+    expect(resolveVariant(m, 'all')).toEqual({ name: 'all', fixes: ['a', 'b', 'c'], role: 'all' });
+    for (const s of ['', '  ']) expect(() => resolveVariant(m, s)).toThrow("empty variant for model 'm'");
   });
 
   it('a named variant keeps its name, with its fixes in declaration order', () => {
-    expect(resolveVariant(m, 'late')).toEqual({ name: 'late', fixes: ['a', 'c'] });
+    expect(resolveVariant(m, 'late')).toEqual({ name: 'late', fixes: ['a', 'c'], role: 'named' });
   });
 
   it('a comma list is named canonically, in declaration order', () => {
-    expect(resolveVariant(m, ' c , a ')).toEqual({ name: 'a,c', fixes: ['a', 'c'] });
-    expect(resolveVariant(m, 'b')).toEqual({ name: 'b', fixes: ['b'] });
-    expect(resolveVariant(m, 'c,b,a')).toEqual({ name: 'fixed', fixes: ['a', 'b', 'c'] });
-    expect(resolveVariant(m, ',,')).toEqual({ name: 'buggy', fixes: [] });
+    // c,a is the named variant `late`: a set of fixes takes the name it has.
+    expect(resolveVariant(m, ' c , a ')).toEqual({ name: 'late', fixes: ['a', 'c'], role: 'custom' });
+    expect(resolveVariant(m, 'b,a')).toEqual({ name: 'a,b', fixes: ['a', 'b'], role: 'custom' });
+    expect(resolveVariant(m, 'b')).toEqual({ name: 'b', fixes: ['b'], role: 'custom' });
+    expect(resolveVariant(m, 'c,b,a')).toEqual({ name: 'upstream', fixes: ['a', 'b', 'c'], role: 'custom' });
+    expect(() => resolveVariant(m, ',,')).toThrow('has an empty fix name');
+    expect(() => resolveVariant(m, 'a,,b')).toThrow('has an empty fix name');
+    expect(() => resolveVariant(m, 'a,a')).toThrow("names fix 'a' twice");
+    expect(() => resolveVariant(m, 'late,a')).toThrow("'late' is a variant, not a fix");
   });
 
   it('an unknown fix is refused with the known ones', () => {
     expect(() => resolveVariant(m, 'a,zz')).toThrow(VariantError);
-    expect(() => resolveVariant(m, 'a,zz')).toThrow("unknown fix 'zz' for model 'm' (fixes: a, b, c; or buggy, fixed)");
+    expect(() => resolveVariant(m, 'a,zz')).toThrow("unknown fix 'zz' for model 'm' (variants: buggy, upstream, all, late; fixes: a, b, c)");
     const bare = defineModel(spec({ fixes: {} }));
-    expect(() => resolveVariant(bare, 'x')).toThrow("unknown fix 'x' for model 'm' (fixes: none; or buggy, fixed)");
+    expect(() => resolveVariant(bare, 'x')).toThrow("unknown fix 'x' for model 'm' (variants: buggy, upstream, all; fixes: none)");
     try {
       resolveVariant(m, 'q');
     } catch (err) {

@@ -493,7 +493,7 @@ describe('ablation', () => {
 
   it('rows by subset size then declaration order; necessary and minimal sufficient fixes', () => {
     const a = ablate(two);
-    expect(a.rows.map((r) => r.variant)).toEqual(['buggy', 'lock', 'check', 'noise', 'lock,check', 'lock,noise', 'check,noise', 'fixed']);
+    expect(a.rows.map((r) => r.variant)).toEqual(['buggy', 'lock', 'check', 'noise', 'lock,check', 'lock,noise', 'check,noise', 'upstream']);
     expect(a.rows.map((r) => r.verdict)).toEqual(['violated', 'holds', 'violated', 'violated', 'holds', 'holds', 'violated', 'holds']);
     expect(a.rows[0]).toMatchObject({ fixes: [], failure: 'violation no-lost-update' });
     expect(a.rows[1]).not.toHaveProperty('failure');
@@ -514,7 +514,7 @@ describe('ablation', () => {
       scenarios: { maxThreads: 1, maxOpsPerThread: 1, maxOps: 1, catalogue: [{ name: 'one', threads: [['op']] }] },
     });
     const a = ablate(broken);
-    expect(a.rows.map((r) => [r.variant, r.verdict, r.failure])).toEqual([['buggy', 'violated', 'oops'], ['fixed', 'violated', 'oops']]);
+    expect(a.rows.map((r) => [r.variant, r.verdict, r.failure])).toEqual([['buggy', 'violated', 'oops'], ['upstream', 'violated', 'oops']]);
     expect(a.necessary).toEqual([]);
     expect(a.minimalSufficient).toEqual([]);
   });

@@ -434,7 +434,7 @@ describe('hunt', () => {
   it('uses the catalogue by default, and refuses a model without scenarios', () => {
     expect(hunt(lostUpdate, { fixes: ['take-lock'], seed: 1, runs: 3, strategy: 'pct' })).toMatchObject({ found: false, runs: 3, steps: 24 });
     const m = tiny(() => ({}), [function* () {}]);
-    expect(() => hunt(m.model, { fixes: [], seed: 1, runs: 1, strategy: 'random' })).toThrow("model 'tiny' has no scenarios to hunt in");
+    expect(() => hunt(m.model, { fixes: [], seed: 1, runs: 1, strategy: 'random' })).toThrow("model 'tiny': nothing to hunt in: its scenario catalogue is empty");
   });
 
   it('a counterexample of a model without describeState has no final state; a failing one of a passing schedule is its outcome', () => {

@@ -61,7 +61,7 @@ export async function reportModel(model: AnyModel, options: ReportOptions, index
       fixes: model.fixNames,
       rows: a.rows.map((r) => ({ fixes: r.fixes, verdict: r.verdict, ...(r.failure ? { outcome: r.failure } : {}) })),
       necessary: a.necessary,
-      bound: `every interleaving of the catalogue with at most ${bound} preemptions, ${MEMORY}, over every subset of all ${model.fixNames.length} toggles (proposals' included)`,
+      bound: `every subset of the ${model.fixNames.length === 1 ? 'one toggle' : `${model.fixNames.length} toggles`}${model.proposals ? ", the proposals' included" : ''}; every interleaving of the catalogue with at most ${bound} preemptions, ${MEMORY}`,
     };
   }
   const variants: VariantRow[] = [
