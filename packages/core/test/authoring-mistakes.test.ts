@@ -1,10 +1,10 @@
 import { describe, expect, it } from 'vitest';
-import { defineModel, execute, ModelError, modelFingerprint, RandomWalk, runDigest, type Steps, type Thread, type World } from '../src/index.js';
+import { defineModel, execute, ModelError, modelFingerprint, RandomWalk, runDigest, type AnyModel, type Steps, type Thread, type Var, type World } from '../src/index.js';
 import { tiny } from './fixtures/harness.js';
 
 // Issue 21: a model written wrongly is a ModelError out of the run (the CLI: exit 2), not a race.
 
-const run = (m: ReturnType<typeof tiny<{ x: ReturnType<World['var']> }>>) => execute(m.model, new Set(), m.scenario, new RandomWalk(1));
+const run = (m: { model: AnyModel; scenario: string[][] }) => execute(m.model, new Set(), m.scenario, new RandomWalk(1));
 const setup = (w: World) => ({ x: w.var('x', 0) });
 
 describe('mistakes the run sees', () => {
@@ -20,13 +20,13 @@ describe('mistakes the run sees', () => {
   });
 
   it.each([
-    ['a primitive call (yield, not yield*)', function* (s: { x: ReturnType<World['var']> }) { yield s.x.read() as never; }, /yielded a call .*use yield\*/],
-    ['a labelled call', function* (s: { x: ReturnType<World['var']> }) { yield s.x.read('x is read') as never; }, /use yield\*/],
-    ['a helper generator', function* (s: { x: ReturnType<World['var']> }) { yield (function* () { yield* s.x.read(); })() as never; }, /a helper generator/],
+    ['a primitive call (yield, not yield*)', function* (s: { x: Var<number> }) { yield s.x.read() as never; }, /yielded a call .*use yield\*/],
+    ['a labelled call', function* (s: { x: Var<number> }) { yield s.x.read('x is read') as never; }, /use yield\*/],
+    ['a helper generator', function* (s: { x: Var<number> }) { yield (function* () { yield* s.x.read(); })() as never; }, /a helper generator/],
     ['nothing', function* () { yield undefined as never; }, /yielded undefined, which is not a step/],
     ['a number', function* () { yield 7 as never; }, /yielded the number 7, which is not a step/],
   ])('a thread that yields %s', (_what, program, message) => {
-    const m = tiny(setup, [program as (s: { x: ReturnType<World['var']> }, t: Thread) => Steps]);
+    const m = tiny(setup, [program as (s: { x: Var<number> }, t: Thread) => Steps]);
     expect(() => run(m)).toThrow(ModelError);
     expect(() => run(m)).toThrow(message);
   });
