@@ -31,6 +31,33 @@ describe('kvmrace report', () => {
     expect(html).not.toMatch(/<script|<link|src="http/);
   });
 
+  it('has one row per variant: buggy races, upstream holds, the pfncache proposal races as a finding with its table and token', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'kvmrace-report-'));
+    const r = kvmrace('report', '--only', 'pfncache', '--no-ablation', '--out', dir);
+    expect(r.code, r.err).toBe(0);
+    const m = JSON.parse(readFileSync(join(dir, 'kvmrace-report.json'), 'utf8')).models[0];
+    expect(m.variants.map((v: { variant: string; role: string; expected: string; result: string; asExpected: boolean }) => [v.variant, v.role, v.expected, v.result, v.asExpected])).toEqual([
+      ['buggy', 'buggy', 'race', 'race found', true],
+      ['upstream', 'upstream', 'holds', 'holds', true],
+      ['rework', 'proposal', 'either', 'races', true],
+    ]);
+    for (const v of m.variants.slice(1)) expect(v.covered).toMatch(/^7 scenarios, [1-9]\d* executions, every interleaving, memory model sc$/);
+    expect(m.holes).toBeUndefined();
+    const [rework] = m.proposals;
+    expect(rework).toMatchObject({ name: 'rework', fixes: ['rework-refresh'], verdict: 'races', source: expect.stringContaining('20240115125707.1183-21-paul@xen.org') });
+    expect(rework.counterexample).toMatchObject({ threads: 2, operations: 2, outcome: { kind: 'violation', invariant: 'I_E2' } });
+    expect(rework.counterexample.token).toMatch(/^kr1\./);
+    expect(r.out).toMatch(/^ {2}proposal rework \(<20240115125707\.1183-21-paul@xen\.org>.*\): races/m);
+    expect(r.out).toMatch(/^ {4}rework +expected either +races/m);
+    expect(r.out).not.toMatch(/known hole/);
+    const html = readFileSync(join(dir, 'kvmrace-report.html'), 'utf8');
+    expect(html).toContain('<h3 class="proposal" data-proposal="rework">Proposal rework: <span class="finding">races</span></h3>');
+    expect(html.match(/<tr data-variant="/g)?.length).toBe(3);
+    const replay = kvmrace('replay', rework.counterexample.token, '--json');
+    expect(replay.code).toBe(1);
+    expect(JSON.parse(replay.out).outcome.invariant).toBe('I_E2');
+  });
+
   it('a report into a folder that cannot be made is one line and exit 2, with nothing written', () => {
     const dir = mkdtempSync(join(tmpdir(), 'kvmrace-report-'));
     const file = join(dir, 'a-file');
