@@ -1,10 +1,10 @@
-// Exhaustive verification of every model's fixed variant over its catalogue: time, executions,
+// Exhaustive verification of every model's upstream variant over its catalogue: time, executions,
 // redundant (sleep-set-blocked) share, and state-cache hits, per engine.
 //   node bench/verify.bench.js [--models a,b] [--engines dpor,auto,p2] [--cli] [--json]
 // Engines: dpor (DPOR as before, with `countStates` to count the states a cache would skip),
 // auto (what `verify` runs now: the stateful search for models with state invariants), stateful,
 // p2 (`--preemptions 2`: the bounded DFS, now with state caching), p2-plain (without caching).
-// --cli also times `kvmrace verify <model> --variant fixed` end to end (process start included).
+// --cli also times `kvmrace verify <model> --variant upstream` end to end (process start included).
 // Plain ESM over the built packages: run `pnpm --filter @kvmrace/core build` (and the models') first.
 import { spawnSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
@@ -102,14 +102,14 @@ function cliTime(name, extra) {
   if (!existsSync(bin)) return undefined;
   const t0 = performance.now();
   // The bin itself, as a user runs it (its #! line sets Node's flags).
-  const r = spawnSync(bin, ['verify', name, '--variant', 'fixed', ...extra], { encoding: 'utf8' });
+  const r = spawnSync(bin, ['verify', name, '--variant', 'upstream', ...extra], { encoding: 'utf8' });
   return { ms: Math.round(performance.now() - t0), code: r.status };
 }
 
 const rows = [];
 for (const name of MODELS) {
   const model = await loadModel(name);
-  const fixes = model.fixNames;
+  const fixes = model.upstreamFixes;
   for (const engine of ENGINES) {
     const run = runs[engine];
     if (!run) throw new Error(`unknown engine '${engine}'`);

@@ -8,7 +8,7 @@ import { estimateHorizon, PreemptionPoints, scheduleArbitrary } from '@kvmrace/p
 
 export const SCENARIO = [['refresh'], ['deactivate']];
 export const BUGGY = resolveVariant(pfncache, 'buggy').fixes;
-export const FIXED = resolveVariant(pfncache, 'fixed').fixes;
+export const FIXED = resolveVariant(pfncache, 'all').fixes;
 export const now = () => performance.now();
 
 // ---------------------------------------------------------------- kvmrace (fast-check engine)

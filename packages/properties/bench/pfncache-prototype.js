@@ -370,7 +370,7 @@ function walkStats(variant, runs, seed) {
 
 // ---------------------------------------------------------------- throughput
 function protoThroughput(runs) {
-  const { guarded, rework } = flags('fixed');
+  const { guarded, rework } = flags('all');
   const rng = { x: 1 };
   let steps = 0;
   const t = now();
@@ -384,7 +384,7 @@ function protoThroughput(runs) {
  * inside fast-check's own loop with this race written as bare generators.
  */
 function protoFastCheckThroughput(runs) {
-  const { guarded, rework } = flags('fixed');
+  const { guarded, rework } = flags('all');
   const arbitrary = pfncacheSchedules(FIXED);
   const enabled = [0, 0];
   let steps = 0;
@@ -415,14 +415,14 @@ function protoFastCheckThroughput(runs) {
 // ---------------------------------------------------------------- run
 const CHECK_RUNS = Number(process.env.CHECK_RUNS ?? 20_000);
 console.log(`pfncache [refresh] | [deactivate]: bare generator prototype vs the model, node ${process.version}\n`);
-for (const variant of ['fixed', 'buggy', 'upstream', 'rework']) {
+for (const variant of ['all', 'buggy', 'upstream', 'rework']) {
   const outcomes = lockstep(variant, CHECK_RUNS, 7);
   console.log(`lockstep ${variant} (${resolveVariant(pfncache, variant).fixes.join(', ') || 'no fixes'}): ${CHECK_RUNS} runs identical (enabled threads before every step, outcome, steps, final state); ${show(outcomes)}`);
 }
 console.log('');
 console.log('| variant | engine | mean steps/run | steps/run histogram | outcomes |');
 console.log('|---|---|---|---|---|');
-for (const variant of ['fixed', 'buggy']) {
+for (const variant of ['all', 'buggy']) {
   const w = walkStats(variant, CHECK_RUNS, 1);
   for (const [name, x] of [['model (RandomWalk)', w.model], ['prototype (xorshift)', w.proto]]) {
     console.log(`| ${variant} | ${name} | ${(x.sum / CHECK_RUNS).toFixed(3)} | ${show(x.hist)} | ${show(x.outcomes)} |`);
