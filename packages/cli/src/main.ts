@@ -23,7 +23,7 @@ import { DEFAULT_LIMITS, MAX_MEMORY_RANGE, STEP_TIMEOUT_RANGE } from './guard/ru
 import { CELL } from './guard/watchdog-cell.js';
 import { parseSeed, parseWhole } from './options.js';
 import { builtinModels, findModel as findIn } from './registry.js';
-import { resolveVariant, type AnyModel } from '@kvmrace/core';
+import { resolveVariant, type AnyModel, type RaceTableOptions } from '@kvmrace/core';
 import { availableParallelism } from 'node:os';
 
 /** Where a command writes; tests pass their own. */
@@ -98,6 +98,16 @@ export async function main(argv: readonly string[], rawIo: Io = processIo, guard
     }
     modelFiles.set(extra[extra.length - 1] as AnyModel, file);
   });
+  /** `--width` and `--format` of the race tables a command prints. */
+  const tableOptions = (cmd: Command): Command =>
+    cmd
+      .option('--width <n>', `most columns a race table line takes (default: the terminal's width, ${DEFAULT_WIDTH} when not a terminal; 72 for a commit message)`)
+      .addOption(new Option('--format <style>', 'race table style: table (numbered rows, a column per CPU) or commit (CPU 0 / CPU 1, as in kernel commit messages)').choices(['table', 'commit']).default('table'));
+  /** The race table options a command was given. */
+  const tableOf = (opts: { width?: string; format?: 'table' | 'commit' }): RaceTableOptions => ({
+    width: opts.width !== undefined ? parseWhole('--width', opts.width, 40, 1000) : terminalWidth(),
+    format: opts.format ?? 'table',
+  });
   /** `--model <file>` and the limits its code runs under. */
   const modelOptions = (cmd: Command): Command =>
     cmd
@@ -112,7 +122,7 @@ export async function main(argv: readonly string[], rawIo: Io = processIo, guard
       io.out(opts.json ? json(listJson(models())) : listText(models()));
     });
 
-  modelOptions(program.command('hunt'))
+  tableOptions(modelOptions(program.command('hunt')))
     .description('search for a failing schedule; exit 1 when a race is found, 0 when none')
     .argument('[model]', 'model name (see kvmrace list)')
     .option('--all', 'hunt every model: buggy must fail, upstream must hold')
@@ -123,7 +133,8 @@ export async function main(argv: readonly string[], rawIo: Io = processIo, guard
     .option('--depth <n>', 'PCT bug depth (priority change points + 1)', '3')
     .option('--svg <file>', 'also draw the race as a swimlane picture (SVG) into this file')
     .option('--json', 'print JSON')
-    .action(async (name: string | undefined, opts: { all?: boolean; variant: string; seed: string; runs: string; strategy: 'fast-check' | 'random' | 'pct'; depth: string; svg?: string; json?: boolean }) => {
+    .action(async (name: string | undefined, opts: { all?: boolean; variant: string; seed: string; runs: string; strategy: 'fast-check' | 'random' | 'pct'; depth: string; svg?: string; json?: boolean; width?: string; format?: 'table' | 'commit' }) => {
+      const table = tableOf(opts);
       const base: HuntCommand = {
         variant: opts.variant,
         seed: parseSeed(opts.seed),
@@ -134,7 +145,7 @@ export async function main(argv: readonly string[], rawIo: Io = processIo, guard
       if (opts.all) {
         if (name) throw new UsageError('give a model name or --all, not both');
         if (opts.svg !== undefined) throw new UsageError('--svg draws one race: give a model name instead of --all');
-        code = await huntAll(models(), base, opts.json ? json : undefined, io);
+        code = await huntAll(models(), base, opts.json ? json : undefined, io, table);
         return;
       }
       const model = findModel(name);
@@ -144,12 +155,12 @@ export async function main(argv: readonly string[], rawIo: Io = processIo, guard
       bar?.stop();
       const cx = report.result.counterexample;
       if (svg !== undefined && cx) writeSwimlane(svg, model.name, report.variant, cx);
-      io.out(opts.json ? json(huntJson(report)) : huntText(report));
+      io.out(opts.json ? json(huntJson(report)) : huntText(report, table));
       if (svg !== undefined && !opts.json) io.err(cx ? `swimlane: ${svg}` : `no race, so no swimlane written to ${opts.svg}`);
       code = report.result.found ? EXIT.found : EXIT.ok;
     });
 
-  modelOptions(program.command('verify'))
+  tableOptions(modelOptions(program.command('verify')))
     .description('explore every interleaving of every scenario (DPOR); exit 0 when the invariants hold, 1 with a counterexample')
     .argument('[model]', 'model name (see kvmrace list)')
     .option('--variant <variant>', 'buggy, upstream (the fix as merged; fixed is a synonym), all (every toggle), a proposal or named variant (see kvmrace list), or fix names joined by commas', 'upstream')
@@ -162,7 +173,8 @@ export async function main(argv: readonly string[], rawIo: Io = processIo, guard
     .option('--workers <n>', `worker threads sharing the search (default: the core count, ${availableParallelism()} here)`)
     .option('--force', 'explore even a bound estimated too large to finish')
     .option('--json', 'print JSON')
-    .action(async (name: string | undefined, opts: { variant: string; threads?: string; maxOps?: string; preemptions?: string; minimal?: boolean; shard?: string; workers?: string; engine: 'auto' | 'dpor' | 'stateful'; force?: boolean; json?: boolean }) => {
+    .action(async (name: string | undefined, opts: { variant: string; threads?: string; maxOps?: string; preemptions?: string; minimal?: boolean; shard?: string; workers?: string; engine: 'auto' | 'dpor' | 'stateful'; force?: boolean; json?: boolean; width?: string; format?: 'table' | 'commit' }) => {
+      const table = tableOf(opts);
       const model = findModel(name);
       const workers = opts.workers !== undefined ? parseWhole('--workers', opts.workers, 1, 256) : availableParallelism();
       const cmd: VerifyCommand = {
@@ -184,7 +196,7 @@ export async function main(argv: readonly string[], rawIo: Io = processIo, guard
       const source = { model, ...(file !== undefined ? { file } : {}), ...(guard ? { watchdog: guard.watchdog } : {}) };
       const report = await runVerify(source, cmd, workers, bar ? (done, total) => bar.update(done, total, 'units') : undefined);
       bar?.stop();
-      io.out(opts.json ? json(verifyJson(report)) : verifyText(report));
+      io.out(opts.json ? json(verifyJson(report)) : verifyText(report, table));
       code = report.result.verdict === 'holds' ? EXIT.ok : EXIT.found;
     });
 
@@ -238,17 +250,18 @@ export async function main(argv: readonly string[], rawIo: Io = processIo, guard
       code = report.ok ? EXIT.ok : EXIT.found;
     });
 
-  modelOptions(program.command('replay'))
+  tableOptions(modelOptions(program.command('replay')))
     .description('re-run exactly the schedule of a replay token and print its trace')
     .argument('<token>', 'a token printed by hunt, verify or report (kr1....)')
     .option('--svg <file>', 'also draw the run as a swimlane picture (SVG) into this file')
     .option('--json', 'print JSON')
-    .action((token: string, opts: { svg?: string; json?: boolean }) => {
+    .action((token: string, opts: { svg?: string; json?: boolean; width?: string; format?: 'table' | 'commit' }) => {
+      const table = tableOf(opts);
       const svg = opts.svg !== undefined ? checkSvgPath(opts.svg) : undefined;
       const r = runReplay(token, models());
       const cx = r.counterexample;
       if (svg !== undefined) writeSwimlane(svg, r.model.name, r.variant, cx);
-      io.out(opts.json ? json({ model: r.model.name, variant: r.variant, ...cx }) : replayText(r));
+      io.out(opts.json ? json({ model: r.model.name, variant: r.variant, ...cx }) : replayText(r, table));
       code = cx.outcome.kind === 'ok' ? EXIT.ok : EXIT.found;
     });
 
@@ -279,6 +292,14 @@ export async function main(argv: readonly string[], rawIo: Io = processIo, guard
   }
 }
 
+/** Race tables fill a terminal; elsewhere (a pipe, a file, CI) they take this many columns. */
+const DEFAULT_WIDTH = 100;
+
+/** The terminal's width when stdout is one, else DEFAULT_WIDTH. */
+function terminalWidth(): number {
+  return process.stdout.isTTY && process.stdout.columns ? Math.max(40, process.stdout.columns) : DEFAULT_WIDTH;
+}
+
 /** A JSON replacer that drops wall-clock fields (`ms`, `msToFind`, ...), the only ones that differ between runs. */
 function withoutTiming(key: string, value: unknown): unknown {
   return /^ms([A-Z]|$)/.test(key) ? undefined : value;
@@ -306,7 +327,7 @@ function oneLine(message: string): string {
   return message.trim().replace(/\s*\n\s*/g, ' ');
 }
 
-async function huntAll(all: readonly AnyModel[], base: HuntCommand, json: ((value: unknown) => string) | undefined, io: Io): Promise<number> {
+async function huntAll(all: readonly AnyModel[], base: HuntCommand, json: ((value: unknown) => string) | undefined, io: Io, table: RaceTableOptions): Promise<number> {
   const results = [];
   for (const model of all) {
     const buggy = await runHunt(model, { ...base, variant: 'buggy' });
@@ -320,9 +341,9 @@ async function huntAll(all: readonly AnyModel[], base: HuntCommand, json: ((valu
   } else {
     for (const r of results) {
       io.out(pc.bold(`== ${r.model.name}: ${r.model.title}`));
-      io.out(huntText(r.buggy));
+      io.out(huntText(r.buggy, table));
       io.out('');
-      io.out(huntText(r.fixed));
+      io.out(huntText(r.fixed, table));
       io.out('');
     }
     io.out(ok ? pc.green('every buggy variant raced and every upstream variant held') : pc.red('some model did not behave as expected (see above)'));

@@ -20,7 +20,7 @@ describe('kvmrace verify and ablate (spawned)', () => {
     expect(j.executions).toBeGreaterThan(0);
     expect(typeof j.ms).toBe('number');
     expect(j.counterexample).toBeUndefined();
-    expect(kvmrace('verify', 'lost-update').out).toMatch(/^holds: lost-update \(upstream\): 1 scenarios/);
+    expect(kvmrace('verify', 'lost-update').out).toMatch(/^holds: lost-update \(upstream\): 1 scenario,/);
   });
 
   it('verify --minimal exits 1 with the smallest counterexample, shaped like hunt, that replays', () => {
@@ -35,7 +35,7 @@ describe('kvmrace verify and ablate (spawned)', () => {
     expect(JSON.parse(replay.out).trace).toEqual(j.counterexample.trace);
     const text = kvmrace('verify', 'lost-update', '--variant', 'buggy', '--minimal');
     expect(text.code).toBe(1);
-    expect(text.out).toMatch(/smallest counterexample: 2 threads, 2 operations, 1 preemptions, 4 steps/);
+    expect(text.out).toMatch(/smallest counterexample: 2 threads, 2 operations, 1 preemption, 4 steps/);
     expect(text.out).toMatch(/replay: kvmrace replay kr1/);
   });
 

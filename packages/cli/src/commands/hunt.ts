@@ -1,4 +1,4 @@
-import { hunt, renderRaceTable, resolveVariant, type AnyModel, type Counterexample, type HuntStrategy, type OutcomeKind, type Scenario } from '@kvmrace/core';
+import { hunt, renderRaceTable, resolveVariant, type AnyModel, type RaceTableOptions, type Counterexample, type HuntStrategy, type OutcomeKind, type Scenario } from '@kvmrace/core';
 import { performance } from 'node:perf_hooks';
 import pc from 'picocolors';
 
@@ -84,14 +84,14 @@ export function huntJson(r: HuntReport): Record<string, unknown> {
 }
 
 /** The text of one hunt: the race table and its replay command, or what was tried. */
-export function huntText(r: HuntReport): string {
+export function huntText(r: HuntReport, table: RaceTableOptions = {}): string {
   const cx = r.result.counterexample;
   const tried = `${r.result.runs} runs, ${r.ms} ms${r.result.gaveUp ? `, ${r.result.gaveUp} with a retry loop that gave up` : ''}`;
   if (!cx) return `${pc.green('no race found')} in ${r.model.name} (${r.variant}): ${tried}`;
   return [
     `${pc.red('race found')} in ${r.model.name} (${r.variant}) after ${tried}`,
     '',
-    renderRaceTable(r.model.name, r.variant, cx),
+    renderRaceTable(r.model.name, r.variant, cx, table),
     '',
     `replay: kvmrace replay ${cx.token}`,
   ].join('\n');

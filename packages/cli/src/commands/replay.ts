@@ -1,4 +1,4 @@
-import { decodeToken, modelFingerprint, ReplayMismatchError, counterexampleOf, renderRaceTable, runDigest, scenarioProblem, TokenError, variantName, type AnyModel } from '@kvmrace/core';
+import { type RaceTableOptions, decodeToken, modelFingerprint, ReplayMismatchError, counterexampleOf, renderRaceTable, runDigest, scenarioProblem, TokenError, variantName, type AnyModel } from '@kvmrace/core';
 import { UsageError } from '../errors.js';
 import { findModel } from '../registry.js';
 
@@ -37,6 +37,6 @@ export function runReplay(token: string, models: readonly AnyModel[]) {
 }
 
 /** The text of a replay. */
-export function replayText(r: ReturnType<typeof runReplay>): string {
-  return renderRaceTable(r.model.name, r.variant, r.counterexample);
+export function replayText(r: ReturnType<typeof runReplay>, table: RaceTableOptions = {}): string {
+  return renderRaceTable(r.model.name, r.variant, r.counterexample, table);
 }

@@ -1,4 +1,4 @@
-import { formatScenario } from '@kvmrace/core';
+import { formatScenario, plural, type Counterexample } from '@kvmrace/core';
 import pc from 'picocolors';
 import type { Report } from '../report/report-data.js';
 
@@ -8,14 +8,14 @@ export function reportText(report: Report, files: { html: string; json: string }
   for (const m of report.models) {
     lines.push(pc.bold(`== ${m.name}: ${m.title}`) + `  ${m.ok ? pc.green('as expected') : pc.red('NOT as expected')}`);
     const cx = m.race;
-    lines.push(cx ? `  buggy:    race ${cx.outcome.invariant ?? cx.outcome.kind}, ${cx.threads} threads, ${cx.operations} operations, ${cx.preemptions} preemptions, ${cx.steps} steps (${m.hunt.engine}, ${m.hunt.runs} runs, ${m.hunt.ms} ms)` : `  buggy:    ${pc.red('no race found')}`);
+    lines.push(cx ? `  buggy:    race ${cx.outcome.invariant ?? cx.outcome.kind}, ${shape(cx)} (${m.hunt.engine}, ${m.hunt.runs} runs, ${m.hunt.ms} ms)` : `  buggy:    ${pc.red('no race found')}`);
     if (cx) lines.push(`            replay: kvmrace replay ${cx.token}`);
     lines.push(`  upstream: ${m.verify.verdict === 'holds' ? pc.green('holds') : pc.red('violated')} (${m.verify.method}, ${m.verify.executions} executions, ${m.verify.ms} ms)`);
     for (const p of m.proposals) {
       const cxp = p.counterexample;
       lines.push(`  proposal ${p.name} (${p.source}): ${p.verdict === 'holds' ? pc.green('holds') : pc.yellow('races')} (${p.executions} executions, ${p.ms} ms)`);
       if (cxp) {
-        lines.push(`    finding: ${cxp.outcome.invariant ?? cxp.outcome.kind} in ${formatScenario(cxp.scenario)}, ${cxp.threads} threads, ${cxp.operations} operations, ${cxp.preemptions} preemptions, ${cxp.steps} steps`);
+        lines.push(`    finding: ${cxp.outcome.invariant ?? cxp.outcome.kind} in ${formatScenario(cxp.scenario)}, ${shape(cxp)}`);
         lines.push(`    replay: kvmrace replay ${cxp.token}`);
       }
     }
@@ -32,4 +32,9 @@ export function reportText(report: Report, files: { html: string; json: string }
   lines.push(`report: ${files.html}`);
   lines.push(`json:   ${files.json}`);
   return lines.join('\n');
+}
+
+/** `2 threads, 2 operations, 1 preemption, 20 steps`. */
+function shape(cx: Counterexample): string {
+  return `${plural(cx.threads, 'thread')}, ${plural(cx.operations, 'operation')}, ${plural(cx.preemptions, 'preemption')}, ${plural(cx.steps, 'step')}`;
 }

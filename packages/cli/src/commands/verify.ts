@@ -1,4 +1,4 @@
-import { renderRaceTable, resolveVariant, type AnyModel, type Counterexample, type VerifyEngine, type VerifyResult } from '@kvmrace/core';
+import { plural, renderRaceTable, resolveVariant, type AnyModel, type RaceTableOptions, type Counterexample, type VerifyEngine, type VerifyResult } from '@kvmrace/core';
 import type { PieceJob } from '../verify-pool/piece-job.js';
 import { verifyInPieces, type ModelSource } from '../verify-pool/run-pieces.js';
 import pc from 'picocolors';
@@ -109,18 +109,18 @@ function boundText(cmd: VerifyCommand): string {
 }
 
 /** The text of one verification: the verdict with its figures, and the race table when violated. */
-export function verifyText(r: VerifyReport): string {
+export function verifyText(r: VerifyReport, table: RaceTableOptions = {}): string {
   const x = r.result;
   const pct = x.executions ? ((100 * x.redundant) / x.executions).toFixed(1) : '0.0';
   const states = x.stateHits !== undefined ? `, ${x.states} states (${x.stateHits} reached again and cut)` : '';
-  const figures = `${x.scenarios} scenarios, ${x.executions} executions (${x.redundant} redundant, ${pct}%)${states}, ${x.ms} ms; ${boundText(r.command)}`;
+  const figures = `${plural(x.scenarios, 'scenario')}, ${plural(x.executions, 'execution')} (${x.redundant} redundant, ${pct}%)${states}, ${x.ms} ms; ${boundText(r.command)}`;
   const cx = x.counterexample;
   if (!cx) return `${pc.green('holds')}: ${r.model.name} (${r.variant}): ${figures}`;
   return [
     `${pc.red('violated')}: ${r.model.name} (${r.variant}): ${figures}`,
-    r.command.minimal ? `smallest counterexample: ${cx.threads} threads, ${cx.operations} operations, ${cx.preemptions} preemptions, ${cx.steps} steps` : '',
+    r.command.minimal ? `smallest counterexample: ${plural(cx.threads, 'thread')}, ${plural(cx.operations, 'operation')}, ${plural(cx.preemptions, 'preemption')}, ${plural(cx.steps, 'step')}` : '',
     '',
-    renderRaceTable(r.model.name, r.variant, cx),
+    renderRaceTable(r.model.name, r.variant, cx, table),
     '',
     `replay: kvmrace replay ${cx.token}`,
   ]

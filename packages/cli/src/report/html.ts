@@ -1,4 +1,4 @@
-import { describeOutcome, formatScenario, renderRaceTable, renderSwimlaneSvg } from '@kvmrace/core';
+import { describeOutcome, formatScenario, plural, renderRaceTable, renderSwimlaneSvg } from '@kvmrace/core';
 import type { ModelReport, Report } from './report-data.js';
 
 function esc(text: string): string {
@@ -70,7 +70,7 @@ function modelSection(m: ModelReport): string {
 /** The report as one self-contained HTML page: inline CSS and SVG, no scripts, nothing fetched. */
 export function renderHtmlReport(report: Report): string {
   const rows = report.models
-    .map((m) => `<tr><td><a href="#model-${esc(m.name)}">${esc(m.name)}</a></td><td>${m.race ? `${m.race.threads} threads, ${m.race.operations} ops, ${m.race.preemptions} preemptions` : '<span class="bad">none</span>'}</td><td class="${m.verify.verdict === 'holds' ? 'ok' : 'bad'}">${m.verify.verdict}</td><td class="${m.ok ? 'ok' : 'bad'}">${m.ok ? 'yes' : 'no'}</td></tr>`)
+    .map((m) => `<tr><td><a href="#model-${esc(m.name)}">${esc(m.name)}</a></td><td>${m.race ? `${plural(m.race.threads, 'thread')}, ${plural(m.race.operations, 'op')}, ${plural(m.race.preemptions, 'preemption')}` : '<span class="bad">none</span>'}</td><td class="${m.verify.verdict === 'holds' ? 'ok' : 'bad'}">${m.verify.verdict}</td><td class="${m.ok ? 'ok' : 'bad'}">${m.ok ? 'yes' : 'no'}</td></tr>`)
     .join('\n');
   return `<!doctype html>
 <html lang="en"><head><meta charset="utf-8"><title>kvmrace report</title><style>${STYLE}</style></head>
@@ -83,8 +83,4 @@ ${rows}
 ${report.models.map(modelSection).join('\n')}
 </body></html>
 `;
-}
-
-function plural(n: number, word: string): string {
-  return `${n} ${word}${n === 1 ? '' : 's'}`;
 }

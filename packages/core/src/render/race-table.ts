@@ -1,14 +1,27 @@
-import Table from 'cli-table3';
 import type { Counterexample } from '../counterexample.js';
 import type { Outcome } from '../outcome.js';
 import { formatScenario } from '../scenario.js';
 import type { TraceEntry } from '../trace.js';
+import { wrapText } from './wrap.js';
 
-const PLAIN = {
-  top: '', 'top-mid': '', 'top-left': '', 'top-right': '',
-  bottom: '', 'bottom-mid': '', 'bottom-left': '', 'bottom-right': '',
-  left: '', 'left-mid': '', mid: '', 'mid-mid': '', right: '', 'right-mid': '', middle: '  ',
-};
+/** How a race table is laid out. */
+export interface RaceTableOptions {
+  /**
+   * Most characters a line may have (default 100): cells wrap within their column, and nothing is
+   * ever cut. Only a table with more CPUs than fit at the narrowest column (12) is wider.
+   */
+  readonly width?: number;
+  /**
+   * `table` (default): a step-numbered column per CPU. `commit`: the style of the kernel's race
+   * descriptions, ready to paste into a commit message: `CPU 0` / `CPU 1` headers, each function
+   * on a line of its own with its actions under it, the columns ordered by time.
+   */
+  readonly format?: 'table' | 'commit';
+}
+
+/** Narrowest a CPU column gets before the table is let grow past the width. */
+const MIN_COLUMN = 12;
+const GAP = '  ';
 
 /** One line for an outcome: `violation of I_E1 after step 10: ...`. */
 export function describeOutcome(outcome: Outcome): string {
@@ -23,42 +36,115 @@ export function describeOutcome(outcome: Outcome): string {
   }
 }
 
+/** The values a step left in the variables and counters it touched: `[x=1, y=0]`, or ''. */
+function stepValues(entry: TraceEntry): string {
+  const values = entry.accesses.filter((a) => a.kind === 'var' || a.kind === 'counter').map((a) => `${a.name}=${a.value}`);
+  return values.length ? `[${values.join(', ')}]` : '';
+}
+
 /** The text of one step in its CPU's column: the kernel function when it changes, then the action and the values it left. */
 export function describeStep(entry: TraceEntry, showFunction: boolean): string {
-  const values = entry.accesses
-    .filter((a) => a.kind === 'var' || a.kind === 'counter')
-    .map((a) => `${a.name}=${a.value}`);
-  const action = values.length ? `${entry.label}  [${values.join(', ')}]` : entry.label;
+  const values = stepValues(entry);
+  const action = values ? `${entry.label}  ${values}` : entry.label;
   return showFunction ? `${entry.fn}: ${action}` : `  ${action}`;
+}
+
+/** `n thing` or `n things`. */
+export function plural(n: number, word: string): string {
+  return `${n} ${word}${n === 1 ? '' : 's'}`;
 }
 
 /**
  * The race as a table with one column per CPU, rows in time order, like the race tables in KVM
- * commit messages, ending with what broke and the state that shows it.
+ * commit messages, ending with what broke and the state that shows it. Every line fits `width`.
  */
-export function renderRaceTable(modelName: string, variantName: string, cx: Counterexample): string {
+export function renderRaceTable(modelName: string, variantName: string, cx: Counterexample, options: RaceTableOptions = {}): string {
+  const width = Math.max(40, options.width ?? 100);
+  const body = options.format === 'commit' ? commitColumns(cx, width) : numberedColumns(cx, width);
+  const lines = [
+    ...wrapText(`${modelName} (${variantName}): ${formatScenario(cx.scenario)}`, width, 2),
+    `${plural(cx.threads, 'thread')}, ${plural(cx.operations, 'operation')}, ${plural(cx.preemptions, 'preemption')}, ${plural(cx.steps, 'step')}`,
+    '',
+    ...body,
+    '',
+    ...wrapText(`=> ${describeOutcome(cx.outcome)}`, width, 3),
+  ];
+  if (cx.finalState) lines.push(...wrapText(`   state: ${cx.finalState}`, width, 10));
+  return lines.join('\n');
+}
+
+/** One cell: its lines, already wrapped to the column. */
+type Cell = readonly string[];
+
+/** The step's cell: the action (the function first when it changes), its values on their own line when they do not fit beside it, the mark of the breaking step. */
+function stepCell(entry: TraceEntry, showFn: boolean, mark: string, column: number): Cell {
+  const head = showFn ? `${entry.fn}: ` : '  ';
+  const values = stepValues(entry);
+  const action = `${head}${entry.label}${mark}`;
+  const one = values ? `${head}${entry.label}  ${values}${mark}` : action;
+  if (one.length <= column) return [one];
+  const lines = wrapText(values ? `${head}${entry.label}` : action, column, showFn ? 4 : 4);
+  if (values) lines.push(...wrapText(`    ${values}${mark}`, column, 5));
+  return lines;
+}
+
+/** The layout of the columns: the width of each CPU column for `count` columns after a first of `first`. */
+function columnWidth(width: number, first: number, count: number): number {
+  const room = width - first - GAP.length * count;
+  return Math.max(MIN_COLUMN, Math.floor(room / count));
+}
+
+/** Joins cells side by side, each padded to its column, lines right-trimmed. */
+function joinRow(cells: readonly Cell[], widths: readonly number[]): string[] {
+  const height = Math.max(...cells.map((c) => c.length));
+  const out: string[] = [];
+  for (let i = 0; i < height; i++) {
+    out.push(cells.map((c, k) => (c[i] ?? '').padEnd(widths[k] as number)).join(GAP).trimEnd());
+  }
+  return out;
+}
+
+/** `#  CPU0: ops  CPU1: ops`, then one numbered row per step. */
+function numberedColumns(cx: Counterexample, width: number): string[] {
   const threads = cx.scenario.length;
-  const head = ['#', ...cx.scenario.map((ops, tid) => `CPU${tid}: ${ops.join(', ')}`)];
-  const table = new Table({ head, chars: PLAIN, style: { head: [], border: [], compact: true, 'padding-left': 0, 'padding-right': 0 } });
-  const lastFn: string[] = new Array<string>(threads).fill('');
+  const first = Math.max(1, String(cx.trace.length).length);
+  const column = columnWidth(width, first, threads);
+  const widths = [first, ...new Array<number>(threads).fill(column)];
+  const lines = joinRow(['#', ...cx.scenario.map((ops, tid) => wrapText(`CPU${tid}: ${ops.join(', ')}`, column, 6))].map((c) => (typeof c === 'string' ? [c] : c)), widths);
+  const lastFn = new Array<string>(threads).fill('');
   for (const entry of cx.trace) {
-    const row = new Array<string>(threads + 1).fill('');
-    row[0] = String(entry.index + 1);
     const showFn = lastFn[entry.thread] !== entry.fn;
     lastFn[entry.thread] = entry.fn;
-    let cell = describeStep(entry, showFn);
-    if (entry.index === cx.outcome.step) cell += `  <== ${cx.outcome.kind === 'violation' ? `${cx.outcome.invariant} broken` : cx.outcome.kind}`;
-    row[entry.thread + 1] = cell;
-    table.push(row);
+    const cells: Cell[] = new Array<Cell>(threads + 1).fill([]);
+    cells[0] = [String(entry.index + 1)];
+    cells[entry.thread + 1] = stepCell(entry, showFn, breakMark(cx, entry), column);
+    lines.push(...joinRow(cells, widths));
   }
-  const lines = [
-    `${modelName} (${variantName}): ${formatScenario(cx.scenario)}`,
-    `${cx.threads} threads, ${cx.operations} operations, ${cx.preemptions} preemptions, ${cx.steps} steps`,
-    '',
-    table.toString().split('\n').map((l) => l.trimEnd()).join('\n'),
-    '',
-    `=> ${describeOutcome(cx.outcome)}`,
-  ];
-  if (cx.finalState) lines.push(`   state: ${cx.finalState}`);
-  return lines.join('\n');
+  return lines;
+}
+
+/** `CPU 0` / `CPU 1` columns without step numbers, each function a line with its actions under it. */
+function commitColumns(cx: Counterexample, width: number): string[] {
+  const threads = cx.scenario.length;
+  const column = columnWidth(width + GAP.length, 0, threads);
+  const widths = new Array<number>(threads).fill(column);
+  const header = cx.scenario.map((_, tid) => [`CPU ${tid}`]);
+  const lines = [...joinRow(header, widths), ...joinRow(cx.scenario.map((_, tid) => ['-'.repeat(`CPU ${tid}`.length)]), widths)];
+  const lastFn = new Array<string>(threads).fill('');
+  for (const entry of cx.trace) {
+    const cell: string[] = [];
+    if (lastFn[entry.thread] !== entry.fn) cell.push(...wrapText(entry.fn.endsWith(')') ? entry.fn : `${entry.fn}()`, column, 2));
+    lastFn[entry.thread] = entry.fn;
+    cell.push(...stepCell(entry, false, breakMark(cx, entry), column));
+    const cells: Cell[] = new Array<Cell>(threads).fill([]);
+    cells[entry.thread] = cell;
+    lines.push(...joinRow(cells, widths));
+  }
+  return lines;
+}
+
+/** `  <== I_E1 broken` on the step where the run failed. */
+function breakMark(cx: Counterexample, entry: TraceEntry): string {
+  if (entry.index !== cx.outcome.step) return '';
+  return `  <== ${cx.outcome.kind === 'violation' ? `${cx.outcome.invariant} broken` : cx.outcome.kind}`;
 }
