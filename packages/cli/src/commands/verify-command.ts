@@ -1,0 +1,70 @@
+import { resolveVariant } from '@kvmrace/core';
+import { Option } from 'commander';
+import { availableParallelism } from 'node:os';
+import { EXIT } from '../errors.js';
+import { parseWhole } from '../options.js';
+import type { CommandModule } from '../program/command-module.js';
+import { guardWork } from '../program/guard-work.js';
+import { tableOf, VARIANT_HELP, withJson, withModelFile, withTableOptions, type TableFlags } from '../program/shared-options.js';
+import { progressBar } from '../progress.js';
+import { estimateWork } from './estimate.js';
+import { parseShard, runVerify, verifyJson, verifyText, type VerifyCommand } from './verify.js';
+
+interface VerifyFlags extends TableFlags {
+  readonly variant: string;
+  readonly threads?: string;
+  readonly maxOps?: string;
+  readonly preemptions?: string;
+  readonly minimal?: boolean;
+  readonly shard?: string;
+  readonly workers?: string;
+  readonly engine: 'auto' | 'dpor' | 'stateful';
+  readonly force?: boolean;
+  readonly json?: boolean;
+}
+
+/** `kvmrace verify`: every interleaving of every scenario within the bound. */
+export const verifyCommand: CommandModule = {
+  name: 'verify',
+  register(program, ctx) {
+    withJson(withTableOptions(withModelFile(program.command('verify'))))
+      .description('explore every interleaving of every scenario (DPOR); exit 0 when the invariants hold, 1 with a counterexample')
+      .argument('[model]', 'model name (see kvmrace list)')
+      .option('--variant <variant>', VARIANT_HELP, 'upstream')
+      .option('--threads <n>', 'verify every scenario with up to n threads (default: the catalogue)')
+      .option('--max-ops <n>', 'verify every scenario with up to n operations (default: the catalogue)')
+      .option('--preemptions <k>', 'only schedules with at most k preemptions (bounded DFS, no DPOR)')
+      .option('--minimal', 'report the smallest counterexample (threads, operations, preemptions, steps)')
+      .option('--shard <i/n>', 'only the i-th of n deterministic parts of the work (merge the JSON results)')
+      .addOption(new Option('--engine <name>', 'exhaustive engine: auto (stateful search for models with invariants checked after every step, else DPOR), dpor, or stateful').choices(['auto', 'dpor', 'stateful']).default('auto'))
+      .option('--workers <n>', `worker threads sharing the search (default: the core count, ${availableParallelism()} here)`)
+      .option('--force', 'explore even a bound estimated too large to finish')
+      .action(async (name: string | undefined, opts: VerifyFlags) => {
+        const io = ctx.io;
+        const table = tableOf(opts);
+        const model = ctx.findModel(name);
+        const workers = opts.workers !== undefined ? parseWhole('--workers', opts.workers, 1, 256) : availableParallelism();
+        const cmd: VerifyCommand = {
+          variant: opts.variant,
+          minimal: opts.minimal ?? false,
+          engine: opts.engine,
+          ...(opts.threads !== undefined ? { threads: parseWhole('--threads', opts.threads, 1, 16) } : {}),
+          ...(opts.maxOps !== undefined ? { maxOps: parseWhole('--max-ops', opts.maxOps, 1, 64) } : {}),
+          ...(opts.preemptions !== undefined ? { preemptions: parseWhole('--preemptions', opts.preemptions, 0, 1000) } : {}),
+          ...(opts.shard !== undefined ? { shard: parseShard(opts.shard) } : {}),
+        };
+        const generated = cmd.threads !== undefined || cmd.maxOps !== undefined;
+        const whole = estimateWork(model, resolveVariant(model, cmd.variant).fixes, cmd, generated ? undefined : model.scenarios.catalogue.map((s) => s.threads));
+        // A shard does about its share of the work.
+        const share = cmd.shard ? 1 / cmd.shard.count : 1;
+        guardWork(`verify ${model.name}`, { scenarios: Math.ceil(whole.scenarios * share), interleavings: whole.interleavings * share }, cmd.preemptions, opts.force ?? false, io);
+        const bar = progressBar(`verify ${model.name}`, { json: opts.json ?? false, interactive: io.interactive });
+        const file = ctx.extra.includes(model) ? ctx.modelFiles.get(model) : undefined;
+        const source = { model, ...(file !== undefined ? { file } : {}), ...(ctx.guard ? { watchdog: ctx.guard.watchdog } : {}) };
+        const report = await runVerify(source, cmd, workers, bar ? (done, total) => bar.update(done, total, 'units') : undefined);
+        bar?.stop();
+        io.out(opts.json ? ctx.json(verifyJson(report)) : verifyText(report, table));
+        ctx.code = report.result.verdict === 'holds' ? EXIT.ok : EXIT.found;
+      });
+  },
+};
