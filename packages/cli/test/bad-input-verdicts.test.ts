@@ -1,48 +1,23 @@
-import { spawn } from 'node:child_process';
 import { mkdtempSync, readdirSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
+import { expectOneLineRefusal, fixture, spawnCli, type CliResult } from './spawn-cli.js';
 
 // Issue 21: answers that were given but wrong or unclear. Every refusal is one line `kvmrace: ...`
 // on stderr, exit 2, nothing on stdout, and nothing written in the directory the CLI ran in.
 
-const bin = fileURLToPath(new URL('../dist/kvmrace.js', import.meta.url));
-const fixture = (name: string) => fileURLToPath(new URL(`./fixtures/${name}`, import.meta.url));
-
-interface Result {
-  code: number | null;
-  out: string;
-  err: string;
-}
-
 /** Spawns the CLI in a fresh empty directory, which must still be empty when it ends. */
-async function kvmrace(...args: string[]): Promise<Result> {
+async function kvmrace(...args: string[]): Promise<CliResult> {
   const cwd = mkdtempSync(join(tmpdir(), 'kvmrace-verdicts-'));
-  const r = await new Promise<Result>((done, fail) => {
-    const child = spawn(process.execPath, [bin, ...args], { cwd, timeout: 60_000, env: { ...process.env, NO_COLOR: '1', CI: '1' } });
-    let out = '';
-    let err = '';
-    child.stdout.setEncoding('utf8').on('data', (d: string) => (out += d));
-    child.stderr.setEncoding('utf8').on('data', (d: string) => (err += d));
-    child.on('error', fail);
-    child.on('close', (code) => done({ code, out, err }));
-  });
+  const r = await spawnCli(args, { cwd, timeoutMs: 60_000 });
   expect(readdirSync(cwd), 'files written in the working directory').toEqual([]);
   return r;
 }
 
 /** The one-line refusal contract. */
 async function expectRefused(args: readonly string[], message: RegExp): Promise<void> {
-  const r = await kvmrace(...args);
-  expect(r.code, r.err).toBe(2);
-  expect(r.out).toBe('');
-  const lines = r.err.trim().split('\n');
-  expect(lines, r.err).toHaveLength(1);
-  expect(lines[0]).toMatch(/^kvmrace: /);
-  expect(lines[0]).toMatch(message);
-  expect(r.err).not.toMatch(/\n\s+at |internal error/);
+  expectOneLineRefusal(await kvmrace(...args), message);
 }
 
 describe.concurrent('variants say what they are', () => {

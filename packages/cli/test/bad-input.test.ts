@@ -1,5 +1,6 @@
 import { encodeToken } from '@kvmrace/core';
 import { spawn } from 'node:child_process';
+import { bin, expectOneLineRefusal, fixture, spawnCli } from './spawn-cli.js';
 import { existsSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -9,32 +10,12 @@ import { describe, expect, it } from 'vitest';
 // Bad input to the spawned CLI: every refusal is one line `kvmrace: ...` on stderr, exit 2, no
 // stack trace and nothing on stdout; a model that misbehaves while running is a verdict (exit 1).
 
-const bin = fileURLToPath(new URL('../dist/kvmrace.js', import.meta.url));
-const fixture = (name: string) => fileURLToPath(new URL(`./fixtures/${name}`, import.meta.url));
-
-/** Spawns the CLI (asynchronously, so the cases of a block run side by side). */
-function kvmrace(...args: string[]): Promise<{ code: number | null; out: string; err: string }> {
-  return new Promise((done, fail) => {
-    const child = spawn(process.execPath, [bin, ...args], { timeout: 30_000, env: { ...process.env, NO_COLOR: '1', CI: '1' } });
-    let out = '';
-    let err = '';
-    child.stdout.setEncoding('utf8').on('data', (d: string) => (out += d));
-    child.stderr.setEncoding('utf8').on('data', (d: string) => (err += d));
-    child.on('error', fail);
-    child.on('close', (code) => done({ code, out, err }));
-  });
-}
+/** Spawns the CLI. */
+const kvmrace = (...args: string[]) => spawnCli(args);
 
 /** The one-line refusal contract. */
 async function expectRefused(args: readonly string[], message: RegExp) {
-  const r = await kvmrace(...args);
-  expect(r.code, r.err).toBe(2);
-  expect(r.out).toBe('');
-  const lines = r.err.trim().split('\n');
-  expect(lines, r.err).toHaveLength(1);
-  expect(lines[0]).toMatch(/^kvmrace: /);
-  expect(lines[0]).toMatch(message);
-  expect(r.err).not.toMatch(/\n\s+at |internal error/);
+  expectOneLineRefusal(await kvmrace(...args), message);
 }
 
 /** A token with a valid checksum around any payload (FNV-1a, base 36, as core computes it). */
