@@ -3,8 +3,8 @@
  * `World` creates; run it with `execute` under a strategy, or `hunt` for a race; replay it from
  * a token.
  */
-export { BUILTIN_VARIANTS, defineModel, isModel } from './model.js';
-export type { AnyModel, FixSpec, InvariantSpec, Model, ModelSpec, NamedScenario, OperationSpec, ProposalSpec, ScenarioSpace } from './model.js';
+export { BUILTIN_VARIANTS, defineModel, isModel, violation, Violation } from './model.js';
+export type { AnyModel, CheckedInvariant, FixSpec, InvariantSpec, Model, ModelSpec, NamedScenario, OperationSpec, ProposalSpec, ScenarioSpace } from './model.js';
 export { World } from './world.js';
 export type { Thread } from './thread.js';
 export { ThreadContext } from './thread.js';

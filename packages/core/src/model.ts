@@ -1,3 +1,4 @@
+import { ModelError } from './faults.js';
 import type { Steps } from './step.js';
 import type { Thread } from './thread.js';
 import type { World } from './world.js';
@@ -37,8 +38,23 @@ export interface OperationSpec<S, F extends string> {
   readonly maxPerScenario?: number;
 }
 
-/** A property of the shared state that must hold. */
-export interface InvariantSpec<S> {
+/** What an invariant's `holds` returns when it does not hold: made by `violation(message)`. */
+export class Violation {
+  /** Says what broke. */
+  constructor(readonly message: string) {}
+}
+
+/**
+ * The verdict of an invariant written with `holds`: `return ok ? true : violation('what broke')`.
+ * Unlike `check`'s `boolean | string`, an expression such as `a && b || 'msg'` does not type-check
+ * here, so a failure cannot turn into a pass by accident.
+ */
+export function violation(message: string): Violation {
+  return new Violation(message);
+}
+
+/** What every invariant says of itself. */
+interface InvariantBase<S> {
   /** Short id (`I_E1`, `no-lost-update`). */
   readonly name: string;
   /** What it says, in words. */
@@ -47,9 +63,22 @@ export interface InvariantSpec<S> {
   readonly at?: 'always' | 'end';
   /** Only check while this holds (for example: while `mmu_lock` is free). */
   readonly when?: (state: S) => boolean;
+}
+
+/** An invariant as the engine runs it: `check` says true, or false or a sentence saying what broke. */
+export interface CheckedInvariant<S> extends InvariantBase<S> {
   /** True when it holds; false, or a sentence saying what broke, when it does not. */
   readonly check: (state: S) => boolean | string;
 }
+
+/**
+ * A property of the shared state that must hold, written either with `check` (true, or false or
+ * a message) or with `holds` (true, or `violation(message)`: the form that cannot mistake a
+ * failure for a pass).
+ */
+export type InvariantSpec<S> =
+  | (CheckedInvariant<S> & { readonly holds?: never })
+  | (InvariantBase<S> & { readonly holds: (state: S) => true | Violation; readonly check?: never });
 
 /** A named bounded scenario: the operations each thread runs, in order. */
 export interface NamedScenario<O extends string = string> {
@@ -112,7 +141,9 @@ export interface ModelSpec<S, O extends string, F extends string> {
 }
 
 /** A model checked and ready for the engine. Build it with `defineModel`. */
-export interface Model<S = any, O extends string = string, F extends string = string> extends ModelSpec<S, O, F> {
+export interface Model<S = any, O extends string = string, F extends string = string> extends Omit<ModelSpec<S, O, F>, 'invariants'> {
+  /** What must hold, every invariant with its `check` (a `holds` invariant's made from it). */
+  readonly invariants: readonly CheckedInvariant<S>[];
   /** Marks a value as a kvmrace model (for loaders of users' files). */
   readonly __kvmraceModel: 1;
   /** Operation names, in declaration order. */
@@ -168,7 +199,10 @@ export function defineModel<S, O extends string, F extends string>(spec: ModelSp
   const upstreamFixes = fixNames.filter((f) => (spec.upstream ? spec.upstream.includes(f) : spec.fixes[f].merged !== false));
   const invariantNames = new Set<string>();
   for (const inv of spec.invariants) {
-    if (typeof inv.check !== 'function') throw new TypeError(`${where}: invariant '${inv.name}' has no check()`);
+    // Written for JavaScript models too, where the types promise nothing.
+    const given = inv as { check?: unknown; holds?: unknown };
+    if (typeof given.check === 'function' && typeof given.holds === 'function') throw new TypeError(`${where}: invariant '${inv.name}' has both check() and holds(); give one`);
+    if (typeof given.check !== 'function' && typeof given.holds !== 'function') throw new TypeError(`${where}: invariant '${inv.name}' has no check() or holds()`);
     if (invariantNames.has(inv.name)) throw new TypeError(`${where}: two invariants are named '${inv.name}'`);
     invariantNames.add(inv.name);
   }
@@ -184,7 +218,24 @@ export function defineModel<S, O extends string, F extends string>(spec: ModelSp
       }
     }
   }
-  return { ...spec, __kvmraceModel: 1, operationNames, fixNames, upstreamFixes, stepBudget: spec.maxSteps ?? 2000 };
+  const invariants = spec.invariants.map(checkedInvariant);
+  return { ...spec, invariants, __kvmraceModel: 1, operationNames, fixNames, upstreamFixes, stepBudget: spec.maxSteps ?? 2000 };
+}
+
+/** The invariant with a `check`: its own, or one made from its `holds`. */
+function checkedInvariant<S>(inv: InvariantSpec<S>): CheckedInvariant<S> {
+  const holds = inv.holds;
+  if (holds === undefined) return inv as CheckedInvariant<S>;
+  const { holds: _holds, ...rest } = inv;
+  return {
+    ...rest,
+    check: (state: S) => {
+      const r = holds(state) as unknown;
+      if (r === true) return true;
+      if (r instanceof Violation) return r.message;
+      throw new ModelError(`invariant '${inv.name}': holds() returned ${r === false ? 'false' : typeof r}: return true, or violation('what broke')`);
+    },
+  };
 }
 
 /** True when the value is a model made by `defineModel`. */

@@ -388,6 +388,7 @@ export class Run {
       try {
         result = inv.check(state);
       } catch (err) {
+        if (err instanceof ModelError) throw err;
         result = `the check threw ${err instanceof Error ? err.message : String(err)}`;
       }
       if (result !== true) {
@@ -409,6 +410,7 @@ export class Run {
       try {
         result = inv.check(state);
       } catch (err) {
+        if (err instanceof ModelError) throw err;
         result = `the check threw ${err instanceof Error ? err.message : String(err)}`;
       }
       if (result !== true) {

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { defineModel, execute, ModelError, modelFingerprint, RandomWalk, runDigest, type AnyModel, type Steps, type Thread, type Var, type World } from '../src/index.js';
+import { defineModel, execute, violation, ModelError, modelFingerprint, RandomWalk, runDigest, type AnyModel, type Steps, type Thread, type Var, type World } from '../src/index.js';
 import { tiny } from './fixtures/harness.js';
 
 // Issue 21: a model written wrongly is a ModelError out of the run (the CLI: exit 2), not a race.
@@ -99,5 +99,27 @@ describe('fingerprints', () => {
     const b = execute(relabelled.model, new Set(), relabelled.scenario, new RandomWalk(1), { trace: true });
     expect(runDigest(a.trace ?? [], a.outcome)).toBe(runDigest(a.trace ?? [], a.outcome));
     expect(runDigest(b.trace ?? [], b.outcome)).not.toBe(runDigest(a.trace ?? [], a.outcome));
+  });
+});
+
+describe('invariants written with holds() and violation()', () => {
+  const setupX = (w: World) => ({ x: w.var('x', 0) });
+  const writer = function* (s: { x: Var<number> }) {
+    yield* s.x.write(1);
+  };
+  it('true holds; violation(message) is a violation with that message', () => {
+    const ok = tiny(setupX, [writer], { invariants: [{ name: 'small', description: 'x < 5', holds: (s) => (s.x.value < 5 ? true : violation(`x is ${s.x.value}`)) }] });
+    expect(run(ok).outcome.kind).toBe('ok');
+    const broken = tiny(setupX, [writer], { invariants: [{ name: 'zero', description: 'x stays 0', holds: (s) => (s.x.value === 0 ? true : violation(`x is ${s.x.value}`)) }] });
+    expect(run(broken).outcome).toMatchObject({ kind: 'violation', invariant: 'zero', message: 'x is 1' });
+  });
+  it('a holds() that returns false (a JavaScript model, or a cast) is a model error, not a pass', () => {
+    const m = tiny(setupX, [writer], { invariants: [{ name: 'js', description: 'd', holds: (() => false) as never }] });
+    expect(() => run(m)).toThrow(/invariant 'js': holds\(\) returned false: return true, or violation\('what broke'\)/);
+  });
+  it('an invariant with both check() and holds(), or neither, is refused', () => {
+    const inv = { name: 'i', description: 'd', check: () => true, holds: () => true as const };
+    expect(() => tiny(setupX, [writer], { invariants: [inv as never] })).toThrow("invariant 'i' has both check() and holds()");
+    expect(() => tiny(setupX, [writer], { invariants: [{ name: 'n', description: 'd' } as never] })).toThrow("invariant 'n' has no check() or holds()");
   });
 });
