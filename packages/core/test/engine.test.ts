@@ -151,10 +151,11 @@ describe('race table', () => {
   it('shows one column per CPU, the steps in order, and what broke', () => {
     const r = hunt(lostUpdate, { fixes: [], seed: 7, runs: 1000, strategy: 'random' });
     const cx = r.counterexample!;
-    const text = renderRaceTable('lost-update', 'buggy', cx);
+    // Wide enough for every cell on one line (the width test in the CLI checks the wrapping).
+    const text = renderRaceTable('lost-update', 'buggy', cx, { width: 160 });
     const lines = text.split('\n');
     expect(lines[0]).toBe('lost-update (buggy): [increment] | [increment]');
-    expect(lines[1]).toBe(`2 threads, 2 operations, ${cx.preemptions} preemptions, 4 steps`);
+    expect(lines[1]).toBe(`2 threads, 2 operations, ${cx.preemptions} preemption${cx.preemptions === 1 ? '' : 's'}, 4 steps`);
     expect(text).toMatch(/#\s+CPU0: increment\s+CPU1: increment/);
     expect(text).toContain('increment: read counter  [counter=0]');
     expect(text).toContain('write counter  [counter=1]  <== no-lost-update broken');
