@@ -2,7 +2,7 @@
 /**
  * Regenerates the screenshots kept under docs/ (issue #10):
  *   docs/report-screenshot.png   the HTML report's top and its first model section's race (pfncache)
- *   docs/swimlane-pfncache.png   the standalone swimlane SVG of `kvmrace hunt pfncache --svg`
+ *   docs/swimlane-pfncache.png   the standalone swimlane SVG of `kvmrace hunt pfncache --variant buggy --svg`
  *
  * Runs the BUILT CLI (`pnpm --filter kvmrace build` first), opens what it wrote in headless
  * Chromium (/usr/bin/chromium, or $CHROMIUM) with every request but the file itself blocked, and
@@ -63,7 +63,7 @@ let failed = false;
 try {
   const [reportCode, huntCode] = await Promise.all([
     kvmrace('report', '--only', 'pfncache', '--no-ablation', '--seed', '1', '--out', dir),
-    kvmrace('hunt', 'pfncache', '--seed', '1', '--svg', svgFile),
+    kvmrace('hunt', 'pfncache', '--variant', 'buggy', '--seed', '1', '--svg', svgFile),
   ]);
   if (reportCode !== 0) throw new Error(`kvmrace report exited ${reportCode}`);
   if (huntCode !== 1) throw new Error(`kvmrace hunt exited ${huntCode} (1 = race found expected)`);

@@ -55,7 +55,7 @@ beforeAll(async () => {
   const started = launchChromium();
   [reportRun, huntRun] = await Promise.all([
     kvmrace('report', '--only', 'pfncache', '--no-ablation', '--seed', '1', '--out', dir),
-    kvmrace('hunt', 'pfncache', '--seed', '1', '--svg', svgFile, '--json'),
+    kvmrace('hunt', 'pfncache', '--variant', 'buggy', '--seed', '1', '--svg', svgFile, '--json'),
   ]);
   browser = await started;
   if (reportRun.code === 0) reportRace = JSON.parse(readFileSync(join(dir, 'kvmrace-report.json'), 'utf8')).models[0].race as Race;
@@ -91,10 +91,10 @@ describe('kvmrace report: the HTML page in Chromium', () => {
     const p = await show(htmlFile);
     const section = p.page.locator('section.model[data-model="pfncache"]');
     await expect(section.count()).resolves.toBe(1);
-    const svg = section.locator('.swimlane > svg.kvmrace-swimlane');
+    const svg = section.locator('.swimlane[data-variant="buggy"] > svg.kvmrace-swimlane');
     await assertSwimlane(p.page, svg, reportRace, { lanes: 2, requireInvariantVariables: true });
     // At 1200 px the two-CPU picture fits its box: no sideways scrolling needed to see it.
-    const box = section.locator('.swimlane');
+    const box = section.locator('.swimlane[data-variant="buggy"]');
     const [scroll, client] = await box.evaluate((e) => [e.scrollWidth, e.clientWidth]);
     expect(scroll).toBeLessThanOrEqual(client!);
     // The section's own sentence names the broken invariant too, visibly.
@@ -124,7 +124,7 @@ describe('negative controls: the same checks fail on broken pages', () => {
       [/<text class="mark"[^>]*>[^<]*<\/text>/, ''],
     ]);
     const p = await show(file);
-    const svg = p.page.locator('section.model[data-model="pfncache"] .swimlane > svg');
+    const svg = p.page.locator('section.model[data-model="pfncache"] .swimlane[data-variant="buggy"] > svg');
     await expect(assertSwimlane(p.page, svg, reportRace, { lanes: 2 })).rejects.toThrow(/breaking step: 0 steps marked breaking/);
   });
 

@@ -27,7 +27,7 @@ function modelSection(m: ModelReport): string {
     const cx = m.race;
     parts.push(`<h3>Buggy: the minimal race (${plural(cx.threads, 'thread')}, ${plural(cx.operations, 'operation')}, ${plural(cx.preemptions, 'preemption')}, ${plural(cx.steps, 'step')})</h3>`);
     parts.push(`<p>Found by ${esc(m.hunt.engine)} in ${m.hunt.runs} runs, ${m.hunt.ms} ms. Scenario ${esc(formatScenario(cx.scenario))}. <span class="bad">${esc(describeOutcome(cx.outcome))}</span></p>`);
-    parts.push(`<div class="swimlane">${renderSwimlaneSvg(m.name, 'buggy', cx)}</div>`);
+    parts.push(`<div class="swimlane" data-variant="buggy">${renderSwimlaneSvg(m.name, 'buggy', cx)}</div>`);
     parts.push(`<details><summary>Race table</summary><pre>${esc(renderRaceTable(m.name, 'buggy', cx))}</pre></details>`);
     parts.push(`<p>Replay: <code>kvmrace replay ${esc(cx.token)}</code></p>`);
   } else {
@@ -43,7 +43,7 @@ function modelSection(m: ModelReport): string {
     const cx = p.counterexample;
     if (cx) {
       parts.push(`<p>Finding: the smallest race (${plural(cx.threads, 'thread')}, ${plural(cx.operations, 'operation')}, ${plural(cx.preemptions, 'preemption')}, ${plural(cx.steps, 'step')}), scenario ${esc(formatScenario(cx.scenario))}. <span class="finding">${esc(describeOutcome(cx.outcome))}</span></p>`);
-      parts.push(`<div class="swimlane">${renderSwimlaneSvg(m.name, p.name, cx)}</div>`);
+      parts.push(`<div class="swimlane" data-variant="${esc(p.name)}">${renderSwimlaneSvg(m.name, p.name, cx)}</div>`);
       parts.push(`<details><summary>Race table</summary><pre>${esc(renderRaceTable(m.name, p.name, cx))}</pre></details>`);
       parts.push(`<p>Replay: <code>kvmrace replay ${esc(cx.token)}</code></p>`);
     }
