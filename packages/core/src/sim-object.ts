@@ -1,4 +1,14 @@
-import type { World } from './world.js';
+/**
+ * What a shared object sees of the world it lives in: which thread runs now, and where it
+ * registers. `World` is the one implementation; the primitives depend on this, not on `World`
+ * (which depends on them to build them).
+ */
+export interface ObjectWorld {
+  /** The thread whose step is running now (-1 outside a step). */
+  readonly current: number;
+  /** Adds an object to the world; returns its id (called by every object's constructor). */
+  register(obj: SimObject): number;
+}
 
 /**
  * A shared object of a model: a variable, a lock, a counter. It belongs to one world (one run) and
@@ -10,7 +20,7 @@ export abstract class SimObject {
 
   constructor(
     /** The world (one run of one schedule) this object lives in. */
-    readonly world: World,
+    readonly world: ObjectWorld,
     /** The kernel's name for it (`kvm->mmu_lock`, `gpc->valid`), shown in traces. */
     readonly name: string,
   ) {

@@ -6,13 +6,13 @@ import { RwLock } from './primitives/rwlock.js';
 import { SeqCount } from './primitives/seqcount.js';
 import { Srcu } from './primitives/srcu.js';
 import { Var } from './primitives/var.js';
-import type { SimObject } from './sim-object.js';
+import type { ObjectWorld, SimObject } from './sim-object.js';
 
 /**
  * The shared memory of one run: it creates the primitives a model's state is made of, knows which
  * thread is running, and holds one CPU per thread. A new world is made for every run.
  */
-export class World {
+export class World implements ObjectWorld {
   /** Every shared object, in creation order (their ids). */
   readonly objects: SimObject[] = [];
   /** The array `objects` was in the run before (recycling swaps the two arrays instead of copying). */

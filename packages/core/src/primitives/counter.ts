@@ -1,5 +1,5 @@
+import type { ObjectWorld } from '../sim-object.js';
 import type { Step, Steps } from '../step.js';
-import type { World } from '../world.js';
 import { Var } from './var.js';
 
 const plusOne = (n: number): number => n + 1;
@@ -14,7 +14,7 @@ export class Counter extends Var<number> {
 
   // An explicit constructor (a default one forwards its arguments through a slow generic path),
   // and fields assigned here rather than as class fields.
-  constructor(world: World, name: string, initial: number) {
+  constructor(world: ObjectWorld, name: string, initial: number) {
     super(world, name, initial);
     this.kind = 'counter';
     this.incrementYield = null;

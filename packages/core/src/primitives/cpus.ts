@@ -1,7 +1,6 @@
 import { ModelMisuseError } from '../faults.js';
-import { SimObject } from '../sim-object.js';
+import { SimObject, type ObjectWorld } from '../sim-object.js';
 import { LazyStep, oneStep, yieldOf, type Access, type Step, type StepEffect, type StepSource, type Steps } from '../step.js';
-import type { World } from '../world.js';
 
 /** Where a CPU is: in the host with interrupts on or off, or running a guest. */
 export type CpuState = 'host-irq-on' | 'host-irq-off' | 'in-guest';
@@ -40,7 +39,7 @@ export class Cpu extends SimObject implements StepEffect, StepSource {
   /** Its four steps, made on first use (most runs never touch a CPU's interrupts). */
   private declare steps: IteratorYieldResult<Step>[] | null;
 
-  constructor(world: World, tid: number) {
+  constructor(world: ObjectWorld, tid: number) {
     super(world, cpuName(tid));
     // Assigned here rather than as class fields, whose initializer would be a separate call.
     this.tid = tid;
@@ -167,9 +166,19 @@ function cpuName(tid: number): string {
   return (CPU_NAMES[tid] ??= `CPU${tid}`);
 }
 
+/** What IPI sending needs of the world: who runs now, and every thread's CPU (`World` has them). */
+export interface CpusWorld {
+  /** The thread whose step is running now. */
+  readonly current: number;
+  /** Ids of every thread of the run. */
+  threadIds(): number[];
+  /** The CPU of a thread. */
+  cpu(tid: number): Cpu;
+}
+
 /** The set of CPUs of a run, with IPI sending. */
 export class Cpus {
-  constructor(private readonly world: World) {}
+  constructor(private readonly world: CpusWorld) {}
 
   /** The CPU of a thread. */
   of(tid: number): Cpu {

@@ -1,7 +1,6 @@
 import { ModelMisuseError } from '../faults.js';
-import { SimObject } from '../sim-object.js';
+import { SimObject, type ObjectWorld } from '../sim-object.js';
 import { LazyStep, oneStep, yieldOf, type Access, type Step, type StepEffect, type StepSource, type Steps } from '../step.js';
-import type { World } from '../world.js';
 
 /** The kernel's names for one flavour of binary lock. */
 export interface LockFlavour {
@@ -42,7 +41,7 @@ export class Lock extends SimObject implements StepEffect, StepSource {
   private declare acquireY: IteratorYieldResult<Step> | null;
   private declare releaseY: IteratorYieldResult<Step> | null;
 
-  constructor(world: World, name: string, flavour: LockFlavour = SPINLOCK) {
+  constructor(world: ObjectWorld, name: string, flavour: LockFlavour = SPINLOCK) {
     super(world, name);
     // Assigned here rather than as class fields, whose initializer would be a separate call.
     this.flavour = flavour;

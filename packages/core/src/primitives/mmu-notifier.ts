@@ -1,5 +1,4 @@
 import { LazyStep, type Access, type StepSource, type Steps } from '../step.js';
-import type { World } from '../world.js';
 import type { Counter } from './counter.js';
 
 /** The two steps that are not the counters' own. */
@@ -14,6 +13,12 @@ export interface MmuNotifierNames {
   readonly count: string;
 }
 
+/** Where the mmu notifier gets its two counters (`World` is one). */
+export interface CounterFactory {
+  /** A sequence or generation counter. */
+  counter(name: string, initial?: number): Counter;
+}
+
 /**
  * The KVM side of the mmu notifier: `invalidate_range_start` raises `count`,
  * `invalidate_range_end` bumps `seq` and lowers `count`, and a fault that sampled `seq` before
@@ -26,7 +31,7 @@ export class MmuNotifier implements StepSource {
   /** Invalidations in progress (between start and end). */
   declare readonly count: Counter;
 
-  constructor(world: World, names: MmuNotifierNames = { seq: 'mmu_notifier_seq', count: 'mmu_notifier_count' }) {
+  constructor(world: CounterFactory, names: MmuNotifierNames = { seq: 'mmu_notifier_seq', count: 'mmu_notifier_count' }) {
     this.seq = world.counter(names.seq, 0);
     this.count = world.counter(names.count, 0);
   }

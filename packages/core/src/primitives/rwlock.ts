@@ -1,7 +1,6 @@
 import { ModelMisuseError } from '../faults.js';
-import { SimObject } from '../sim-object.js';
+import { SimObject, type ObjectWorld } from '../sim-object.js';
 import { LazyStep, oneStep, yieldOf, type Access, type Step, type StepEffect, type StepSource, type Steps } from '../step.js';
-import type { World } from '../world.js';
 
 /** `rwlock_t`: many readers or one writer. `write_lock` blocks while any reader or writer holds it. */
 const READ_LOCK = 0;
@@ -44,7 +43,7 @@ export class RwLock extends SimObject implements StepEffect, StepSource {
   /** Its four steps (by operation), made on first use. */
   private declare steps: IteratorYieldResult<Step>[] | null;
 
-  constructor(world: World, name: string) {
+  constructor(world: ObjectWorld, name: string) {
     super(world, name);
     // Assigned here rather than as class fields, whose initializer would be a separate call.
     this.kind = 'rwlock';

@@ -1,6 +1,5 @@
-import { SimObject } from '../sim-object.js';
+import { SimObject, type ObjectWorld } from '../sim-object.js';
 import { LazyStep, oneStep, yieldOf, type Access, type Step, type StepEffect, type StepSource, type Steps } from '../step.js';
-import type { World } from '../world.js';
 
 const BEGIN = 0;
 const RETRY = 1;
@@ -25,7 +24,7 @@ export class SeqCount extends SimObject implements StepEffect, StepSource {
   /** Its four steps (by operation), made on first use. */
   private declare steps: IteratorYieldResult<Step>[] | null;
 
-  constructor(world: World, name: string) {
+  constructor(world: ObjectWorld, name: string) {
     super(world, name);
     // Assigned here rather than as class fields, whose initializer would be a separate call.
     this.kind = 'seqcount';

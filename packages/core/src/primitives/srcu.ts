@@ -1,7 +1,6 @@
 import { ModelMisuseError } from '../faults.js';
-import { SimObject } from '../sim-object.js';
+import { SimObject, type ObjectWorld } from '../sim-object.js';
 import { LazyStep, oneStep, yieldOf, type Access, type Step, type StepEffect, type StepSource, type Steps } from '../step.js';
-import type { World } from '../world.js';
 
 /** What `synchronize_srcu` waits for: the readers inside a read section when it was called. */
 export interface GracePeriod {
@@ -29,7 +28,7 @@ export class Srcu extends SimObject implements StepEffect, StepSource {
   private declare unlockYield: IteratorYieldResult<Step> | null;
   private declare snapshot: Step | null;
 
-  constructor(world: World, name: string) {
+  constructor(world: ObjectWorld, name: string) {
     super(world, name);
     // Assigned here rather than as class fields, whose initializer would be a separate call.
     this.kind = 'srcu';
