@@ -1,16 +1,13 @@
 import { renderSwimlaneSvg, type Counterexample } from '@kvmrace/core';
-import { existsSync, statSync } from 'node:fs';
-import { dirname, resolve } from 'node:path';
 import { UsageError } from './errors.js';
-import { writeAtomically } from './write-atomically.js';
+import { checkOutputFile, writeAtomically } from './write-atomically.js';
 
-/** Checks before any work that `--svg <file>` can be written (its folder exists, it is not a folder). */
+/**
+ * Checks before any work that `--svg <file>` can be written: its folder exists and is writable,
+ * and nothing but a regular file is in the way (not a link, a device, a folder or a fifo).
+ */
 export function checkSvgPath(file: string): string {
-  const path = resolve(file);
-  const dir = dirname(path);
-  if (!existsSync(dir) || !statSync(dir).isDirectory()) throw new UsageError(`cannot write --svg ${file}: folder ${dir} does not exist`);
-  if (existsSync(path) && statSync(path).isDirectory()) throw new UsageError(`cannot write --svg ${file}: it is a folder`);
-  return path;
+  return checkOutputFile(file, `--svg ${file}`);
 }
 
 /** Writes the swimlane picture of a counterexample to `path`, whole or not at all. */

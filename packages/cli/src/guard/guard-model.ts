@@ -1,22 +1,38 @@
 import type { AnyModel, InvariantSpec, Step } from '@kvmrace/core';
-import { CELL, USER_CODE } from './watchdog-cell.js';
+import { describeCode, enterUserCode, leaveUserCode, setModelNames, type ModelNames } from './user-code-now.js';
+import { SLOT, slotBase, USER_CODE } from './watchdog-cell.js';
+
+export type { ModelNames } from './user-code-now.js';
 
 type Kind = (typeof USER_CODE)[keyof typeof USER_CODE];
 
-/** Marks entry into and exit from user code in the watchdog cell. */
+/** Marks entry into and exit from user code, in this thread's slot of the watchdog cell and in the thread's own record. */
 class Beacon {
-  constructor(private readonly cell: Int32Array) {}
+  private readonly base: number;
+
+  constructor(
+    private readonly cell: Int32Array,
+    slot: number,
+  ) {
+    this.base = slotBase(slot);
+  }
 
   call<T>(kind: Kind, index: number, fn: () => T): T {
     const c = this.cell;
-    c[CELL.kind] = kind;
-    c[CELL.index] = index;
-    c[CELL.beats] = (c[CELL.beats] as number) + 1;
+    const b = this.base;
+    const outerKind = c[b + SLOT.kind] as number;
+    const outerIndex = c[b + SLOT.index] as number;
+    const before = enterUserCode({ kind, index });
+    c[b + SLOT.kind] = kind;
+    c[b + SLOT.index] = index;
+    c[b + SLOT.beats] = (c[b + SLOT.beats] as number) + 1;
     try {
       return fn();
     } finally {
-      c[CELL.kind] = USER_CODE.none;
-      c[CELL.beats] = (c[CELL.beats] as number) + 1;
+      c[b + SLOT.kind] = outerKind;
+      c[b + SLOT.index] = outerIndex;
+      c[b + SLOT.beats] = (c[b + SLOT.beats] as number) + 1;
+      leaveUserCode(before);
     }
   }
 }
@@ -51,11 +67,15 @@ class GuardedSteps implements Iterator<Step, unknown> {
 
 /**
  * The model with every piece of its user code (thread programs, setup, invariants, state
- * description) reporting to the watchdog cell, so that a parent can stop a worker stuck inside one
- * step. Returns the same model otherwise; the engine sees no difference.
+ * description, the scenario precondition) reporting to slot `slot` of the watchdog cell (0: the
+ * guarded worker, else a pool worker's), so that a parent can stop a thread stuck inside one step
+ * and count only the time spent in the model's code. Also records the model's names for this
+ * thread (model output and `process.exit()` are named by them). Returns the same model otherwise;
+ * the engine sees no difference.
  */
-export function guardModel(model: AnyModel, cell: Int32Array): AnyModel {
-  const beacon = new Beacon(cell);
+export function guardModel(model: AnyModel, cell: Int32Array, slot = 0): AnyModel {
+  const beacon = new Beacon(cell, slot);
+  setModelNames(modelNames(model));
   const operations: Record<string, AnyModel['operations'][string]> = {};
   model.operationNames.forEach((name, index) => {
     const op = model.operations[name] as AnyModel['operations'][string];
@@ -78,20 +98,18 @@ export function guardModel(model: AnyModel, cell: Int32Array): AnyModel {
     };
   });
   const describeState = model.describeState;
+  const allowed = model.scenarios.allowed;
+  const scenarios = allowed
+    ? { ...model.scenarios, allowed: (threads: readonly (readonly string[])[]) => beacon.call(USER_CODE.allowed, 0, () => allowed.call(model.scenarios, threads)) }
+    : model.scenarios;
   return {
     ...model,
     operations,
     invariants,
+    scenarios,
     setup: (world) => beacon.call(USER_CODE.setup, 0, () => model.setup(world)),
     ...(describeState ? { describeState: (s: unknown) => beacon.call(USER_CODE.describeState, 0, () => describeState.call(model, s)) } : {}),
   } as AnyModel;
-}
-
-/** What the parent needs to name the code a worker got stuck in. */
-export interface ModelNames {
-  readonly model: string;
-  readonly operations: readonly string[];
-  readonly invariants: readonly string[];
 }
 
 /** The names `describeStuck` looks up. */
@@ -99,14 +117,8 @@ export function modelNames(model: AnyModel): ModelNames {
   return { model: model.name, operations: [...model.operationNames], invariants: model.invariants.map((i) => i.name) };
 }
 
-/** Names the user code the cell says a worker is in ("operation 'refresh'"), or undefined. */
-export function describeStuck(cell: Int32Array, names: ModelNames | undefined): string | undefined {
-  const kind = cell[CELL.kind];
-  const index = cell[CELL.index] as number;
-  if (!names || kind === USER_CODE.none) return undefined;
-  if (kind === USER_CODE.operation) return `operation '${names.operations[index] ?? index}'`;
-  if (kind === USER_CODE.invariant) return `invariant '${names.invariants[index] ?? index}'`;
-  if (kind === USER_CODE.when) return `the 'when' of invariant '${names.invariants[index] ?? index}'`;
-  if (kind === USER_CODE.setup) return 'setup()';
-  return 'describeState()';
+/** Names the user code slot `slot` of the cell says a thread is in ("operation 'refresh'"), or undefined. */
+export function describeStuck(cell: Int32Array, names: ModelNames | undefined, slot = 0): string | undefined {
+  const b = slotBase(slot);
+  return describeCode({ kind: cell[b + SLOT.kind] as number, index: cell[b + SLOT.index] as number }, names);
 }

@@ -1,5 +1,12 @@
 import { enumerateScenarios, mergeVerifyResults, type AnyModel, type Shard, type VerifyResult } from '@kvmrace/core';
 import { Worker } from 'node:worker_threads';
+import { UsageError } from '../errors.js';
+import { exitRecorded } from '../guard/forbid-exit.js';
+import { modelNames } from '../guard/guard-model.js';
+import { modelExitMessage, outOfHeapMessage } from '../guard/limit-messages.js';
+import { forwardModelOutput } from '../guard/model-output.js';
+import { describeCode } from '../guard/user-code-now.js';
+import { CELL, SLOT, slotBase, takePoolSlot, USER_CODE } from '../guard/watchdog-cell.js';
 import { verifyPiece, type PieceJob } from './piece-job.js';
 import { piecesOf } from './pieces.js';
 
@@ -11,12 +18,15 @@ export interface PieceWorkerData {
   readonly modelFile?: string;
   /** The guarded CLI's watchdog cell, so the workers' progress counts as the model's. */
   readonly watchdog?: Int32Array;
+  /** This worker's slot in the watchdog cell. */
+  readonly slot?: number;
   readonly job: PieceJob;
 }
 
 /** What a piece worker tells the parent. */
 export type FromPieceWorker =
   | { readonly type: 'ready' }
+  | { readonly type: 'output'; readonly text: string }
   | { readonly type: 'progress'; readonly piece: number; readonly done: number; readonly total: number }
   | { readonly type: 'result'; readonly piece: number; readonly result: VerifyResult };
 
@@ -74,39 +84,80 @@ function runOnWorkers(
     ...(source.watchdog ? { watchdog: source.watchdog } : {}),
     job,
   };
+  // Guarded: every worker gets the heap limit of --max-memory and a slot of its own in the cell.
+  const cell = source.watchdog;
+  const heapMb = cell ? Atomics.load(cell, CELL.maxMemoryMb) : 0;
   let next = 0;
   let finished = 0;
   return new Promise<void>((resolve, reject) => {
     const pool: Worker[] = [];
+    // Workers told they are done: their exit is expected.
+    const released = new Set<Worker>();
+    let failed = false;
     const fail = (err: Error): void => {
+      if (failed) return;
+      failed = true;
       for (const w of pool) void w.terminate();
       reject(err);
+    };
+    const ready = new Set<Worker>();
+    const release = (w: Worker): void => {
+      released.add(w);
+      // One still loading has done nothing: it need not finish loading.
+      if (ready.has(w)) w.postMessage('done');
+      else void w.terminate();
     };
     const dispatch = (w: Worker): void => {
       if (next < todo.length) {
         const piece = todo[next++] as number;
         w.postMessage({ piece, shard: pieces[piece] });
       } else {
-        w.postMessage('done');
+        release(w);
       }
     };
     for (let i = 0; i < workers; i++) {
-      const w = new Worker(new URL('./piece-worker.js', import.meta.url), { workerData: data });
+      const slot = cell ? takePoolSlot(cell) : undefined;
+      if (cell) Atomics.add(cell, CELL.poolWorkers, 1);
+      const w = new Worker(new URL('./piece-worker.js', import.meta.url), {
+        workerData: { ...data, ...(slot !== undefined ? { slot } : {}) },
+        ...(heapMb > 0 ? { resourceLimits: { maxOldGenerationSizeMb: heapMb } } : {}),
+      });
       pool.push(w);
       w.on('message', (m: FromPieceWorker) => {
-        if (m.type === 'ready') dispatch(w);
+        if (m.type === 'ready') {
+          ready.add(w);
+          if (released.has(w)) w.postMessage('done');
+          else dispatch(w);
+        }
+        else if (m.type === 'output') forwardModelOutput(m.text);
         else if (m.type === 'progress') tell(m.piece, m.done, m.total);
         else {
           results[m.piece] = m.result;
           if (++finished === todo.length) {
-            for (const x of pool) x.postMessage('done');
+            for (const x of pool) release(x);
             resolve();
           } else {
             dispatch(w);
           }
         }
       });
-      w.on('error', fail);
+      w.on('error', (err: Error & { code?: string }) => {
+        fail(err.code === 'ERR_WORKER_OUT_OF_MEMORY' ? new UsageError(outOfHeapMessage(modelNames(source.model), heapMb)) : err);
+      });
+      w.on('exit', (exitCode) => {
+        if (cell && slot !== undefined) {
+          Atomics.sub(cell, CELL.poolWorkers, 1);
+          Atomics.store(cell, slotBase(slot) + SLOT.kind, USER_CODE.none);
+        }
+        if (released.has(w) || failed) return;
+        const exited = cell ? exitRecorded(cell) : undefined;
+        if (exited) {
+          const names = modelNames(source.model);
+          fail(new UsageError(modelExitMessage(names, describeCode(exited, names), exited.kind === USER_CODE.loading)));
+        } else {
+          fail(new Error(`a verify worker stopped before its work was done (exit code ${exitCode})`));
+        }
+      });
     }
   });
 }
