@@ -18,14 +18,21 @@ function lstatOrNone(path: string): Stats | undefined {
   try {
     return lstatSync(path);
   } catch (err) {
-    if ((err as NodeJS.ErrnoException).code === 'ENOENT') return undefined;
+    // Nothing there (ENOTDIR: its folder is a file, which `folderProblem` says).
+    const code = (err as NodeJS.ErrnoException).code;
+    if (code === 'ENOENT' || code === 'ENOTDIR') return undefined;
     throw err;
   }
 }
 
 /** Why `path` may not be replaced by an output file, or undefined when it is absent or a regular file. */
 export function outputFileProblem(path: string): string | undefined {
-  const stats = lstatOrNone(path);
+  let stats: Stats | undefined;
+  try {
+    stats = lstatOrNone(path);
+  } catch (err) {
+    return `it cannot be examined (${(err as NodeJS.ErrnoException).code ?? 'error'})`;
+  }
   const what = stats ? notRegular(stats) : undefined;
   // Output files are replaced by renaming: a link, device or folder there would be replaced (or written through), not written.
   return what === undefined ? undefined : `it is ${what}; kvmrace replaces output files whole, so give the path of a regular file or of a new one`;
@@ -33,8 +40,14 @@ export function outputFileProblem(path: string): string | undefined {
 
 /** Why files cannot be created in folder `dir`, or undefined when they can (tried by creating and removing one). */
 export function folderProblem(dir: string): string | undefined {
-  if (!existsSync(dir)) return `folder ${dir} does not exist`;
-  if (!statSync(dir).isDirectory()) return `${dir} is not a folder`;
+  let stats: Stats;
+  try {
+    stats = statSync(dir);
+  } catch (err) {
+    const e = err as NodeJS.ErrnoException;
+    return e.code === 'ENOENT' ? `folder ${dir} does not exist` : e.code === 'ENOTDIR' ? `${dir} is not a folder` : `folder ${dir} cannot be reached (${e.code ?? 'error'})`;
+  }
+  if (!stats.isDirectory()) return `${dir} is not a folder`;
   const probe = resolve(dir, `.kvmrace-probe-${process.pid}-${basename(dir)}.tmp`);
   try {
     closeSync(openSync(probe, 'wx'));
@@ -91,7 +104,9 @@ export function writeAtomically(path: string, text: string): void {
  */
 export function writeAllOrNothing(files: readonly { readonly path: string; readonly text: string }[]): void {
   const temps: string[] = [];
-  const backups = new Map<string, string | undefined>();
+  // Per target renamed over so far: where its previous content is kept (undefined: it had none).
+  const replaced = new Map<string, string | undefined>();
+  const kept: string[] = [];
   try {
     for (const f of files) {
       refuseNonRegular(f.path);
@@ -106,26 +121,22 @@ export function writeAllOrNothing(files: readonly { readonly path: string; reado
         backup = temporaryBeside(f.path, 'old');
         rmSync(backup, { force: true });
         keepCopy(f.path, backup);
+        kept.push(backup);
       }
-      backups.set(f.path, backup);
       renameSync(temps[i] as string, f.path);
+      replaced.set(f.path, backup);
     });
   } catch (err) {
-    for (const [path, backup] of backups) {
+    for (const [path, backup] of replaced) {
       try {
-        if (backup !== undefined) {
-          renameSync(backup, path);
-          // Renaming a hard link over another of the same file leaves both.
-          rmSync(backup, { force: true });
-        } else {
-          rmSync(path, { force: true });
-        }
+        if (backup !== undefined) renameSync(backup, path);
+        else rmSync(path, { force: true });
       } catch {
         // Best effort: the error below says what failed.
       }
     }
-    for (const tmp of temps) rmSync(tmp, { force: true });
+    for (const tmp of [...temps, ...kept]) rmSync(tmp, { force: true });
     throw err;
   }
-  for (const backup of backups.values()) if (backup !== undefined) rmSync(backup, { force: true });
+  for (const backup of kept) rmSync(backup, { force: true });
 }
