@@ -1,6 +1,8 @@
 import { NothingCoveredError } from './faults.js';
 import { counterexampleOf, type Counterexample } from './counterexample.js';
 import { execute } from './execute.js';
+import { withLockOrder } from './explore/lock-order.js';
+import type { LockOrderReport } from './explore/lock-order-report.js';
 import type { AnyModel } from './model.js';
 import type { OutcomeKind } from './outcome.js';
 import type { Scenario } from './scenario.js';
@@ -29,6 +31,8 @@ export interface HuntOptions {
   readonly onProgress?: (done: number) => void;
   /** Default 1,000. */
   readonly progressEvery?: number;
+  /** Also record lock orders across every execution run and report their cycles (`lockOrder`). */
+  readonly lockOrder?: boolean;
 }
 
 /** What a hunt found. */
@@ -45,6 +49,8 @@ export interface HuntResult {
   readonly gaveUp: number;
   /** The first failure, replayed with its trace. */
   readonly counterexample?: Counterexample;
+  /** With `lockOrder`: the lock orders seen, and their cycles (possible deadlocks). */
+  readonly lockOrder?: LockOrderReport;
 }
 
 /** Makes a core strategy from its name and a seed. */
@@ -57,6 +63,10 @@ export function makeStrategy(name: HuntStrategy, seed: number, pctDepth = 3): St
  * `runs` are done. Deterministic in (model, fixes, scenarios, strategy, seed).
  */
 export function hunt(model: AnyModel, options: HuntOptions): HuntResult {
+  if (options.lockOrder) {
+    const { result, lockOrder } = withLockOrder(model, options.fixes, () => hunt(model, { ...options, lockOrder: false }));
+    return { ...result, lockOrder };
+  }
   const scenarios = options.scenarios ?? model.scenarios.catalogue.map((s) => s.threads);
   if (scenarios.length === 0) throw new NothingCoveredError(`model '${model.name}': nothing to hunt in: its scenario catalogue is empty (add scenarios to it, or use the fast-check strategy, which generates them)`);
   const strategy = makeStrategy(options.strategy, options.seed, options.pctDepth);

@@ -7,6 +7,7 @@ import type { Strategy } from './strategies/strategy.js';
 import { LazyStep, StepCall, type Step, type Steps } from './step.js';
 import { ThreadContext } from './thread.js';
 import type { TraceEntry, TracedAccess } from './trace.js';
+import { activeLockWatch } from './explore/lock-order-watch.js';
 import { findWaitsForCycle } from './waits-for.js';
 import { World } from './world.js';
 
@@ -65,6 +66,7 @@ export class Run {
     if (world === undefined) world = new World(scenario.length, fixes);
     else world.recycle(fixes);
     this.world = world;
+    world.lockWatch = activeLockWatch()?.watchRun(this) ?? null; // read once per run
     this.state = model.setup(world);
     this.trace = options.trace ? [] : undefined;
     this.budget = options.maxSteps ?? model.stepBudget;

@@ -1,3 +1,5 @@
+import type { LockWatch } from './explore/lock-order-watch.js';
+
 /**
  * What a shared object sees of the world it lives in: which thread runs now, and where it
  * registers. `World` is the one implementation; the primitives depend on this, not on `World`
@@ -6,6 +8,8 @@
 export interface ObjectWorld {
   /** The thread whose step is running now (-1 outside a step). */
   readonly current: number;
+  /** Where locks report acquisitions while lock orders are recorded (see `withLockOrder`), else null. */
+  readonly lockWatch: LockWatch | null;
   /** Adds an object to the world; returns its id (called by every object's constructor). */
   register(obj: SimObject): number;
 }

@@ -6,6 +6,7 @@ import { RwLock } from './primitives/rwlock.js';
 import { SeqCount } from './primitives/seqcount.js';
 import { Srcu } from './primitives/srcu.js';
 import { Var } from './primitives/var.js';
+import type { LockWatch } from './explore/lock-order-watch.js';
 import type { ObjectWorld, SimObject } from './sim-object.js';
 
 /**
@@ -19,6 +20,8 @@ export class World implements ObjectWorld {
   private spareArray: SimObject[] | null = null;
   /** The thread whose step is running now (-1 outside a step). */
   current = -1;
+  /** Set by each run: where its locks report acquisitions, when lock orders are recorded. */
+  lockWatch: LockWatch | null = null;
   private readonly cpuList: Cpu[] = [];
   private cpusObj: Cpus | null = null;
   /** The fixes enabled in this run's variant. */

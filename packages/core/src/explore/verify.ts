@@ -6,6 +6,8 @@ import { boundedDfs } from './bounded-dfs.js';
 import { dpor } from './dpor.js';
 import { hasStateInvariants } from './footprint.js';
 import { compareFailures, type ExploreFailure, type ExploreResult } from './result.js';
+import { withLockOrder } from './lock-order.js';
+import { mergeLockOrderReports, type LockOrderReport } from './lock-order-report.js';
 import { enumerateScenarios } from './scenarios.js';
 import { shardUnits, type Shard, type WorkUnit } from './shard.js';
 import { statefulSearch } from './stateful.js';
@@ -46,6 +48,8 @@ export interface VerifyOptions {
   readonly onProgress?: (done: number, total: number) => void;
   /** The search without a preemption bound (default `auto`). */
   readonly engine?: VerifyEngine;
+  /** Also record lock orders across every execution explored and report their cycles (`lockOrder`). */
+  readonly lockOrder?: boolean;
 }
 
 /** The verdict of an exhaustive verification. */
@@ -70,6 +74,8 @@ export interface VerifyResult {
   readonly states?: number;
   /** The counterexample (the smallest one with `minimal`), replayed with its trace. */
   readonly counterexample?: Counterexample;
+  /** With `lockOrder`: the lock orders seen, and their cycles (possible deadlocks). */
+  readonly lockOrder?: LockOrderReport;
 }
 
 /**
@@ -79,6 +85,10 @@ export interface VerifyResult {
  * `minimalCounterexample`).
  */
 export function verify(model: AnyModel, options: VerifyOptions): VerifyResult {
+  if (options.lockOrder) {
+    const { result, lockOrder } = withLockOrder(model, options.fixes, () => verify(model, { ...options, lockOrder: false }));
+    return { ...result, lockOrder };
+  }
   const start = performance.now();
   const scenarios = pickScenarios(model, options);
   if (scenarios.length === 0) {
@@ -220,6 +230,7 @@ export function mergeVerifyResults(results: readonly VerifyResult[]): VerifyResu
     ms: Math.max(0, ...results.map((r) => r.ms)),
     ...(results.some((r) => r.stateHits !== undefined) ? { stateHits: sum((r) => r.stateHits ?? 0), states: sum((r) => r.states ?? 0) } : {}),
     ...(counterexample ? { counterexample } : {}),
+    ...(results.some((r) => r.lockOrder) ? { lockOrder: mergeLockOrderReports(results.flatMap((r) => (r.lockOrder ? [r.lockOrder] : []))) } : {}),
   };
 }
 

@@ -101,12 +101,14 @@ export class Lock extends SimObject implements StepEffect, StepSource {
   stepEffect(op: number): undefined {
     if (op === ACQUIRE) {
       this.holder = this.world.current;
+      this.world.lockWatch?.acquire(this, this.holder, false);
       return undefined;
     }
     if (this.holder !== this.world.current) {
       throw new ModelMisuseError(`${this.flavour.unlockFn}(${this.name}) by CPU${this.world.current}, which does not hold it`);
     }
     this.holder = -1;
+    this.world.lockWatch?.release(this, this.world.current);
     return undefined;
   }
 

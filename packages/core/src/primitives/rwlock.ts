@@ -130,22 +130,26 @@ export class RwLock extends SimObject implements StepEffect, StepSource {
       case READ_LOCK:
         this.readHolds[tid] = (this.readHolds[tid] ?? 0) + 1;
         this.readers++;
+        this.world.lockWatch?.acquire(this, tid, true);
         return undefined;
       case READ_UNLOCK: {
         const held = this.readHolds[tid] ?? 0;
         if (held === 0) throw new ModelMisuseError(`read_unlock(${this.name}) by CPU${tid}, which holds no read lock`);
         this.readHolds[tid] = held - 1;
         this.readers--;
+        this.world.lockWatch?.release(this, tid);
         return undefined;
       }
       case WRITE_LOCK:
         this.writer = tid;
+        this.world.lockWatch?.acquire(this, tid, false);
         return undefined;
       default:
         if (this.writer !== tid) {
           throw new ModelMisuseError(`write_unlock(${this.name}) by CPU${tid}, which does not hold it`);
         }
         this.writer = -1;
+        this.world.lockWatch?.release(this, tid);
         return undefined;
     }
   }

@@ -1,0 +1,64 @@
+import type { LockOrderChain } from './lock-order-chain.js';
+import { dependencyKey } from './lock-order-recorder.js';
+import { lockOrderCycles } from './lock-order-cycles.js';
+
+/** A cycle of the lock-order graph: lockdep's "possible circular locking dependency detected". */
+export interface PossibleDeadlock {
+  /** The locks of the cycle, in its order. */
+  readonly locks: readonly string[];
+  /** One acquisition chain per lock: each takes the lock the next one holds. */
+  readonly chains: readonly LockOrderChain[];
+  /** One line: `possible deadlock: A then B in f() on CPU0 ... B then A in g() on CPU1`. */
+  readonly message: string;
+}
+
+/** The lock orders seen across every execution explored. */
+export interface LockOrderReport {
+  /** Every dependency (a lock taken while another was held), first seen first. */
+  readonly dependencies: readonly LockOrderChain[];
+  /** The cycles among them that can deadlock, even if no execution explored did. */
+  readonly possibleDeadlocks: readonly PossibleDeadlock[];
+}
+
+/** `read_lock(A)` side as a word after a lock name: nothing for the usual exclusive side. */
+function side(s: 'read' | 'write', lockIsRw: boolean): string {
+  return lockIsRw ? ` (${s})` : '';
+}
+
+/** One chain as text: `A then B in f() on CPU0 (op)`. */
+export function describeChain(c: LockOrderChain, rwLocks: ReadonlySet<string> = new Set()): string {
+  const where = c.heldIn === c.takenIn ? `in ${c.takenIn}()` : `in ${c.heldIn}() then ${c.takenIn}()`;
+  return `${c.held}${side(c.heldSide, rwLocks.has(c.held))} then ${c.taken}${side(c.takenSide, rwLocks.has(c.taken))} ${where} on CPU${c.cpu} (${c.operation})`;
+}
+
+/** The report of a set of dependencies: their deadlocking cycles, each described. */
+export function lockOrderReport(dependencies: readonly LockOrderChain[]): LockOrderReport {
+  // A lock taken on its read side anywhere is an rwlock: name the sides of its acquisitions.
+  const rw = new Set<string>();
+  for (const d of dependencies) {
+    if (d.heldSide === 'read') rw.add(d.held);
+    if (d.takenSide === 'read') rw.add(d.taken);
+  }
+  const possibleDeadlocks = lockOrderCycles(dependencies).map((chains) => ({
+    locks: chains.map((c) => c.held),
+    chains,
+    message: `possible deadlock: ${chains.map((c) => describeChain(c, rw)).join(' ... ')}`,
+  }));
+  return { dependencies, possibleDeadlocks };
+}
+
+/**
+ * The report over several searches (a verification's shards, several scenarios): the union of
+ * their dependencies, the first report's witness kept for each, and the cycles of the union (an
+ * inversion may have one order in one shard and the other in another).
+ */
+export function mergeLockOrderReports(reports: readonly LockOrderReport[]): LockOrderReport {
+  const byKey = new Map<string, LockOrderChain>();
+  for (const r of reports) {
+    for (const d of r.dependencies) {
+      const key = dependencyKey({ from: d.held, fromShared: d.heldSide === 'read', to: d.taken, toShared: d.takenSide === 'read' });
+      if (!byKey.has(key)) byKey.set(key, d);
+    }
+  }
+  return lockOrderReport([...byKey.values()]);
+}

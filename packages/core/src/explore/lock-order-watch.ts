@@ -1,0 +1,50 @@
+import type { SimObject } from '../sim-object.js';
+
+/**
+ * What the lock primitives tell about one run while lock orders are being recorded (see
+ * `recordLockOrder`). A world's `lockWatch` is null otherwise, and a lock's step then pays one
+ * null check; no other step pays anything.
+ */
+export interface LockWatch {
+  /** `tid` takes `lock` (`shared`: the read side of an rwlock), in the step just scheduled. */
+  acquire(lock: SimObject, tid: number, shared: boolean): void;
+  /** `tid` releases `lock`. */
+  release(lock: SimObject, tid: number): void;
+}
+
+/** What makes a run's `LockWatch`: the recorder of the search under way. */
+export interface LockWatchFactory {
+  /** The watch of a new run, which the run has not stepped yet. */
+  watchRun(run: WatchedRun): LockWatch;
+}
+
+/** What a watch reads of its run (the `Run` class has these). */
+export interface WatchedRun {
+  /** The thread of each step so far; the step being taken is last. */
+  readonly schedule: readonly number[];
+  /** The scenario run. */
+  readonly scenario: readonly (readonly string[])[];
+}
+
+/** The recorder runs made now report to, or null: read once by every run's constructor. */
+let active: LockWatchFactory | null = null;
+
+/** The recorder of the search under way, or null. @internal */
+export function activeLockWatch(): LockWatchFactory | null {
+  return active;
+}
+
+/**
+ * Runs `search` with every run made meanwhile (by any explorer or strategy) reporting its lock
+ * acquisitions to `recorder`. An ambient setting rather than an option threaded through every
+ * explorer: the searches are synchronous, and one run reads it once, in its constructor.
+ */
+export function withLockWatch<T>(recorder: LockWatchFactory, search: () => T): T {
+  const before = active;
+  active = recorder;
+  try {
+    return search();
+  } finally {
+    active = before;
+  }
+}
