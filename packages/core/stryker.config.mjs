@@ -34,7 +34,7 @@ export default {
   vitest: { configFile: 'vitest.stryker.config.ts' },
   coverageAnalysis: 'perTest',
   mutate: [
-    'src/{run,execute,thread,step,world,token,prng,waits-for,schedule,scenario,model,variant,outcome,counterexample,hunt}.ts',
+    'src/{run,compiled-model,invariant-check,fault-outcome,trace-step,execute,thread,step,world,token,prng,waits-for,schedule,scenario,model,variant,outcome,counterexample,hunt}.ts',
     'src/primitives/**/*.ts',
     'src/strategies/**/*.ts',
     'src/explore/**/*.ts',

@@ -1,6 +1,7 @@
 import type { AnyModel } from './model.js';
 import type { Outcome } from './outcome.js';
-import { keepSpareWorld, Run, takeSpareWorld, type RunOptions } from './run.js';
+import { keepSpareWorld, takeSpareWorld } from './compiled-model.js';
+import { Run, type RunOptions } from './run.js';
 import type { Scenario } from './scenario.js';
 import type { Strategy } from './strategies/strategy.js';
 import type { TraceEntry } from './trace.js';

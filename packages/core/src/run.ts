@@ -1,12 +1,16 @@
-import { AssertSignal, GaveUpSignal, ModelError, ModelMisuseError, OopsSignal, WarnSignal } from './faults.js';
-import { notAStep, notAThreadProgram, notAVerdict } from './authoring-mistakes.js';
+import { compile, type AnyInvariant, type Compiled } from './compiled-model.js';
+import { faultOutcome } from './fault-outcome.js';
+import { GaveUpSignal, ModelError, ModelMisuseError } from './faults.js';
+import { notAStep, notAThreadProgram } from './authoring-mistakes.js';
+import { firstViolation } from './invariant-check.js';
 import type { AnyModel } from './model.js';
 import type { Outcome } from './outcome.js';
 import type { Scenario } from './scenario.js';
 import type { Strategy } from './strategies/strategy.js';
 import { LazyStep, StepCall, type Step, type Steps } from './step.js';
 import { ThreadContext } from './thread.js';
-import type { TraceEntry, TracedAccess } from './trace.js';
+import type { TraceEntry } from './trace.js';
+import { traceStep } from './trace-step.js';
 import { activeLockWatch } from './explore/lock-order-watch.js';
 import { findWaitsForCycle } from './waits-for.js';
 import { World } from './world.js';
@@ -242,7 +246,7 @@ export class Run {
       const fn = ctx.currentFunction();
       const op = ctx.op;
       this.advance(tid);
-      trace.push(traced(index, tid, op, fn, step, preempted));
+      trace.push(traceStep(index, tid, op, fn, step, preempted));
     }
     if (this.outcome !== null) return;
     if (this.live === 0) {
@@ -359,137 +363,26 @@ export class Run {
   }
 
   private fault(tid: number, err: unknown): void {
-    const step = this.schedule.length - 1;
     if (err instanceof GaveUpSignal) {
       this.gaveUp.push(tid);
       return;
     }
-    if (err instanceof OopsSignal) this.end({ kind: 'oops', message: err.message, step, thread: tid });
-    else if (err instanceof WarnSignal) this.end({ kind: 'warn', message: `WARN_ON: ${err.message}`, step, thread: tid });
-    else if (err instanceof AssertSignal) this.end({ kind: 'violation', invariant: err.invariant, message: err.message, step, thread: tid });
-    else if (err instanceof ModelMisuseError) this.end({ kind: 'oops', message: `model misuse: ${err.message}`, step, thread: tid });
-    else {
-      const text = err instanceof Error ? `${err.name}: ${err.message}` : String(err);
-      this.end({ kind: 'oops', message: `CPU${tid} threw ${text}`, step, thread: tid });
-    }
+    this.end(faultOutcome(err, tid, this.schedule.length - 1));
   }
 
   private finish(): void {
-    this.checkInvariants(this.schedule.length - 1, true);
-    if (this.outcome === null) this.end({ kind: 'ok', message: 'every thread finished and every invariant holds', step: this.schedule.length - 1 });
+    const step = this.schedule.length - 1;
+    const violated = firstViolation(this.model.invariants, this.state, step);
+    this.end(violated ?? { kind: 'ok', message: 'every thread finished and every invariant holds', step });
   }
 
   /** The invariants checked after every step (none of them `at: 'end'`), after step `step`. */
   private checkAlways(step: number): void {
-    const state = this.state;
-    const list = this.always;
-    for (let i = 0; i < list.length; i++) {
-      const inv = list[i] as AnyInvariant;
-      if (inv.when && !inv.when(state)) continue;
-      let result: boolean | string;
-      try {
-        result = inv.check(state);
-      } catch (err) {
-        if (err instanceof ModelError) throw err;
-        result = `the check threw ${err instanceof Error ? err.message : String(err)}`;
-      }
-      if (result !== true) {
-        if (result !== false && typeof result !== 'string') throw new ModelError(`invariant '${inv.name}': ${notAVerdict(result)}`);
-        this.end({ kind: 'violation', invariant: inv.name, message: result === false ? inv.description : result, step });
-        return;
-      }
-    }
-  }
-
-  private checkInvariants(step: number, atEnd: boolean): void {
-    const state = this.state;
-    const list = atEnd ? this.model.invariants : this.always;
-    for (let i = 0; i < list.length; i++) {
-      const inv = list[i] as AnyInvariant;
-      if (inv.at === 'end' && !atEnd) continue;
-      if (inv.when && !inv.when(state)) continue;
-      let result: boolean | string;
-      try {
-        result = inv.check(state);
-      } catch (err) {
-        if (err instanceof ModelError) throw err;
-        result = `the check threw ${err instanceof Error ? err.message : String(err)}`;
-      }
-      if (result !== true) {
-        if (result !== false && typeof result !== 'string') throw new ModelError(`invariant '${inv.name}': ${notAVerdict(result)}`);
-        this.end({ kind: 'violation', invariant: inv.name, message: result === false ? inv.description : result, step });
-        return;
-      }
-    }
+    const violated = firstViolation(this.always, this.state, step);
+    if (violated !== null) this.end(violated);
   }
 
   private end(outcome: Outcome): void {
     if (this.outcome === null) this.outcome = outcome;
   }
-}
-
-type AnyInvariant = AnyModel['invariants'][number];
-
-/** What a run needs of its model, worked out once per model. */
-interface Compiled {
-  /** The invariants checked after every step (not only at the end). */
-  readonly always: readonly AnyInvariant[];
-  /** Each operation (whose `run` is its thread program). */
-  readonly ops: ReadonlyMap<string, AnyModel['operations'][string]>;
-  /** A world the model has run in and nobody uses now, to recycle (see `execute`). */
-  spare: World | null;
-  /** The operation looked up last, and its spec (a thread often runs one operation again). */
-  lastOp: string | undefined;
-  lastSpec: AnyModel['operations'][string] | undefined;
-}
-
-const compiledModels = new WeakMap<AnyModel, Compiled>();
-
-/** The last model compiled: runs of one model usually follow each other. */
-let lastModel: AnyModel | null = null;
-let lastCompiled: Compiled | null = null;
-
-function compile(model: AnyModel): Compiled {
-  if (model === lastModel) return lastCompiled as Compiled;
-  let c = compiledModels.get(model);
-  if (c === undefined) {
-    const ops = new Map<string, AnyModel['operations'][string]>();
-    for (const name of Object.keys(model.operations)) {
-      const spec = model.operations[name];
-      if (spec && typeof spec.run === 'function') ops.set(name, spec);
-    }
-    c = { always: model.invariants.filter((inv) => inv.at !== 'end'), ops, spare: null, lastOp: undefined, lastSpec: undefined };
-    compiledModels.set(model, c);
-  }
-  lastModel = model;
-  lastCompiled = c;
-  return c;
-}
-
-/**
- * Takes the model's spare world, if it has one with `threadCount` CPUs: the caller owns it until
- * it gives it back with `keepSpareWorld` (a nested execution meanwhile makes its own). @internal
- */
-export function takeSpareWorld(model: AnyModel, threadCount: number): World | undefined {
-  const c = compile(model);
-  const spare = c.spare;
-  if (spare === null) return undefined;
-  c.spare = null;
-  return spare.threadCount === threadCount ? spare : undefined;
-}
-
-/** Keeps a world whose run is over and whose objects nobody will use again, to recycle. @internal */
-export function keepSpareWorld(model: AnyModel, world: World): void {
-  compile(model).spare = world;
-}
-
-function traced(index: number, thread: number, operation: string, fn: string, step: Step, preempted: boolean): TraceEntry {
-  const list = step.accesses;
-  const accesses = new Array<TracedAccess>(list.length);
-  for (let i = 0; i < list.length; i++) {
-    const a = list[i] as Step['accesses'][number];
-    const obj = a.obj;
-    accesses[i] = { name: obj.name, kind: obj.kind, mode: a.mode, value: obj.describe() };
-  }
-  return { index, thread, operation, fn, label: step.label, accesses, preempted };
 }

@@ -1,6 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { dpor, mergeVerifyResults, Run, verify, type AnyModel, type Var } from '../src/index.js';
-import { OpLog, StateSpace, StateTracker, trackedModel } from '../src/explore/state-key.js';
+import { OpLog, trackedModel } from '../src/explore/op-log.js';
+import { StateSpace } from '../src/explore/state-space.js';
+import { StateTracker } from '../src/explore/state-tracker.js';
 import { statefulSearch } from '../src/explore/stateful.js';
 import { tiny } from './fixtures/harness.js';
 import { lostUpdate } from './fixtures/lost-update.js';

@@ -1,7 +1,9 @@
 import { describe, expect, it, vi } from 'vitest';
 import { Cpu, Lock, Run, RwLock, SeqCount, SimObject, Srcu, Var, type AnyModel, type IpiTicket, type Thread, type World } from '../src/index.js';
 import { FootprintObserver } from '../src/explore/footprint.js';
-import { OpLog, StateSpace, StateTracker, trackedModel } from '../src/explore/state-key.js';
+import { OpLog, trackedModel } from '../src/explore/op-log.js';
+import { StateSpace } from '../src/explore/state-space.js';
+import { StateTracker } from '../src/explore/state-tracker.js';
 import { tiny } from './fixtures/harness.js';
 
 // Mutation-testing tests (issue #11) of the state identity (state-key.ts), beside
@@ -600,7 +602,7 @@ describe('fast keys of the core primitives', () => {
     // instances carry another field in place of their last cached step.
     vi.resetModules();
     const core = await import('../src/index.js');
-    const sk = await import('../src/explore/state-key.js');
+    const sk = { ...(await import('../src/explore/state-space.js')), ...(await import('../src/explore/state-tracker.js')) };
     const space = new sk.StateSpace();
     const keysWith = (extra: number) => {
       const model = core.defineModel<Record<string, SimObject>, string, string>({

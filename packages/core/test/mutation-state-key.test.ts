@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { Run, SimObject, Var, type AnyModel, type Thread, type World } from '../src/index.js';
-import { StateSpace, StateTracker } from '../src/explore/state-key.js';
+import { StateSpace } from '../src/explore/state-space.js';
+import { StateTracker } from '../src/explore/state-tracker.js';
 import { tiny } from './fixtures/harness.js';
 
 // Mutation-testing tests (issue #11): the state identity of the stateful search (state-key.ts):

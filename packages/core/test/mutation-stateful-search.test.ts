@@ -3,7 +3,9 @@ import { boundedDfs, Run, World, type AnyModel, type Var } from '../src/index.js
 import { footprintsConflict, type Footprint } from '../src/explore/footprint.js';
 import { ghostTape, sameAsTape } from '../src/explore/ghost-tape.js';
 import { compareFailures, failureOf, type ExploreFailure } from '../src/explore/result.js';
-import { OpLog, StateSpace, StateTracker, trackedModel } from '../src/explore/state-key.js';
+import { OpLog, trackedModel } from '../src/explore/op-log.js';
+import { StateSpace } from '../src/explore/state-space.js';
+import { StateTracker } from '../src/explore/state-tracker.js';
 import { statefulSearch, type StatefulOptions, type StatefulResult } from '../src/explore/stateful.js';
 import { TupleTable } from '../src/explore/tuple-table.js';
 import { fullSignature } from './explore-outcomes.js';

@@ -1,7 +1,9 @@
 import { describe, expect, it } from 'vitest';
 import { Cpu, Lock, Run, RwLock, SeqCount, Srcu, World, type AnyModel } from '../src/index.js';
 import { ghostTape, NO_TAPE, sameAsTape } from '../src/explore/ghost-tape.js';
-import { OpLog, StateSpace, StateTracker, trackedModel } from '../src/explore/state-key.js';
+import { OpLog, trackedModel } from '../src/explore/op-log.js';
+import { StateSpace } from '../src/explore/state-space.js';
+import { StateTracker } from '../src/explore/state-tracker.js';
 import { TupleTable } from '../src/explore/tuple-table.js';
 import { tiny } from './fixtures/harness.js';
 

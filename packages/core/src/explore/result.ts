@@ -47,7 +47,7 @@ export interface ExplorerOptions {
   readonly maxSteps?: number;
   /**
    * DPOR only: also count `stateHits`, the new states (schedule prefixes) whose identity an
-   * earlier interleaving already reached (see `state-key.ts`), to measure what state caching
+   * earlier interleaving already reached (see `state-space.ts`), to measure what state caching
    * would save. Costs time; changes nothing else.
    */
   readonly countStates?: boolean;

@@ -3,7 +3,9 @@ import { Run } from '../run.js';
 import type { Scenario } from '../scenario.js';
 import { footprintsConflict, type Footprint } from './footprint.js';
 import { compareFailures, failureOf, type ExploreFailure, type ExploreResult, type ExplorerOptions } from './result.js';
-import { OpLog, StateSpace, StateTracker, trackedModel, type TrackerSnapshot } from './state-key.js';
+import { OpLog, trackedModel } from './op-log.js';
+import { StateSpace } from './state-space.js';
+import { StateTracker, type TrackerSnapshot } from './state-tracker.js';
 
 /** Options of the stateful search. */
 export interface StatefulOptions extends ExplorerOptions {
@@ -22,7 +24,7 @@ export interface StatefulResult extends ExploreResult {
 }
 
 /**
- * Stateful DFS: like `boundedDfs`, but a state (see `state-key.ts`: two prefixes with the same
+ * Stateful DFS: like `boundedDfs`, but a state (see `state-space.ts`: two prefixes with the same
  * identity have the same future) that was already explored is not explored again. Executions
  * are the leaves of the search: `complete` runs, `stateHits` (cut at a state explored before) and
  * `redundant` ones (a new state, checked, whose every enabled thread sleeps: its successors are

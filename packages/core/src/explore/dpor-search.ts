@@ -1,0 +1,360 @@
+import type { AnyModel } from '../model.js';
+import { Run } from '../run.js';
+import type { Scenario } from '../scenario.js';
+import { declaredFootprint, FootprintObserver, footprintsConflict, writesObjectOf, type Footprint } from './footprint.js';
+import { OpLog, trackedModel } from './op-log.js';
+import { compareFailures, failureOf, type ExploreFailure, type ExploreResult, type ExplorerOptions } from './result.js';
+import { StateSpace } from './state-space.js';
+import { StateTracker, type TrackerSnapshot } from './state-tracker.js';
+import { recordInvariantReads } from './visibility.js';
+
+interface Event {
+  readonly tid: number;
+  /** Index of this event among its thread's events. */
+  readonly local: number;
+  /** Per thread, how many of its events happen before this one (itself included). */
+  readonly vc: Int32Array;
+  /** Per thread, how many of its events are at positions up to and including this one. */
+  readonly counts: Int32Array;
+  readonly fp: Footprint;
+}
+
+/** A sleeping thread: the footprint of its pending step, and whether that step cut a run short. */
+interface Sleeper {
+  readonly fp: Footprint;
+  /** Deferred rather than covered: see the cut-short rule in `dpor`'s header (dpor.ts). */
+  readonly cut: boolean;
+}
+
+interface Node {
+  /** Threads enabled in this state, in id order. */
+  readonly enabled: readonly number[];
+  readonly backtrack: Set<number>;
+  readonly done: Set<number>;
+  /** Sleeping threads with the footprint of their pending step. */
+  readonly sleep: Map<number, Sleeper>;
+  /** True inside the fixed prefix. */
+  readonly frozen: boolean;
+  chosen: number;
+  chosenFp: Footprint | null;
+  /** The execution ended right after `chosen`, cut short with threads still live. */
+  cut: boolean;
+  /** With `countStates`: the state identity tracker's data here. */
+  snap?: TrackerSnapshot;
+}
+
+/**
+ * One source-DPOR search of a scenario's interleavings, with a fixed set of objects the state
+ * invariants read (see `dpor` for the algorithm and where it differs from the paper).
+ */
+export class Dpor {
+  private readonly n: number;
+  private readonly nodes: Node[] = [];
+  private readonly events: Event[] = [];
+  private readonly observer: FootprintObserver;
+  private readonly enabledBuf: number[];
+  private executions = 0;
+  private complete = 0;
+  private redundant = 0;
+  private steps = 0;
+  private failures = 0;
+  private failure: ExploreFailure | undefined;
+  private run!: Run;
+  /** With `countStates`: state identities, and how many new states an earlier one had reached. */
+  private readonly states: { space: StateSpace; log: OpLog; model: AnyModel; seen: Set<number>; tracker?: StateTracker } | undefined;
+  private stateHits = 0;
+
+  constructor(
+    private readonly model: AnyModel,
+    private readonly fixes: ReadonlySet<string>,
+    private readonly scenario: Scenario,
+    private readonly options: ExplorerOptions,
+    /** Objects state invariants read (learnt as the search goes), or undefined when there are none. */
+    private readonly visible: Set<number> | undefined,
+  ) {
+    this.n = scenario.length;
+    this.observer = new FootprintObserver(visible);
+    // Stryker disable next-line ArrayDeclaration: a buffer that enabledThreads fills; an empty array grows just the same
+    this.enabledBuf = new Array<number>(this.n);
+    if (options.countStates) {
+      const log = new OpLog();
+      this.states = { space: new StateSpace(), log, model: trackedModel(model, log), seen: new Set() };
+    }
+  }
+
+  explore(): ExploreResult {
+    const stopAtFirst = this.options.stopAtFirst ?? true;
+    this.run = this.newRun();
+    let sleep = new Map<number, Sleeper>();
+    for (const tid of this.options.prefix ?? []) {
+      if (this.run.outcome !== null) break;
+      const node = this.makeNode(sleep, true);
+      node.chosen = tid;
+      node.chosenFp = this.stepEvent(tid);
+      sleep = new Map();
+    }
+    this.extend(sleep);
+    while (!(stopAtFirst && this.failure)) {
+      const k = this.nextBranch();
+      if (k < 0) break;
+      this.replayTo(k);
+      const node = this.nodes[k] as Node;
+      node.chosenFp = this.stepEvent(node.chosen);
+      this.extend(this.childSleep(node));
+    }
+    return {
+      executions: this.executions,
+      complete: this.complete,
+      redundant: this.redundant,
+      steps: this.steps,
+      failures: this.failures,
+      ...(this.failure ? { failure: this.failure } : {}),
+      ...(this.states ? { stateHits: this.stateHits } : {}),
+    };
+  }
+
+  private newRun(): Run {
+    const states = this.states;
+    states?.log.reset();
+    const run = new Run(states ? states.model : this.model, this.fixes, this.scenario, this.options.maxSteps !== undefined ? { maxSteps: this.options.maxSteps } : {});
+    if (this.visible) recordInvariantReads(this.model, run.state, this.visible);
+    if (states && !states.tracker) states.tracker = new StateTracker(states.space, run, states.log);
+    return run;
+  }
+
+  /** Runs the current execution to its end, choosing the lowest awake enabled thread each time. */
+  private extend(sleep: Map<number, Sleeper>): void {
+    const run = this.run;
+    for (;;) {
+      if (run.outcome !== null) return this.endExecution();
+      const node = this.makeNode(sleep, false);
+      for (let tid = 0; tid < this.n; tid++) {
+        if (run.isAlive(tid) && !node.enabled.includes(tid)) this.pendingRaces(tid);
+      }
+      if (node.enabled.length === 0) {
+        run.declareDeadlock();
+        return this.endExecution();
+      }
+      let p = node.enabled.find((t) => !sleep.has(t));
+      // Only deferred cutting steps left: take one (it ends the run; see `dpor`'s header).
+      if (p === undefined && node.enabled.every((t) => (sleep.get(t) as Sleeper).cut)) p = node.enabled[0];
+      if (p === undefined) {
+        this.executions++;
+        this.redundant++;
+        return;
+      }
+      node.backtrack.add(p);
+      node.chosen = p;
+      node.chosenFp = this.stepEvent(p);
+      sleep = this.childSleep(node);
+    }
+  }
+
+  private makeNode(sleep: Map<number, Sleeper>, frozen: boolean): Node {
+    const count = this.run.enabledThreads(this.enabledBuf);
+    // Stryker disable next-line UnaryOperator: a state whose `chosen` is never set (deadlock, all asleep) has no backtrack point and is popped unread
+    const node: Node = { enabled: this.enabledBuf.slice(0, count), backtrack: new Set(), done: new Set(), sleep, frozen, chosen: -1, chosenFp: null, cut: false };
+    if (this.states?.tracker) node.snap = this.states.tracker.snapshot();
+    this.nodes.push(node);
+    return node;
+  }
+
+  private endExecution(): void {
+    const run = this.run;
+    this.executions++;
+    this.complete++;
+    // A run cut short (a violation, an oops, the step budget) ends in a state with no way out: the
+    // step that got there disabled every live thread's pending step, so it is dependent with each
+    // (a transition that disables another depends on it), and those steps race with it as if they
+    // ran next. Their later steps show up in the executions that reverse these races. A deadlock
+    // disables nothing: only the blocked steps' own races count.
+    // Stryker disable next-line OptionalChaining: an ended run always has an outcome
+    const cut = run.outcome?.kind !== 'deadlock' && this.events.length > 0 ? this.events.length - 1 : -1;
+    for (let tid = 0; tid < this.n; tid++) {
+      if (!run.isAlive(tid)) continue;
+      this.pendingRaces(tid, cut);
+      if (cut >= 0) (this.nodes[cut] as Node).cut = true;
+    }
+    this.options.onExecution?.(run);
+    const f = failureOf(run);
+    if (f) {
+      this.failures++;
+      if (!this.failure || compareFailures(f, this.failure) < 0) this.failure = f;
+    }
+  }
+
+  /** Pops finished states; returns the index of the state to branch from (its `chosen` set), or -1. */
+  private nextBranch(): number {
+    const nodes = this.nodes;
+    while (nodes.length > 0) {
+      const k = nodes.length - 1;
+      const node = nodes[k] as Node;
+      if (node.frozen) return -1;
+      if (node.chosen >= 0) {
+        node.done.add(node.chosen);
+        node.sleep.set(node.chosen, { fp: node.chosenFp as Footprint, cut: node.cut });
+        node.cut = false;
+      }
+      let next = -1;
+      for (const t of node.enabled) {
+        if (node.backtrack.has(t) && !node.done.has(t) && !node.sleep.has(t)) {
+          next = t;
+          break;
+        }
+      }
+      if (next >= 0) {
+        node.chosen = next;
+        return k;
+      }
+      nodes.pop();
+    }
+    return -1;
+  }
+
+  /** Starts a fresh run and replays the current path up to state `k`. */
+  private replayTo(k: number): void {
+    this.run = this.newRun();
+    for (let i = 0; i < k; i++) {
+      this.run.step((this.nodes[i] as Node).chosen);
+      this.steps++;
+    }
+    this.events.length = k;
+    this.nodes.length = k + 1;
+    const snap = (this.nodes[k] as Node).snap;
+    // Stryker disable next-line LogicalOperator: with countStates there is a tracker and every state has a snapshot; without, neither
+    if (this.states?.tracker && snap) this.states.tracker.restore(this.run, snap);
+  }
+
+  /** The sleep set after `node.chosen`: sleepers (and finished siblings) independent of it. */
+  private childSleep(node: Node): Map<number, Sleeper> {
+    const fp = node.chosenFp as Footprint;
+    const out = new Map<number, Sleeper>();
+    for (const [q, s] of node.sleep) if (q !== node.chosen && !footprintsConflict(s.fp, fp)) out.set(q, s);
+    return out;
+  }
+
+  /** Takes the step, records it as an event and adds backtrack points for its races. */
+  private stepEvent(tid: number): Footprint {
+    const tracker = this.states?.tracker;
+    tracker?.before(tid);
+    const fp = this.observer.step(this.run, tid);
+    // Stryker disable next-line LogicalOperator: the tracker exists exactly when states are counted
+    if (tracker && this.states) {
+      tracker.after();
+      if (this.run.outcome === null) {
+        const key = tracker.stateId();
+        if (this.states.seen.has(key)) this.stateHits++;
+        else this.states.seen.add(key);
+      }
+    }
+    if (this.visible) recordInvariantReads(this.model, this.run.state, this.visible);
+    this.steps++;
+    this.events.push(this.detectRaces(tid, fp, true) as Event);
+    return fp;
+  }
+
+  /** Races of the pending step of `tid`, as if it ran now; it also conflicts with event `disabledBy` if given. */
+  private pendingRaces(tid: number, disabledBy = -1): void {
+    const step = this.run.pendingStep(tid);
+    if (step) this.detectRaces(tid, declaredFootprint(step, this.visible), false, disabledBy, !this.run.isEnabled(tid));
+  }
+
+  /**
+   * Computes the vector clock of an event of `tid` with footprint `fp` at the end of the current
+   * execution, and for every earlier event it races with (dependent, another thread, and not
+   * happening before it through a third event) adds a backtrack point. `blocked`: a pending step
+   * that cannot run now.
+   */
+  private detectRaces(tid: number, fp: Footprint, build: boolean, conflictsWith = -1, blocked = false): Event | undefined {
+    const events = this.events;
+    const k = events.length;
+    const n = this.n;
+    let prev = -1;
+    for (let i = k - 1; i >= 0; i--) {
+      if ((events[i] as Event).tid === tid) {
+        prev = i;
+        break;
+      }
+    }
+    const vc = prev >= 0 ? Int32Array.from((events[prev] as Event).vc) : new Int32Array(n);
+    const candidates: number[] = [];
+    for (let i = 0; i < k; i++) {
+      const e = events[i] as Event;
+      if (e.tid === tid || !(i === conflictsWith || footprintsConflict(e.fp, fp))) continue;
+      for (let t = 0; t < n; t++) if ((e.vc[t] as number) > (vc[t] as number)) vc[t] = e.vc[t] as number;
+      // A blocked step's `enabled` reads only its thread and the objects it touches. If e_i writes
+      // none of them, they hold in pre(e_i).notdep(e_i) what they hold now (a later write of one
+      // conflicts with this step: happening after e_i it makes e_i no immediate race, otherwise
+      // it is in notdep(e_i)), so the step is still blocked there: the race is not reversible, and
+      // Abdulla et al. reverse only reversible races. Mostly a dependence through `VISIBLE_ID`: an
+      // acquisition and a visible store made under the lock it waits for. Leaving e_i out of the
+      // candidates lets an earlier writer it hid be an immediate race: that only adds backtracking.
+      if (blocked && !writesObjectOf(e.fp, fp)) continue;
+      candidates.push(i);
+    }
+    const local = prev >= 0 ? (events[prev] as Event).local + 1 : 0;
+    vc[tid] = local + 1;
+    for (let c = 0; c < candidates.length; c++) {
+      const i = candidates[c] as number;
+      const ei = events[i] as Event;
+      if (prev > i && happensBefore(ei, events[prev] as Event)) continue;
+      let immediate = true;
+      for (let d = c + 1; d < candidates.length && immediate; d++) {
+        if (happensBefore(ei, events[candidates[d] as number] as Event)) immediate = false;
+      }
+      if (immediate) this.addBacktrack(i, tid, vc);
+    }
+    if (!build) return undefined;
+    const counts = k > 0 ? Int32Array.from((events[k - 1] as Event).counts) : new Int32Array(n);
+    counts[tid] = (counts[tid] as number) + 1;
+    return { tid, local, vc, counts, fp };
+  }
+
+  /**
+   * For the race of event `i` with a later event of `tid` (clock `vc`): adds an initial of
+   * `v = notdep(e_i).e'` to the backtrack set of the state before `e_i`, unless an initial is
+   * already there or asleep there.
+   */
+  private addBacktrack(i: number, tid: number, vc: Int32Array): void {
+    const node = this.nodes[i] as Node;
+    if (node.frozen) return;
+    const events = this.events;
+    const ei = events[i] as Event;
+    // An event of thread u that happens before an event in v and sits after e_i is itself in v,
+    // so an event of v is an initial when no thread's clock entry reaches past position i.
+    const before = ei.counts; // events of each thread at positions <= i
+    const initials: number[] = [];
+    const seen = new Set<number>();
+    const isInitial = (t: number, clock: Int32Array): boolean => {
+      for (let u = 0; u < this.n; u++) if (u !== t && (clock[u] as number) > (before[u] as number)) return false;
+      return true;
+    };
+    let newIsInitial = true; // e' is HB-after e_i, so test it against the members of v directly
+    for (let m = i + 1; m < events.length; m++) {
+      const em = events[m] as Event;
+      if (happensBefore(ei, em)) continue;
+      if (newIsInitial && (vc[em.tid] as number) > em.local) newIsInitial = false;
+      if (seen.has(em.tid)) continue;
+      seen.add(em.tid);
+      if (isInitial(em.tid, em.vc)) initials.push(em.tid);
+    }
+    if (!seen.has(tid) && newIsInitial) initials.push(tid);
+    for (const q of initials) if (node.backtrack.has(q) || node.sleep.has(q)) return;
+    const q = initials.find((t) => node.enabled.includes(t));
+    if (q !== undefined) {
+      node.backtrack.add(q);
+      return;
+    }
+    // The one initial is the racing step itself, blocked before e_i: whatever unblocks it is e_i or
+    // happens after it (it would be in v otherwise, and come first), so the race is not reversible
+    // (a lock released by e_i, a variable e_i changes) and needs no backtrack point. Abdulla et al.
+    // only reverse reversible races; the acquisitions that blocked it race as pending steps.
+    if (initials.length === 1 && initials[0] === tid && !node.enabled.includes(tid)) return;
+    for (const t of node.enabled) node.backtrack.add(t);
+  }
+}
+
+/** True when `a` happens before `b` (program order and dependence, transitively). */
+function happensBefore(a: Event, b: Event): boolean {
+  return (b.vc[a.tid] as number) > a.local;
+}
