@@ -1,4 +1,14 @@
-import type { LockWatch } from './explore/lock-order-watch.js';
+/**
+ * What the lock primitives tell about one run while lock orders are being recorded (see
+ * `withLockOrder`). A world's `lockWatch` is null otherwise, and a lock's step then pays one
+ * null check; no other step pays anything.
+ */
+export interface LockWatch {
+  /** `tid` takes `lock` (`shared`: the read side of an rwlock), in the step just scheduled. */
+  acquire(lock: SimObject, tid: number, shared: boolean): void;
+  /** `tid` releases `lock`. */
+  release(lock: SimObject, tid: number): void;
+}
 
 /**
  * What a shared object sees of the world it lives in: which thread runs now, and where it

@@ -6,8 +6,7 @@ import { RwLock } from './primitives/rwlock.js';
 import { SeqCount } from './primitives/seqcount.js';
 import { Srcu } from './primitives/srcu.js';
 import { Var } from './primitives/var.js';
-import type { LockWatch } from './explore/lock-order-watch.js';
-import type { ObjectWorld, SimObject } from './sim-object.js';
+import type { LockWatch, ObjectWorld, SimObject } from './sim-object.js';
 
 /**
  * The shared memory of one run: it creates the primitives a model's state is made of, knows which

@@ -1,16 +1,7 @@
-import type { SimObject } from '../sim-object.js';
+import type { LockWatch } from '../sim-object.js';
 
-/**
- * What the lock primitives tell about one run while lock orders are being recorded (see
- * `recordLockOrder`). A world's `lockWatch` is null otherwise, and a lock's step then pays one
- * null check; no other step pays anything.
- */
-export interface LockWatch {
-  /** `tid` takes `lock` (`shared`: the read side of an rwlock), in the step just scheduled. */
-  acquire(lock: SimObject, tid: number, shared: boolean): void;
-  /** `tid` releases `lock`. */
-  release(lock: SimObject, tid: number): void;
-}
+// The watch itself is declared beside the objects that call it (sim-object.ts), below the explorers.
+export type { LockWatch };
 
 /** What makes a run's `LockWatch`: the recorder of the search under way. */
 export interface LockWatchFactory {
