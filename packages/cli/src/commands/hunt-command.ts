@@ -6,6 +6,7 @@ import { tableOf, VARIANT_HELP, withJson, withModelFile, withTableOptions, type 
 import { progressBar } from '../progress.js';
 import { checkSvgPath, writeSwimlane } from '../svg-output.js';
 import { huntAll } from './hunt-all.js';
+import { hasPossibleDeadlock } from './lock-order-output.js';
 import { huntJson, huntText, runHunt, type HuntCommand } from './hunt.js';
 
 interface HuntFlags extends TableFlags {
@@ -16,6 +17,7 @@ interface HuntFlags extends TableFlags {
   readonly strategy: 'fast-check' | 'random' | 'pct';
   readonly depth: string;
   readonly svg?: string;
+  readonly lockOrder?: boolean;
   readonly json?: boolean;
 }
 
@@ -32,6 +34,7 @@ export const huntCommand: CommandModule = {
       .option('--runs <n>', 'executions (fast-check: property runs) at most', '20000')
       .addOption(new Option('--strategy <name>', 'fast-check (generated scenarios and schedules, shrunk to the minimal race), or a plain random walk or PCT over the catalogue').choices(['fast-check', 'random', 'pct']).default('fast-check'))
       .option('--depth <n>', 'PCT bug depth (priority change points + 1)', '3')
+      .option('--lock-order', 'also record, across every execution explored, the locks held when each lock is taken, and report a cycle in that order as a possible deadlock (exit 1), as lockdep does')
       .option('--svg <file>', 'also draw the race as a swimlane picture (SVG) into this file')
       .action(async (name: string | undefined, opts: HuntFlags) => {
         const io = ctx.io;
@@ -42,6 +45,7 @@ export const huntCommand: CommandModule = {
           runs: parseWhole('--runs', opts.runs, 1, 100_000_000),
           strategy: opts.strategy,
           depth: parseWhole('--depth', opts.depth, 1, 20),
+          ...(opts.lockOrder ? { lockOrder: true } : {}),
         };
         if (opts.all) {
           if (name) throw new UsageError('give a model name or --all, not both');
@@ -58,7 +62,7 @@ export const huntCommand: CommandModule = {
         if (svg !== undefined && cx) writeSwimlane(svg, model.name, report.variant, cx);
         io.out(opts.json ? ctx.json(huntJson(report)) : huntText(report, table));
         if (svg !== undefined && !opts.json) io.err(cx ? `swimlane: ${svg}` : `no race, so no swimlane written to ${opts.svg}`);
-        ctx.code = report.result.found ? EXIT.found : EXIT.ok;
+        ctx.code = report.result.found || hasPossibleDeadlock(report.result.lockOrder) ? EXIT.found : EXIT.ok;
       });
   },
 };

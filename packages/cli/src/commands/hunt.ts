@@ -1,6 +1,7 @@
-import { hunt, renderRaceTable, resolveVariant, type AnyModel, type RaceTableOptions, type Counterexample, type HuntStrategy, type OutcomeKind, type Scenario } from '@kvmrace/core';
+import { hunt, renderRaceTable, resolveVariant, withLockOrder, type AnyModel, type RaceTableOptions, type Counterexample, type HuntStrategy, type LockOrderReport, type OutcomeKind, type Scenario } from '@kvmrace/core';
 import { performance } from 'node:perf_hooks';
 import pc from 'picocolors';
+import { lockOrderJson, lockOrderText } from './lock-order-output.js';
 
 /** Options of `kvmrace hunt`, parsed. */
 export interface HuntCommand {
@@ -9,6 +10,8 @@ export interface HuntCommand {
   readonly runs: number;
   readonly strategy: HuntStrategy | 'fast-check';
   readonly depth: number;
+  /** Record lock orders over every execution run (`--lock-order`). */
+  readonly lockOrder?: boolean;
 }
 
 /** What any engine's hunt found. */
@@ -19,6 +22,8 @@ export interface HuntFindings {
   readonly outcomes?: Readonly<Record<OutcomeKind, number>>;
   readonly gaveUp?: number;
   readonly counterexample?: Counterexample;
+  /** With `--lock-order`: the lock orders seen and their cycles. */
+  readonly lockOrder?: LockOrderReport;
 }
 
 /** One hunt, with its timing and variant name: what text and JSON are made from. */
@@ -29,28 +34,34 @@ export interface HuntReport {
   readonly ms: number;
 }
 
-/** Runs a hunt on one model. */
+/** Runs a hunt on one model (with `lockOrder`, recording the lock orders of every run it makes). */
 export async function runHunt(model: AnyModel, cmd: HuntCommand, onProgress?: (done: number) => void, scenarios?: readonly Scenario[]): Promise<HuntReport> {
   const variant = resolveVariant(model, cmd.variant);
-  if (cmd.strategy === 'fast-check') {
-    // fast-check loads only for the commands that hunt with it: verify, ablate and replay start faster.
-    const { findMinimalRace } = await import('@kvmrace/properties');
+  // fast-check loads only for the commands that hunt with it: verify, ablate and replay start faster.
+  const properties = cmd.strategy === 'fast-check' ? await import('@kvmrace/properties') : undefined;
+  const search = (): HuntReport => {
     const start = performance.now();
-    const r = findMinimalRace(model, { variant: cmd.variant, seed: cmd.seed, numRuns: cmd.runs });
-    const result: HuntFindings = { found: r.found, runs: r.runs, ...(r.counterexample ? { counterexample: r.counterexample } : {}) };
+    let result: HuntFindings;
+    if (properties !== undefined) {
+      const r = properties.findMinimalRace(model, { variant: cmd.variant, seed: cmd.seed, numRuns: cmd.runs });
+      result = { found: r.found, runs: r.runs, ...(r.counterexample ? { counterexample: r.counterexample } : {}) };
+    } else {
+      result = hunt(model, {
+        ...(scenarios ? { scenarios } : {}),
+        fixes: variant.fixes,
+        seed: cmd.seed,
+        runs: cmd.runs,
+        strategy: cmd.strategy as HuntStrategy,
+        pctDepth: cmd.depth,
+        ...(onProgress ? { onProgress } : {}),
+      });
+    }
     return { model, variant: variant.name, result, ms: Math.round(performance.now() - start) };
-  }
-  const start = performance.now();
-  const result = hunt(model, {
-    ...(scenarios ? { scenarios } : {}),
-    fixes: variant.fixes,
-    seed: cmd.seed,
-    runs: cmd.runs,
-    strategy: cmd.strategy,
-    pctDepth: cmd.depth,
-    ...(onProgress ? { onProgress } : {}),
-  });
-  return { model, variant: variant.name, result, ms: Math.round(performance.now() - start) };
+  };
+  if (!cmd.lockOrder) return search();
+  // The search is synchronous: every run it makes, whichever engine, reports its locks.
+  const { result: report, lockOrder } = withLockOrder(model, variant.fixes, search);
+  return { ...report, result: { ...report.result, lockOrder } };
 }
 
 /** The stable JSON of one hunt (see README: keep these names). */
@@ -64,6 +75,7 @@ export function huntJson(r: HuntReport): Record<string, unknown> {
     ms: r.ms,
     ...(r.result.outcomes ? { outcomes: r.result.outcomes } : {}),
     ...(r.result.gaveUp !== undefined ? { gaveUp: r.result.gaveUp } : {}),
+    ...(r.result.lockOrder ? { lockOrder: lockOrderJson(r.result.lockOrder) } : {}),
     ...(cx
       ? {
           counterexample: {
@@ -87,12 +99,13 @@ export function huntJson(r: HuntReport): Record<string, unknown> {
 export function huntText(r: HuntReport, table: RaceTableOptions = {}): string {
   const cx = r.result.counterexample;
   const tried = `${r.result.runs} runs, ${r.ms} ms${r.result.gaveUp ? `, ${r.result.gaveUp} with a retry loop that gave up` : ''}`;
-  if (!cx) return `${pc.green('no race found')} in ${r.model.name} (${r.variant}): ${tried}`;
+  const locks = r.result.lockOrder ? `\n${lockOrderText(r.result.lockOrder)}` : '';
+  if (!cx) return `${pc.green('no race found')} in ${r.model.name} (${r.variant}): ${tried}${locks}`;
   return [
     `${pc.red('race found')} in ${r.model.name} (${r.variant}) after ${tried}`,
     '',
     renderRaceTable(r.model.name, r.variant, cx, table),
     '',
     `replay: kvmrace replay ${cx.token}`,
-  ].join('\n');
+  ].join('\n') + locks;
 }

@@ -8,6 +8,7 @@ import { guardWork } from '../program/guard-work.js';
 import { tableOf, VARIANT_HELP, withJson, withModelFile, withTableOptions, type TableFlags } from '../program/shared-options.js';
 import { progressBar } from '../progress.js';
 import { estimateWork } from './estimate.js';
+import { hasPossibleDeadlock } from './lock-order-output.js';
 import { parseShard, runVerify, verifyJson, verifyText, type VerifyCommand } from './verify.js';
 
 interface VerifyFlags extends TableFlags {
@@ -20,6 +21,7 @@ interface VerifyFlags extends TableFlags {
   readonly workers?: string;
   readonly engine: 'auto' | 'dpor' | 'stateful';
   readonly force?: boolean;
+  readonly lockOrder?: boolean;
   readonly json?: boolean;
 }
 
@@ -38,6 +40,7 @@ export const verifyCommand: CommandModule = {
       .option('--shard <i/n>', 'only the i-th of n deterministic parts of the work (merge the JSON results)')
       .addOption(new Option('--engine <name>', 'exhaustive engine: auto (stateful search for models with invariants checked after every step, else DPOR), dpor, or stateful').choices(['auto', 'dpor', 'stateful']).default('auto'))
       .option('--workers <n>', `worker threads sharing the search (default: the core count, ${availableParallelism()} here)`)
+      .option('--lock-order', 'also record, across every execution explored, the locks held when each lock is taken, and report a cycle in that order as a possible deadlock (exit 1), as lockdep does')
       .option('--force', 'explore even a bound estimated too large to finish')
       .action(async (name: string | undefined, opts: VerifyFlags) => {
         const io = ctx.io;
@@ -48,6 +51,7 @@ export const verifyCommand: CommandModule = {
           variant: opts.variant,
           minimal: opts.minimal ?? false,
           engine: opts.engine,
+          ...(opts.lockOrder ? { lockOrder: true } : {}),
           ...(opts.threads !== undefined ? { threads: parseWhole('--threads', opts.threads, 1, 16) } : {}),
           ...(opts.maxOps !== undefined ? { maxOps: parseWhole('--max-ops', opts.maxOps, 1, 64) } : {}),
           ...(opts.preemptions !== undefined ? { preemptions: parseWhole('--preemptions', opts.preemptions, 0, 1000) } : {}),
@@ -64,7 +68,7 @@ export const verifyCommand: CommandModule = {
         const report = await runVerify(source, cmd, workers, bar ? (done, total) => bar.update(done, total, 'units') : undefined);
         bar?.stop();
         io.out(opts.json ? ctx.json(verifyJson(report)) : verifyText(report, table));
-        ctx.code = report.result.verdict === 'holds' ? EXIT.ok : EXIT.found;
+        ctx.code = report.result.verdict === 'holds' && !hasPossibleDeadlock(report.result.lockOrder) ? EXIT.ok : EXIT.found;
       });
   },
 };

@@ -4,6 +4,7 @@ import { verifyInPieces, type ModelSource } from '../verify-pool/run-pieces.js';
 import pc from 'picocolors';
 import { UsageError } from '../errors.js';
 import { huntJson } from './hunt.js';
+import { lockOrderJson, lockOrderText } from './lock-order-output.js';
 
 /** Options of `kvmrace verify`, parsed. */
 export interface VerifyCommand {
@@ -15,6 +16,8 @@ export interface VerifyCommand {
   /** Exhaustive engine (default auto: the stateful search for models with state invariants, DPOR otherwise). */
   readonly engine?: VerifyEngine;
   readonly shard?: { readonly index: number; readonly count: number };
+  /** Record lock orders over every execution explored (`--lock-order`). */
+  readonly lockOrder?: boolean;
 }
 
 /** One verification with its variant name: what text and JSON are made from. */
@@ -41,6 +44,7 @@ export async function runVerify(
     ...(cmd.maxOps !== undefined ? { maxOps: cmd.maxOps } : {}),
     ...(cmd.preemptions !== undefined ? { preemptions: cmd.preemptions } : {}),
     ...(cmd.engine !== undefined ? { engine: cmd.engine } : {}),
+    ...(cmd.lockOrder ? { lockOrder: true } : {}),
   };
   const result = await verifyInPieces(source, job, cmd.shard, workers, onProgress);
   return { model, variant: variant.name, command: cmd, result };
@@ -94,6 +98,7 @@ export function verifyJson(r: VerifyReport): Record<string, unknown> {
     ...(x.stateHits !== undefined ? { stateHits: x.stateHits, states: x.states } : {}),
     ms: x.ms,
     ...(x.counterexample ? counterexampleJson(r, x.counterexample) : {}),
+    ...(x.lockOrder ? { lockOrder: lockOrderJson(x.lockOrder) } : {}),
   };
 }
 
@@ -115,7 +120,8 @@ export function verifyText(r: VerifyReport, table: RaceTableOptions = {}): strin
   const states = x.stateHits !== undefined ? `, ${x.states} states (${x.stateHits} reached again and cut)` : '';
   const figures = `${plural(x.scenarios, 'scenario')}, ${plural(x.executions, 'execution')} (${x.redundant} redundant, ${pct}%)${states}, ${x.ms} ms; ${boundText(r.command)}`;
   const cx = x.counterexample;
-  if (!cx) return `${pc.green('holds')}: ${r.model.name} (${r.variant}): ${figures}`;
+  const locks = x.lockOrder ? `\n${lockOrderText(x.lockOrder)}` : '';
+  if (!cx) return `${pc.green('holds')}: ${r.model.name} (${r.variant}): ${figures}${locks}`;
   return [
     `${pc.red('violated')}: ${r.model.name} (${r.variant}): ${figures}`,
     r.command.minimal ? `smallest counterexample: ${plural(cx.threads, 'thread')}, ${plural(cx.operations, 'operation')}, ${plural(cx.preemptions, 'preemption')}, ${plural(cx.steps, 'step')}` : '',
@@ -125,5 +131,5 @@ export function verifyText(r: VerifyReport, table: RaceTableOptions = {}): strin
     `replay: kvmrace replay ${cx.token}`,
   ]
     .filter((line, i) => i !== 1 || line !== '')
-    .join('\n');
+    .join('\n') + locks;
 }

@@ -8,6 +8,8 @@ export interface PieceJob {
   readonly preemptions?: number;
   readonly minimal: boolean;
   readonly engine?: VerifyEngine;
+  /** Record lock orders (`--lock-order`). */
+  readonly lockOrder?: boolean;
 }
 
 /** Verifies one piece (a shard of the pieces' count). */
@@ -20,6 +22,7 @@ export function verifyPiece(model: AnyModel, job: PieceJob, piece: Shard, onProg
     ...(job.maxOps !== undefined ? { maxOps: job.maxOps } : {}),
     ...(job.preemptions !== undefined ? { preemptions: job.preemptions } : {}),
     ...(job.engine !== undefined ? { engine: job.engine } : {}),
+    ...(job.lockOrder ? { lockOrder: true } : {}),
     ...(onProgress ? { onProgress } : {}),
   });
 }
