@@ -6,11 +6,14 @@ function plural(n: number, one: string, many: string): string {
   return `${n} ${n === 1 ? one : many}`;
 }
 
-/** The `lockOrder` section of `verify --json` and `hunt --json` (see README: keep these names). */
+/**
+ * The `lockOrder` section of `verify --json` and `hunt --json` (see README: keep these names): the
+ * core report as it is, so that `mergeLockOrderReports` merges the sections of `--shard` jobs.
+ */
 export function lockOrderJson(r: LockOrderReport): Record<string, unknown> {
   return {
-    dependencies: r.dependencies.length,
-    possibleDeadlocks: r.possibleDeadlocks.map((d) => ({ locks: d.locks, message: d.message, chains: d.chains })),
+    dependencies: r.dependencies,
+    possibleDeadlocks: r.possibleDeadlocks.map((d) => ({ locks: d.locks, chains: d.chains, message: d.message })),
   };
 }
 
