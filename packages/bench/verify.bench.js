@@ -1,18 +1,20 @@
 // Exhaustive verification of every model's upstream variant over its catalogue: time, executions,
 // redundant (sleep-set-blocked) share, and state-cache hits, per engine.
-//   node bench/verify.bench.js [--models a,b] [--engines dpor,auto,p2] [--cli] [--json]
+//   pnpm --filter @kvmrace/bench bench:verify [--models a,b] [--engines dpor,auto,p2] [--cli] [--json]
+//   (or node packages/bench/verify.bench.js ...)
 // Engines: dpor (DPOR as before, with `countStates` to count the states a cache would skip),
 // auto (what `verify` runs now: the stateful search for models with state invariants), stateful,
 // p2 (`--preemptions 2`: the bounded DFS, now with state caching), p2-plain (without caching).
 // --cli also times `kvmrace verify <model> --variant upstream` end to end (process start included).
-// Plain ESM over the built packages: run `pnpm --filter @kvmrace/core build` (and the models') first.
+// Plain ESM over the built packages: run `pnpm build` first.
 import { spawnSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
-import { fileURLToPath, pathToFileURL } from 'node:url';
+import { fileURLToPath } from 'node:url';
+import * as core from '@kvmrace/core';
 
 const here = dirname(fileURLToPath(import.meta.url));
-const packages = resolve(here, '../..');
+const packages = resolve(here, '..');
 const args = process.argv.slice(2);
 const opt = (name, dflt) => {
   const i = args.indexOf(name);
@@ -23,13 +25,12 @@ const ENGINES = opt('--engines', 'auto,p2').split(',');
 const CLI = args.includes('--cli');
 const JSON_OUT = args.includes('--json');
 
-const core = await import(pathToFileURL(resolve(packages, 'core/dist/index.js')).href);
-const { statefulSearch } = await import(pathToFileURL(resolve(packages, 'core/dist/explore/stateful.js')).href);
+const { statefulSearch } = core;
 
 async function loadModel(name) {
-  const mod = await import(pathToFileURL(resolve(packages, name, 'dist/index.js')).href);
+  const mod = await import(`@kvmrace/${name}`);
   const model = Object.values(mod).find((m) => core.isModel(m) && m.name === name);
-  if (!model) throw new Error(`no model '${name}' in packages/${name}/dist`);
+  if (!model) throw new Error(`no model '${name}' in @kvmrace/${name}`);
   return model;
 }
 

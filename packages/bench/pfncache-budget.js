@@ -7,7 +7,7 @@
 //   core per step (a model of two threads of twelve plain reads, per step beyond the per-run part),
 //   pfncache's steps beyond plain reads (its kernel functions, locks, labels, declared steps),
 //   pfncache's invariants (I_E1 and I_E2 after every step).
-// Run after build: `pnpm --filter @kvmrace/properties bench:budget`. BENCH_ROUNDS (default 7).
+// Run after build: `pnpm --filter @kvmrace/bench bench:budget`. BENCH_ROUNDS (default 7).
 import fc from 'fast-check';
 import { defineModel, execute } from '@kvmrace/core';
 import { pfncache } from '@kvmrace/pfncache';

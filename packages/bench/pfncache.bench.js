@@ -1,6 +1,6 @@
 // The pfncache race (refresh vs deactivate) three ways: kvmrace's fast-check engine, fast-check's
 // own fc.scheduler() driving the same steps as awaited scheduling points, and a naive random walk.
-// Run after build: `pnpm --filter @kvmrace/properties bench`. Prints a markdown table.
+// Run after build: `pnpm --filter @kvmrace/bench bench`. Prints a markdown table.
 // BENCH_SEEDS (default 20) seeds for the hunts; BENCH_ROUNDS (default 5) rounds for steps/s.
 import fc from 'fast-check';
 import { execute, RandomWalk, Run, contextSwitches } from '@kvmrace/core';

@@ -6,7 +6,7 @@
 // every variant), then times it in one process against kvmrace's random walk, kvmrace's fast-check
 // loop and fast-check's fc.scheduler() (the drivers of pfncache.bench.js, pfncache-engines.js),
 // alternating rounds.
-// Run after build: `pnpm --filter @kvmrace/properties bench:prototype`.
+// Run after build: `pnpm --filter @kvmrace/bench bench:prototype`.
 // BENCH_ROUNDS (default 5) rounds; CHECK_RUNS (default 20,000) lockstep runs per variant.
 import { execute, RandomWalk, resolveVariant, Run } from '@kvmrace/core';
 import { INITIAL_MMU_SEQ, KVM_PFN_ERR_FAULT, MAX_RETRY, pfncache } from '@kvmrace/pfncache';
