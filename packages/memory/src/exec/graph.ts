@@ -1,0 +1,188 @@
+import { EventSet } from '../relation/event-set.js';
+import { Relation } from '../relation/relation.js';
+import { Kind, Tag } from './tags.js';
+import type { ThreadTrace } from './trace.js';
+
+// An execution graph: the events of one run of every thread (and an initial write per location),
+// program order and dependencies (its skeleton), then the reads-from and coherence choices. A graph
+// may be partial (a read with no write chosen yet, a coherence order without every write): the
+// relations below cover what is there, so a model can be asked about a graph under construction.
+
+export interface GraphEvent {
+  readonly id: number;
+  /** -1 for an initial write. */
+  readonly thread: number;
+  /** Position in its thread's program order (-1 for an initial write). */
+  readonly index: number;
+  readonly kind: Kind;
+  readonly loc: number;
+  readonly value: number;
+  readonly tags: number;
+}
+
+/** The value-independent part of a graph, shared by every rf/co choice over the same runs. */
+export class Skeleton {
+  readonly n: number;
+  readonly events: readonly GraphEvent[];
+  readonly locationCount: number;
+  readonly threadCount: number;
+  readonly po: Relation;
+  readonly addr: Relation;
+  readonly data: Relation;
+  readonly ctrl: Relation;
+  /** The read and write of each successful read-modify-write (spin_lock()'s too). */
+  readonly rmw: Relation;
+  readonly R: EventSet;
+  readonly W: EventSet;
+  readonly F: EventSet;
+  /** Memory accesses: R ∪ W. */
+  readonly M: EventSet;
+  readonly IW: EventSet;
+  /** Writes of each location, initial write first. */
+  readonly writesOf: ReadonlyArray<readonly number[]>;
+  readonly readsOf: ReadonlyArray<readonly number[]>;
+  /** Memoised value-independent relations of the models, shared by skeletons of the same shape. */
+  readonly memo: Map<string, unknown>;
+  private readonly tagSets = new Map<number, EventSet>();
+
+  constructor(traces: readonly ThreadTrace[], initValues: readonly number[], memo: Map<string, unknown>) {
+    const events: GraphEvent[] = [];
+    initValues.forEach((value, loc) => events.push({ id: loc, thread: -1, index: -1, kind: Kind.W, loc, value, tags: Tag.INIT }));
+    const base: number[] = [];
+    traces.forEach((t, thread) => {
+      base.push(events.length);
+      t.events.forEach((e, index) => events.push({ id: events.length, thread, index, kind: e.kind, loc: e.loc, value: e.value, tags: e.tags }));
+    });
+    const n = events.length;
+    this.n = n;
+    this.events = events;
+    this.locationCount = initValues.length;
+    this.threadCount = traces.length;
+    this.memo = memo;
+    const po = new Relation(n);
+    const addr = new Relation(n);
+    const data = new Relation(n);
+    const ctrl = new Relation(n);
+    const rmw = new Relation(n);
+    traces.forEach((t, thread) => {
+      const b = base[thread]!;
+      const len = t.events.length;
+      for (let i = 0; i < len; i++) {
+        for (let j = i + 1; j < len; j++) po.set(b + i, b + j);
+        const e = t.events[i]!;
+        for (const s of e.addr) addr.set(b + s, b + i);
+        for (const s of e.data) data.set(b + s, b + i);
+        for (const s of e.ctrl) ctrl.set(b + s, b + i);
+        if (e.rmwRead >= 0) rmw.set(b + e.rmwRead, b + i);
+      }
+    });
+    this.po = po;
+    this.addr = addr;
+    this.data = data;
+    this.ctrl = ctrl;
+    this.rmw = rmw;
+    this.R = EventSet.filter(n, (e) => events[e]!.kind === Kind.R);
+    this.W = EventSet.filter(n, (e) => events[e]!.kind === Kind.W);
+    this.F = EventSet.filter(n, (e) => events[e]!.kind === Kind.F);
+    this.M = this.R.union(this.W);
+    this.IW = EventSet.filter(n, (e) => events[e]!.thread < 0);
+    const writesOf: number[][] = initValues.map(() => []);
+    const readsOf: number[][] = initValues.map(() => []);
+    for (const e of events) {
+      if (e.kind === Kind.W) writesOf[e.loc]!.push(e.id);
+      else if (e.kind === Kind.R) readsOf[e.loc]!.push(e.id);
+    }
+    this.writesOf = writesOf;
+    this.readsOf = readsOf;
+  }
+
+  /** The events with any of the tags `mask`. */
+  tagged(mask: number): EventSet {
+    let s = this.tagSets.get(mask);
+    if (!s) {
+      s = EventSet.filter(this.n, (e) => (this.events[e]!.tags & mask) !== 0);
+      this.tagSets.set(mask, s);
+    }
+    return s;
+  }
+
+  /** Same thread (herd's `int`); an initial write is internal to none. */
+  sameThread(a: number, b: number): boolean {
+    const t = this.events[a]!.thread;
+    return t >= 0 && t === this.events[b]!.thread;
+  }
+
+  /** Same location (herd's `loc`), for events that have one. */
+  sameLoc(a: number, b: number): boolean {
+    const l = this.events[a]!.loc;
+    return l >= 0 && l === this.events[b]!.loc;
+  }
+
+  /** A value-independent relation, computed once per shape of the runs. */
+  memoize<T>(key: string, make: () => T): T {
+    if (this.memo.has(key)) return this.memo.get(key) as T;
+    const v = make();
+    this.memo.set(key, v);
+    return v;
+  }
+}
+
+/** A graph: a skeleton with reads-from and coherence chosen (possibly only in part). */
+export class ExecutionGraph {
+  readonly skeleton: Skeleton;
+  /** For each read, the write it reads from; -1 for no choice yet (and for non-reads). */
+  readonly rfOf: Int32Array;
+  /** For each location, its writes in coherence order (the initial write first). */
+  readonly co: ReadonlyArray<readonly number[]>;
+  private cached: { rf: Relation; co: Relation; fr: Relation } | null = null;
+
+  constructor(skeleton: Skeleton, rfOf: Int32Array, co: ReadonlyArray<readonly number[]>) {
+    this.skeleton = skeleton;
+    this.rfOf = rfOf;
+    this.co = co;
+  }
+
+  private build(): { rf: Relation; co: Relation; fr: Relation } {
+    if (this.cached) return this.cached;
+    const n = this.skeleton.n;
+    const rf = new Relation(n);
+    const co = new Relation(n);
+    const fr = new Relation(n);
+    const position = new Int32Array(n).fill(-1);
+    for (const order of this.co) {
+      order.forEach((w, i) => {
+        position[w] = i;
+        for (let j = i + 1; j < order.length; j++) co.set(w, order[j]!);
+      });
+    }
+    for (let r = 0; r < n; r++) {
+      const w = this.rfOf[r]!;
+      if (w < 0) continue;
+      rf.set(w, r);
+      const order = this.co[this.skeleton.events[w]!.loc]!;
+      for (let j = position[w]! + 1; j < order.length; j++) fr.set(r, order[j]!);
+    }
+    this.cached = { rf, co, fr };
+    return this.cached;
+  }
+
+  get rf(): Relation {
+    return this.build().rf;
+  }
+
+  /** Coherence, transitive: w→w' when w comes before w' in its location's order. */
+  get coRel(): Relation {
+    return this.build().co;
+  }
+
+  /** From-reads: r→w' when r reads from a write coherence-before w'. */
+  get fr(): Relation {
+    return this.build().fr;
+  }
+
+  /** Each location's final value: its coherence-last write's. */
+  finalValue(loc: number): number {
+    const order = this.co[loc]!;
+    return this.skeleton.events[order[order.length - 1]!]!.value;
+  }
+}

@@ -1,0 +1,259 @@
+import { EventSet } from './event-set.js';
+
+/**
+ * A binary relation over the events 0..n-1 of one execution graph: an n×n bit matrix, one row of
+ * 32-bit words per event (row a holds every b with a→b). The algebra of herd's cat language
+ * (union, intersection, difference, sequence, inverse, closures, restriction to sets) that the
+ * memory models are written in, on which acyclicity and emptiness are asked. Immutable by
+ * convention: every operation returns a new relation.
+ */
+export class Relation {
+  readonly n: number;
+  /** Words per row. */
+  readonly stride: number;
+  readonly bits: Uint32Array;
+
+  constructor(n: number, bits?: Uint32Array) {
+    this.n = n;
+    this.stride = (n + 31) >>> 5;
+    this.bits = bits ?? new Uint32Array(this.stride * n);
+  }
+
+  static empty(n: number): Relation {
+    return new Relation(n);
+  }
+
+  static fromPairs(n: number, pairs: Iterable<readonly [number, number]>): Relation {
+    const r = new Relation(n);
+    for (const [a, b] of pairs) r.set(a, b);
+    return r;
+  }
+
+  /** The identity restricted to `s`: herd's `[s]`. */
+  static id(s: EventSet): Relation {
+    const r = new Relation(s.n);
+    for (const e of s) r.set(e, e);
+    return r;
+  }
+
+  /** `a * b`: every pair of an event of `a` and one of `b`. */
+  static cross(a: EventSet, b: EventSet): Relation {
+    const r = new Relation(a.n);
+    for (const e of a) r.bits.set(b.words, e * r.stride);
+    return r;
+  }
+
+  /** Every pair (a, b) with `test(a, b)`. */
+  static where(n: number, test: (a: number, b: number) => boolean): Relation {
+    const r = new Relation(n);
+    for (let a = 0; a < n; a++) for (let b = 0; b < n; b++) if (test(a, b)) r.set(a, b);
+    return r;
+  }
+
+  /** Mutates: adds a→b. Only while building a relation. */
+  set(a: number, b: number): void {
+    this.bits[a * this.stride + (b >>> 5)]! |= 1 << (b & 31);
+  }
+
+  has(a: number, b: number): boolean {
+    return ((this.bits[a * this.stride + (b >>> 5)]! >>> (b & 31)) & 1) === 1;
+  }
+
+  private zip(o: Relation, f: (x: number, y: number) => number): Relation {
+    const out = new Uint32Array(this.bits.length);
+    const a = this.bits;
+    const b = o.bits;
+    for (let i = 0; i < out.length; i++) out[i] = f(a[i]!, b[i]!);
+    return new Relation(this.n, out);
+  }
+
+  union(...others: Relation[]): Relation {
+    const out = this.bits.slice();
+    for (const o of others) for (let i = 0; i < out.length; i++) out[i]! |= o.bits[i]!;
+    return new Relation(this.n, out);
+  }
+
+  inter(o: Relation): Relation {
+    return this.zip(o, (x, y) => x & y);
+  }
+
+  minus(o: Relation): Relation {
+    return this.zip(o, (x, y) => x & ~y);
+  }
+
+  /** `this ; o`: a→c when a→b in this and b→c in o. */
+  seq(o: Relation): Relation {
+    const { n, stride } = this;
+    const out = new Uint32Array(this.bits.length);
+    const a = this.bits;
+    const b = o.bits;
+    for (let i = 0; i < n; i++) {
+      const row = i * stride;
+      for (let w = 0; w < stride; w++) {
+        let word = a[row + w]!;
+        while (word !== 0) {
+          const bit = 31 - Math.clz32(word & -word);
+          word &= word - 1;
+          const j = (w << 5) + bit;
+          const jrow = j * stride;
+          for (let k = 0; k < stride; k++) out[row + k]! |= b[jrow + k]!;
+        }
+      }
+    }
+    return new Relation(n, out);
+  }
+
+  /** Sequence of several relations, left to right. */
+  static seq(first: Relation, ...rest: Relation[]): Relation {
+    let r = first;
+    for (const o of rest) r = r.seq(o);
+    return r;
+  }
+
+  inverse(): Relation {
+    const r = new Relation(this.n);
+    for (let a = 0; a < this.n; a++) for (const b of this.row(a)) r.set(b, a);
+    return r;
+  }
+
+  /** `r+`, by Warshall's algorithm on bit rows. */
+  plus(): Relation {
+    const { n, stride } = this;
+    const m = this.bits.slice();
+    for (let k = 0; k < n; k++) {
+      const krow = k * stride;
+      const kw = k >>> 5;
+      const kb = 1 << (k & 31);
+      for (let i = 0; i < n; i++) {
+        const irow = i * stride;
+        if ((m[irow + kw]! & kb) !== 0) for (let w = 0; w < stride; w++) m[irow + w]! |= m[krow + w]!;
+      }
+    }
+    return new Relation(n, m);
+  }
+
+  /** `r*`: the reflexive-transitive closure (over all n events). */
+  star(): Relation {
+    return this.plus().withIdentity();
+  }
+
+  /** `r?`: r with the identity over all events. */
+  opt(): Relation {
+    return this.withIdentity();
+  }
+
+  private withIdentity(): Relation {
+    const out = this.bits.slice();
+    for (let i = 0; i < this.n; i++) out[i * this.stride + (i >>> 5)]! |= 1 << (i & 31);
+    return new Relation(this.n, out);
+  }
+
+  /** `[s] ; r`. */
+  fromSet(s: EventSet): Relation {
+    const out = new Uint32Array(this.bits.length);
+    for (const a of s) out.set(this.bits.subarray(a * this.stride, (a + 1) * this.stride), a * this.stride);
+    return new Relation(this.n, out);
+  }
+
+  /** `r ; [s]`. */
+  toSet(s: EventSet): Relation {
+    const out = this.bits.slice();
+    for (let a = 0; a < this.n; a++) for (let w = 0; w < this.stride; w++) out[a * this.stride + w]! &= s.words[w]!;
+    return new Relation(this.n, out);
+  }
+
+  /** `[a] ; r ; [b]`. */
+  restrict(a: EventSet, b: EventSet): Relation {
+    return this.fromSet(a).toSet(b);
+  }
+
+  /** Pairs whose two events satisfy `test` (herd's `& int`, `& ext`, `& loc`). */
+  filter(test: (a: number, b: number) => boolean): Relation {
+    const r = new Relation(this.n);
+    for (let a = 0; a < this.n; a++) for (const b of this.row(a)) if (test(a, b)) r.set(a, b);
+    return r;
+  }
+
+  /** The events related to something: herd's `domain(r)`. */
+  domain(): EventSet {
+    return EventSet.filter(this.n, (a) => {
+      for (let w = 0; w < this.stride; w++) if (this.bits[a * this.stride + w] !== 0) return true;
+      return false;
+    });
+  }
+
+  /** The events something is related to: herd's `range(r)`. */
+  range(): EventSet {
+    const s = new EventSet(this.n);
+    for (let a = 0; a < this.n; a++) for (let w = 0; w < this.stride; w++) s.words[w]! |= this.bits[a * this.stride + w]!;
+    return s;
+  }
+
+  isEmpty(): boolean {
+    for (let i = 0; i < this.bits.length; i++) if (this.bits[i] !== 0) return false;
+    return true;
+  }
+
+  irreflexive(): boolean {
+    for (let i = 0; i < this.n; i++) if (this.has(i, i)) return false;
+    return true;
+  }
+
+  /** No cycle: repeatedly removes the events with no predecessor left (Kahn). */
+  acyclic(): boolean {
+    const { n, stride, bits } = this;
+    const indegree = new Int32Array(n);
+    for (let a = 0; a < n; a++) {
+      for (let w = 0; w < stride; w++) {
+        let word = bits[a * stride + w]!;
+        while (word !== 0) {
+          const bit = 31 - Math.clz32(word & -word);
+          word &= word - 1;
+          indegree[(w << 5) + bit]!++;
+        }
+      }
+    }
+    const ready: number[] = [];
+    for (let e = 0; e < n; e++) if (indegree[e] === 0) ready.push(e);
+    let done = 0;
+    while (ready.length > 0) {
+      const a = ready.pop()!;
+      done++;
+      for (let w = 0; w < stride; w++) {
+        let word = bits[a * stride + w]!;
+        while (word !== 0) {
+          const bit = 31 - Math.clz32(word & -word);
+          word &= word - 1;
+          const b = (w << 5) + bit;
+          if (--indegree[b]! === 0) ready.push(b);
+        }
+      }
+    }
+    return done === n;
+  }
+
+  /** The events b with a→b. */
+  *row(a: number): IterableIterator<number> {
+    const base = a * this.stride;
+    for (let w = 0; w < this.stride; w++) {
+      let word = this.bits[base + w]!;
+      while (word !== 0) {
+        const bit = 31 - Math.clz32(word & -word);
+        word &= word - 1;
+        yield (w << 5) + bit;
+      }
+    }
+  }
+
+  pairs(): Array<[number, number]> {
+    const out: Array<[number, number]> = [];
+    for (let a = 0; a < this.n; a++) for (const b of this.row(a)) out.push([a, b]);
+    return out;
+  }
+
+  equals(o: Relation): boolean {
+    if (o.n !== this.n) return false;
+    for (let i = 0; i < this.bits.length; i++) if (this.bits[i] !== o.bits[i]) return false;
+    return true;
+  }
+}
