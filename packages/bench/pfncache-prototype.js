@@ -268,7 +268,7 @@ function protoStep(run, tid) {
   const bad = violation(s);
   if (bad !== null) s.outcome = bad;
   else if (run.live === 0) s.outcome = 'ok';
-  else if (index + 1 >= STEP_BUDGET) s.outcome = 'livelock';
+  else if (index + 1 >= STEP_BUDGET) s.outcome = 'bound-reached';
 }
 
 /** xorshift32: a uniform integer in [0, n). */

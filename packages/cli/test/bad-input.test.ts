@@ -142,11 +142,13 @@ describe.concurrent('bad --model files', () => {
     expect(JSON.parse(r.out).counterexample.outcome.kind).toBe('oops');
   });
 
-  it('a thread that yields forever is a livelock verdict via the step budget (exit 1)', async () => {
+  it('a thread that yields forever reaches the step budget: bound reached, not decided, never a livelock (exit 1)', async () => {
     const r = await kvmrace('verify', '--model', fixture('yields-forever.ts'), '--json');
     expect(r.code, r.err).toBe(1);
     const j = JSON.parse(r.out);
-    expect(j.counterexample.outcome.kind).toBe('livelock');
+    expect(j.counterexample.outcome.kind).toBe('bound-reached');
+    expect(j.counterexample.outcome.message).toMatch(/^not decided within 200 steps/);
+    expect(r.out).not.toMatch(/livelock/);
     expect(j.counterexample.steps).toBe(200);
   });
 

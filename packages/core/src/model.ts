@@ -136,7 +136,7 @@ export interface ModelSpec<S, O extends string, F extends string> {
   readonly scenarios: ScenarioSpace<O>;
   /** The state in a few words, for the end of a race table. */
   describeState?(state: S): string;
-  /** Step budget of one run before it is called a livelock (default 2,000). */
+  /** Step budget of one run: past it the run is `bound-reached`, not decided (default 2,000). */
   readonly maxSteps?: number;
 }
 

@@ -1,5 +1,9 @@
-/** What one execution ended in. `ok` is the only pass; nothing else is ever silently a pass. */
-export type OutcomeKind = 'ok' | 'violation' | 'oops' | 'warn' | 'deadlock' | 'livelock';
+/**
+ * What one execution ended in. `ok` is the only pass; nothing else is ever silently a pass.
+ * `bound-reached`: the run took its whole step budget without ending, so nothing was decided within
+ * it (a retry loop that never exits, or a budget too small); it is never called a livelock.
+ */
+export type OutcomeKind = 'ok' | 'violation' | 'oops' | 'warn' | 'deadlock' | 'bound-reached';
 
 /** The verdict of one execution, with the step where it happened. */
 export interface Outcome {

@@ -19,7 +19,7 @@ import { World } from './world.js';
 export interface RunOptions {
   /** Record a trace of every step (slower). */
   readonly trace?: boolean;
-  /** Step budget before the run is a livelock (default: the model's). */
+  /** Step budget before the run ends `bound-reached`, not decided (default: the model's). */
   readonly maxSteps?: number;
 }
 
@@ -255,7 +255,7 @@ export class Run {
     }
     if (this.always.length !== 0) this.checkAlways(index);
     if (this.outcome === null && index + 1 >= this.budget) {
-      this.end({ kind: 'livelock', message: `no end after ${this.budget} steps (a retry loop that never exits?)`, step: index });
+      this.end({ kind: 'bound-reached', message: `not decided within ${this.budget} steps (bound reached: a retry loop that never exits, or a budget too small?)`, step: index });
     }
   }
 

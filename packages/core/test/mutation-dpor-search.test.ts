@@ -189,7 +189,7 @@ const storeBuffering = tiny((w) => ({ a: w.var('a', 0), b: w.var('b', 0), c: w.v
   },
 ]);
 
-/** CPU0 spins until CPU1 sets the flag: with a small step budget some runs are cut as livelocks. */
+/** CPU0 spins until CPU1 sets the flag: with a small step budget some runs are cut at the bound (bound-reached). */
 const spinWait = tiny((w) => ({ flag: w.var('flag', 0), x: w.var('x', 0) }), [
   function* (s) {
     while ((yield* s.flag.read()) === 0) {
@@ -311,7 +311,7 @@ describe('DPOR ends where plain DFS ends, on models with blocking steps and fail
   it('the step budget cuts spinning runs short in both explorers', () => {
     for (const maxSteps of [5, 7, 9]) {
       const { full } = expectLikeDfs(spinWait, { maxSteps });
-      expect(full.failures).toEqual(['livelock  by CPU-']);
+      expect(full.failures).toEqual(['bound-reached  by CPU-']);
       expect(full.finals.length).toBeGreaterThan(0);
     }
   });

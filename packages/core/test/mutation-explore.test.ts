@@ -138,7 +138,7 @@ describe('DPOR on state spaces known by hand', () => {
     const spin = tiny((w) => ({ v: w.var('v', 0) }), [function* (s) { for (;;) yield* s.v.read(); }]);
     for (const explorer of [dpor, boundedDfs]) {
       const r = explorer(spin.model, none, spin.scenario, { maxSteps: 5 });
-      expect(r.failure?.outcome).toMatchObject({ kind: 'livelock', step: 4 });
+      expect(r.failure?.outcome).toMatchObject({ kind: 'bound-reached', step: 4 });
       expect(r.failure?.schedule).toHaveLength(5);
     }
   });

@@ -119,11 +119,11 @@ describe('a run', () => {
     expect(runSchedule(thrown, [0]).outcome.message).toBe('the check threw text');
   });
 
-  it('the livelock budget counts steps; a run ending on the budget step is not a livelock', () => {
+  it('the step budget counts steps; a run ending on the budget step has not reached the bound', () => {
     const m = tiny(() => ({}), [function* (_s, t) { for (let i = 0; i < 3; i++) yield* t.step('s', {}); }], { maxSteps: 3 });
     expect(runSchedule(m, [0, 0, 0]).outcome.kind).toBe('ok');
     const long = tiny(() => ({}), [function* (_s, t) { for (let i = 0; i < 4; i++) yield* t.step('s', {}); }], { maxSteps: 3 });
-    expect(execute(long.model, new Set(), long.scenario, new RandomWalk(1)).outcome).toEqual({ kind: 'livelock', message: 'no end after 3 steps (a retry loop that never exits?)', step: 2 });
+    expect(execute(long.model, new Set(), long.scenario, new RandomWalk(1)).outcome).toEqual({ kind: 'bound-reached', message: 'not decided within 3 steps (bound reached: a retry loop that never exits, or a budget too small?)', step: 2 });
   });
 
   it('declares a deadlock with every blocked thread, in id order', () => {
@@ -408,7 +408,7 @@ describe('hunt', () => {
     const m = tiny((w) => ({ v: w.var('v', 0) }), [function* (s, t) { yield* s.v.read(); t.gaveUp('no'); }, function* (s) { yield* s.v.write(1); }]);
     const progress: number[] = [];
     const r = hunt(m.model, { fixes: [], seed: 1, runs: 10, strategy: 'random', scenarios: [m.scenario], progressEvery: 4, onProgress: (d) => progress.push(d) });
-    expect(r).toEqual({ found: false, runs: 10, steps: 20, outcomes: { ok: 10, violation: 0, oops: 0, warn: 0, deadlock: 0, livelock: 0 }, gaveUp: 10 });
+    expect(r).toEqual({ found: false, runs: 10, steps: 20, outcomes: { ok: 10, violation: 0, oops: 0, warn: 0, deadlock: 0, 'bound-reached': 0 }, gaveUp: 10 });
     expect(progress).toEqual([4, 8]);
     const quiet: number[] = [];
     hunt(m.model, { fixes: [], seed: 1, runs: 999, strategy: 'random', scenarios: [m.scenario], onProgress: (d) => quiet.push(d) });

@@ -465,7 +465,7 @@ describe('stateful search: what it visits and counts', () => {
     ], { maxSteps: 7 });
     for (const [o, n] of [[{}, 7], [{ maxSteps: 3 }, 3], [{ maxSteps: 12 }, 12]] as const) {
       const r = statefulSearch(spin.model, none, spin.scenario, o);
-      expect(r.failure?.outcome.kind).toBe('livelock');
+      expect(r.failure?.outcome.kind).toBe('bound-reached');
       expect(r.failure?.schedule).toHaveLength(n);
     }
   });

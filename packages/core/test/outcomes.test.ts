@@ -82,7 +82,7 @@ describe('outcomes', () => {
   });
 });
 
-describe('deadlock and livelock', () => {
+describe('deadlock and the step budget', () => {
   it('an ABBA deadlock names the waits-for cycle', () => {
     const m = tiny((w) => ({ a: w.spinlock('A'), b: w.spinlock('B') }), [
       function* (s) { yield* s.a.lock(); yield* s.b.lock(); yield* s.b.unlock(); yield* s.a.unlock(); },
@@ -117,18 +117,18 @@ describe('deadlock and livelock', () => {
     expect(findWaitsForCycle([], () => [])).toBeNull();
   });
 
-  it('a retry loop that never exits becomes a livelock at the step budget', () => {
+  it('a retry loop that never exits reaches the step budget: bound-reached, not decided', () => {
     const m = tiny((w) => ({ seq: w.seqcount('seq') }), [
       function* (s) { for (;;) { const v = yield* s.seq.readBegin(); if (!(yield* s.seq.readRetry(v + 1))) break; } },
     ], { maxSteps: 50 });
     const ex = execute(m.model, new Set(), m.scenario, new RandomWalk(1));
-    expect(ex.outcome).toMatchObject({ kind: 'livelock', step: 49 });
-    expect(ex.outcome.message).toMatch(/no end after 50 steps/);
+    expect(ex.outcome).toMatchObject({ kind: 'bound-reached', step: 49 });
+    expect(ex.outcome.message).toMatch(/^not decided within 50 steps/);
     expect(ex.schedule).toHaveLength(50);
     const run = start(m);
     expect(enabled(run)).toEqual([0]);
     const short = execute(m.model, new Set(), m.scenario, new RandomWalk(1), { maxSteps: 7 });
-    expect(short.outcome).toMatchObject({ kind: 'livelock', step: 6 });
+    expect(short.outcome).toMatchObject({ kind: 'bound-reached', step: 6 });
   });
 
   it('a run that has ended refuses more steps', () => {
@@ -199,5 +199,18 @@ describe('the iterator protocol of primitive calls', () => {
     value.next();
     expect(value.next()).toEqual({ value: 41, done: true });
     expect(ctx.fnStack).toEqual([]);
+  });
+});
+
+describe('the step budget in the race table', () => {
+  it('marks the last step "bound reached, not decided", never livelock', async () => {
+    const { counterexampleOf, renderRaceTable } = await import('../src/index.js');
+    const m = tiny((w) => ({ seq: w.seqcount('seq') }), [
+      function* (s) { for (;;) { const v = yield* s.seq.readBegin(); if (!(yield* s.seq.readRetry(v + 1))) break; } },
+    ], { maxSteps: 6 });
+    const schedule = execute(m.model, new Set(), m.scenario, new RandomWalk(1)).schedule;
+    const text = renderRaceTable(m.model.name, 'buggy', counterexampleOf(m.model, [], m.scenario, schedule, 'test'));
+    expect(text).toContain('<== bound reached, not decided');
+    expect(text).not.toMatch(/livelock/);
   });
 });

@@ -146,5 +146,6 @@ function commitColumns(cx: Counterexample, width: number): string[] {
 /** `  <== I_E1 broken` on the step where the run failed. */
 function breakMark(cx: Counterexample, entry: TraceEntry): string {
   if (entry.index !== cx.outcome.step) return '';
-  return `  <== ${cx.outcome.kind === 'violation' ? `${cx.outcome.invariant} broken` : cx.outcome.kind}`;
+  const kind = cx.outcome.kind;
+  return `  <== ${kind === 'violation' ? `${cx.outcome.invariant} broken` : kind === 'bound-reached' ? 'bound reached, not decided' : kind}`;
 }
