@@ -17,3 +17,5 @@ export { forEachCandidate, type Candidate, type EnumerationStats } from './exec/
 export { Relation } from './relation/relation.js';
 export { EventSet } from './relation/event-set.js';
 export { Tag, Kind } from './exec/tags.js';
+export { expectedObservation } from './litmus/expected.js';
+export { formatSummaryTable, type SummaryRow } from './litmus/summary-table.js';
