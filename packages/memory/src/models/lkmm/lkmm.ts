@@ -3,6 +3,7 @@ import { atomic, coherent } from '../common/coherence.js';
 import { consistent, inconsistent, type MemoryModel, type ModelVerdict } from '../model.js';
 import { LkmmContext } from './context.js';
 import { hb, hbStar } from './happens-before.js';
+import { mixedAccesses } from './mixed-accesses.js';
 import { plainAccesses } from './plain-accesses.js';
 import { pb } from './propagation.js';
 import { rcu } from './rcu.js';
@@ -11,7 +12,7 @@ import { rcu } from './rcu.js';
  * The Linux-kernel memory model (tools/memory-model; explanation.txt; Alglave, Maranget, McKenney,
  * Parri, Stern, ASPLOS 2018), written from its published definitions: coherence (§16), atomicity
  * (§17), happens-before (§20), propagation (§21), RCU (§22), the plain-coherence axiom, and the
- * data-race flag (§24). Locks (§23) are spin_lock()'s atomic acquire pair and spin_unlock()'s
+ * data-race and mixed-accesses flags (§24). Locks (§23) are spin_lock()'s atomic acquire pair and spin_unlock()'s
  * release, lined up by the enumerator, with po-unlock-lock-po in ppo and cumul-fence.
  */
 export const lkmmModel: MemoryModel = {
@@ -26,6 +27,9 @@ export const lkmmModel: MemoryModel = {
     if (r && !r.rb.irreflexive()) return inconsistent('rcu');
     const plain = plainAccesses(c, r);
     if (!plain.coherent) return inconsistent('plain-coherence');
-    return plain.dataRace ? { consistent: true, flags: ['data-race'] } : consistent;
+    const flags: string[] = [];
+    if (plain.dataRace) flags.push('data-race');
+    if (mixedAccesses(c)) flags.push('mixed-accesses');
+    return flags.length > 0 ? { consistent: true, flags } : consistent;
   },
 };
