@@ -1,4 +1,4 @@
-import type { CExpr, CStmt, LitmusTest, ThreadProgram } from '../litmus/program.js';
+import type { CExpr, CStmt, ThreadProgram } from '../litmus/program.js';
 import { orderingTag, type Ordering, type RmwFn } from '../litmus/primitives.js';
 import { Kind, Tag } from './tags.js';
 import type { ThreadTrace, TraceEvent } from './trace.js';
@@ -59,7 +59,7 @@ function binary(op: string, a: number, b: number): number {
 }
 
 /** Runs `thread` once; the oracle picks each read's value from `domains` and each trylock's outcome. */
-export function runThread(test: LitmusTest, thread: ThreadProgram, domains: Domains, oracle: Oracle): ThreadTrace {
+export function runThread(thread: ThreadProgram, domains: Domains, oracle: Oracle): ThreadTrace {
   const events: TraceEvent[] = [];
   const regs: Val[] = thread.registerInit.map((v) => ({ v, src: [] }));
   let ctrl: readonly number[] = [];
@@ -87,7 +87,7 @@ export function runThread(test: LitmusTest, thread: ThreadProgram, domains: Doma
     emit({ kind: Kind.F, loc, value: 0, tags, addr: [], data: [], rmwRead: -1 });
   };
 
-  /** A read-modify-write: the read, then (unless `writes` says no) the write of `next(old)`. */
+  /** A read-modify-write: the read, then the write of `next(old)` unless that is null (a failed cmpxchg). */
   const rmw = (
     ptr: Val,
     ordering: Ordering | 'NORETURN',
@@ -234,7 +234,6 @@ export function runThread(test: LitmusTest, thread: ThreadProgram, domains: Doma
   };
 
   exec(thread.body);
-  void test;
   const shape = events.map((e) => `${e.kind}.${e.loc}.${e.tags}.${e.addr.join(',')}.${e.data.join(',')}.${e.ctrl.join(',')}.${e.rmwRead}`).join(';');
   return { events, registers: regs.map((r) => r.v), shape };
 }

@@ -11,7 +11,7 @@ import { InfeasibleRun, runThread, type Domains, type Oracle } from './run-threa
 // fixpoint, and keeps `atomic_inc()` from counting up forever.
 
 /** Replays a thread with a growing vector of choices: every combination once, depth first. */
-function allRuns(test: LitmusTest, thread: ThreadProgram, domains: Domains): ThreadTrace[] {
+function allRuns(thread: ThreadProgram, domains: Domains): ThreadTrace[] {
   const traces: ThreadTrace[] = [];
   const choices: number[] = [];
   const sizes: number[] = [];
@@ -29,7 +29,7 @@ function allRuns(test: LitmusTest, thread: ThreadProgram, domains: Domains): Thr
       },
     };
     try {
-      traces.push(runThread(test, thread, domains, oracle));
+      traces.push(runThread(thread, domains, oracle));
     } catch (e) {
       if (!(e instanceof InfeasibleRun)) throw e;
     }
@@ -63,7 +63,7 @@ export function threadTraces(test: LitmusTest): { domains: Domains; traces: Thre
     const domains = entries.map((list) => list.map((e) => e.v));
     let grew = false;
     test.threads.forEach((t, thread) => {
-      for (const tr of allRuns(test, t, domains)) {
+      for (const tr of allRuns(t, domains)) {
         tr.events.forEach((e, i) => {
           if (e.kind !== Kind.W) return;
           const site = thread * 4096 + i;
@@ -85,5 +85,5 @@ export function threadTraces(test: LitmusTest): { domains: Domains; traces: Thre
     if (!grew) break;
   }
   const domains = entries.map((list) => [...new Set(list.map((e) => e.v))].sort((a, b) => a - b));
-  return { domains, traces: test.threads.map((t) => allRuns(test, t, domains)) };
+  return { domains, traces: test.threads.map((t) => allRuns(t, domains)) };
 }

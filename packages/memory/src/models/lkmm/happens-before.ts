@@ -11,9 +11,7 @@ import { lkmmSets } from './sets.js';
 export function hb(c: LkmmContext): Relation {
   return c.cached('hb', () => {
     const { Marked } = lkmmSets(c);
-    const n = c.n;
     const propInt = c.internal(prop(c)).filter((a, b) => a !== b);
-    void n;
     return ppo(c).union(c.rfe, propInt).restrict(Marked, Marked);
   });
 }

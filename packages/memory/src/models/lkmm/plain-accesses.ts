@@ -1,13 +1,11 @@
 import { Tag } from '../../exec/tags.js';
-import { EventSet } from '../../relation/event-set.js';
 import { Relation } from '../../relation/relation.js';
 import type { LkmmContext } from './context.js';
 import { dependencies } from './dependencies.js';
 import { fences } from './fences.js';
-import { hb } from './happens-before.js';
+import { hb, hbStar } from './happens-before.js';
 import { cumulFence, pb, rmwSequence } from './propagation.js';
 import { fencesWithRcu, type RcuRelations } from './rcu.js';
-import { hbStar } from './happens-before.js';
 import { lkmmSets } from './sets.js';
 
 // Plain accesses and data races (explanation.txt §24 PLAIN ACCESSES AND DATA RACES). Two accesses
@@ -59,10 +57,8 @@ export function plainAccesses(c: LkmmContext, r: RcuRelations | null): PlainVerd
   const wwIncoh = preRace.inter(c.co).inter(wwVis.inverse());
   const coherent = wrIncoh.isEmpty() && rwIncoh.isEmpty() && wwIncoh.isEmpty();
 
-  const all = EventSet.all(c.n);
   const markedToW = Relation.cross(s.Marked, W);
   const wToMarked = Relation.cross(W, s.Marked);
-  void all;
   const wwNonrace = wwVis.inter(markedToW.union(rwXbstar)).inter(wToMarked.union(wrVis));
   const wwRace = preRace.inter(c.co).minus(wwNonrace);
   const wrRace = preRace.inter(c.co.opt().seq(c.rf)).minus(wrVis).minus(rwXbstar.inverse());
