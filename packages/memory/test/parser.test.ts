@@ -1,6 +1,9 @@
 import { describe, expect, it } from 'vitest';
 import { LitmusError, parseLitmus, PRIMITIVES } from '../src/index.js';
 import { arity, returnsValue } from '../src/litmus/primitives.js';
+import { chevrotain } from '../src/litmus/chevrotain.js';
+import { lexerDefinition } from '../src/litmus/lexer.js';
+import { validatedParser } from '../src/litmus/parser.js';
 
 // The C litmus reader: every form the kernel's tools/memory-model tests use, and errors that name
 // file:line:col in one line.
@@ -17,6 +20,14 @@ function errorOf(text: string, file = 'bad.litmus'): LitmusError {
   }
   throw new Error('no error');
 }
+
+describe('the grammar', () => {
+  it('passes chevrotain\'s validations (skipped at start for speed)', () => {
+    expect(() => validatedParser()).not.toThrow();
+    const lexer = new chevrotain.Lexer(lexerDefinition, { positionTracking: 'full', ensureOptimizations: false });
+    expect(lexer.lexerDefinitionErrors).toEqual([]);
+  });
+});
 
 describe('parseLitmus', () => {
   it('reads the name, the header comment, the initial state, threads and the final clause', () => {

@@ -96,6 +96,24 @@ export class Skeleton {
     this.readsOf = readsOf;
   }
 
+  /** For each event, the events of its thread (none for an initial write): herd's `int` as row masks. */
+  get threadMasks(): readonly EventSet[] {
+    return this.memoize('thread-masks', () => {
+      const byThread = Array.from({ length: this.threadCount }, (_, t) => EventSet.filter(this.n, (e) => this.events[e]!.thread === t));
+      const none = new EventSet(this.n);
+      return this.events.map((e) => (e.thread < 0 ? none : byThread[e.thread]!));
+    });
+  }
+
+  /** For each event, the events of its location (none for a fence without one): herd's `loc` as row masks. */
+  get locationMasks(): readonly EventSet[] {
+    return this.memoize('location-masks', () => {
+      const byLoc = Array.from({ length: this.locationCount }, (_, l) => EventSet.filter(this.n, (e) => this.events[e]!.loc === l));
+      const none = new EventSet(this.n);
+      return this.events.map((e) => (e.loc < 0 ? none : byLoc[e.loc]!));
+    });
+  }
+
   /** The events with any of the tags `mask`. */
   tagged(mask: number): EventSet {
     let s = this.tagSets.get(mask);

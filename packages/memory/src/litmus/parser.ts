@@ -1,4 +1,5 @@
-import { EmbeddedActionsParser, EOF, type IToken, type TokenType, type IParserErrorMessageProvider } from 'chevrotain';
+import type { IToken, TokenType, IParserErrorMessageProvider } from 'chevrotain';
+import { chevrotain } from './chevrotain.js';
 import type { AtomValue, BinaryOp, Expr, InitItem, LitmusAst, LocRef, Param, Prop, Quantifier, Stmt, ThreadAst, TypeName } from './ast.js';
 import type { SourcePos } from './litmus-error.js';
 import * as T from './lexer.js';
@@ -16,7 +17,7 @@ const pos = (t: IToken): SourcePos => ({ line: t.startLine ?? 1, col: t.startCol
 
 const describe = (t: TokenType): string => {
   const p = t.PATTERN;
-  if (t === EOF) return 'end of input';
+  if (t === chevrotain.EOF) return 'end of input';
   if (t === T.Identifier) return 'a name';
   if (t === T.Number) return 'a number';
   if (t === T.TestName) return 'a test name';
@@ -24,7 +25,7 @@ const describe = (t: TokenType): string => {
   if (p instanceof RegExp) return `'${p.source.replace(/\(\?!.*$/, '').replace(/\\/g, '')}'`;
   return t.name;
 };
-const found = (t: IToken): string => (t.tokenType === EOF ? 'end of input' : `'${t.image}'`);
+const found = (t: IToken): string => (t.tokenType === chevrotain.EOF ? 'end of input' : `'${t.image}'`);
 
 /** One-line messages (chevrotain's own span several lines). */
 const messages: IParserErrorMessageProvider = {
@@ -48,9 +49,10 @@ interface TypedName {
   readonly pos: SourcePos;
 }
 
-class LitmusParser extends EmbeddedActionsParser {
+class LitmusParser extends chevrotain.EmbeddedActionsParser {
   constructor() {
-    super(T.allTokens, { errorMessageProvider: messages, maxLookahead: 4 });
+    // Grammar validations run in the tests (test/parser.test.ts builds a validating parser); at start they cost ~0.2 s.
+    super(T.allTokens, { errorMessageProvider: messages, maxLookahead: 4, skipValidations: !validateGrammar });
     this.performSelfAnalysis();
   }
 
@@ -477,5 +479,18 @@ class LitmusParser extends EmbeddedActionsParser {
   semanticError: { pos: SourcePos; reason: string } | null = null;
 }
 
+/** Whether parsers built from now on check the grammar (for tests). */
+let validateGrammar = false;
+
 /** One parser, reused: chevrotain's self-analysis is the costly part. */
 export const litmusParser = new LitmusParser();
+
+/** Builds a parser that runs chevrotain's grammar validations; throws on an ambiguous or bad grammar. */
+export function validatedParser(): unknown {
+  validateGrammar = true;
+  try {
+    return new LitmusParser();
+  } finally {
+    validateGrammar = false;
+  }
+}

@@ -167,6 +167,18 @@ export class Relation {
     return this.fromSet(a).toSet(b);
   }
 
+  /** Row a kept only where `masks[a]` has a bit: `r & (a × masks[a])`, e.g. herd's `& int` with per-event thread masks. */
+  maskRows(masks: readonly EventSet[], complement = false): Relation {
+    const out = this.bits.slice();
+    const { n, stride } = this;
+    for (let a = 0; a < n; a++) {
+      const m = masks[a]!.words;
+      const base = a * stride;
+      for (let w = 0; w < stride; w++) out[base + w]! &= complement ? ~m[w]! : m[w]!;
+    }
+    return new Relation(n, out);
+  }
+
   /** Pairs whose two events satisfy `test` (herd's `& int`, `& ext`, `& loc`). */
   filter(test: (a: number, b: number) => boolean): Relation {
     const r = new Relation(this.n);

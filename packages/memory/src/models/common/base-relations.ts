@@ -38,7 +38,7 @@ export class BaseRelations {
   }
 
   get poLoc(): Relation {
-    return this.shared('po-loc', () => this.sk.po.filter((a, b) => this.sk.sameLoc(a, b)));
+    return this.shared('po-loc', () => this.sameLocation(this.sk.po));
   }
 
   get rf(): Relation {
@@ -57,12 +57,19 @@ export class BaseRelations {
     return this.once('com', () => this.rf.union(this.co, this.fr));
   }
 
+  /** `r & int`: pairs of one thread. */
   internal(r: Relation): Relation {
-    return r.filter((a, b) => this.sk.sameThread(a, b));
+    return r.maskRows(this.sk.threadMasks);
   }
 
+  /** `r & ext`: pairs of different threads (an initial write is external to all). */
   external(r: Relation): Relation {
-    return r.filter((a, b) => !this.sk.sameThread(a, b));
+    return r.maskRows(this.sk.threadMasks, true);
+  }
+
+  /** `r & loc`: pairs of one location. */
+  sameLocation(r: Relation): Relation {
+    return r.maskRows(this.sk.locationMasks);
   }
 
   get rfe(): Relation {

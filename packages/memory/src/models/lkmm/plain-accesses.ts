@@ -30,7 +30,7 @@ export function plainAccesses(c: LkmmContext, r: RcuRelations | null): PlainVerd
 
   // pre-race = ext & ((Plain * M) | ((M \ IW) * Plain)), within a location
   const preRace = c.staticRel('pre-race', () =>
-    Relation.cross(s.Plain, M).union(Relation.cross(M.minus(sk.IW), s.Plain)).filter((a, b) => sk.sameLoc(a, b) && !sk.sameThread(a, b)),
+    c.external(c.sameLocation(Relation.cross(s.Plain, M).union(Relation.cross(M.minus(sk.IW), s.Plain)))),
   );
   if (preRace.isEmpty()) return { coherent: true, dataRace: false };
 

@@ -31,7 +31,7 @@ export function rcu(c: LkmmContext): RcuRelations | null {
   const hbS = hbStar(c);
   const pbStar = pb(c, hbS).star();
   const link = c.po.opt().seq(hbS).seq(pbStar).seq(prop(c)).seq(c.po);
-  const sameLoc = (r: Relation): Relation => r.filter((a, b) => sk.sameLoc(a, b));
+  const sameLoc = (r: Relation): Relation => c.sameLocation(r);
   const rcuGp = Relation.id(rcuGpSet);
   const srcuGp = Relation.id(srcuGpSet);
   const rcuRscsi = rcuSections(sk).inverse();
