@@ -1,5 +1,5 @@
 import type { AnyModel, InvariantSpec, Step } from '@kvmrace/core';
-import { describeCode, enterUserCode, leaveUserCode, setModelNames, type ModelNames } from './user-code-now.js';
+import { enterUserCode, leaveUserCode, setModelNames, type ModelNames } from './user-code-now.js';
 import { SLOT, slotBase, USER_CODE } from './watchdog-cell.js';
 
 export type { ModelNames } from './user-code-now.js';
@@ -112,13 +112,7 @@ export function guardModel(model: AnyModel, cell: Int32Array, slot = 0): AnyMode
   } as AnyModel;
 }
 
-/** The names `describeStuck` looks up. */
+/** The names that say which code of the model a thread is in (see `describeCode`). */
 export function modelNames(model: AnyModel): ModelNames {
   return { model: model.name, operations: [...model.operationNames], invariants: model.invariants.map((i) => i.name) };
-}
-
-/** Names the user code slot `slot` of the cell says a thread is in ("operation 'refresh'"), or undefined. */
-export function describeStuck(cell: Int32Array, names: ModelNames | undefined, slot = 0): string | undefined {
-  const b = slotBase(slot);
-  return describeCode({ kind: cell[b + SLOT.kind] as number, index: cell[b + SLOT.index] as number }, names);
 }
