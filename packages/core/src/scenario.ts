@@ -27,3 +27,31 @@ export function scenarioProblem(model: AnyModel, scenario: Scenario): string | n
   }
   return null;
 }
+
+/** A scenario with threads meant to run for ever (an invalidator, a timer): what `livenessSearch` checks. */
+export interface LivenessScenario<O extends string = string> {
+  /** Short name (`retry-vs-endless-invalidate`). */
+  readonly name: string;
+  /** Per thread, its operations in order; an endless thread repeats them. */
+  readonly threads: readonly (readonly O[])[];
+  /** The endless threads: their not ending is no verdict. */
+  readonly endless: readonly number[];
+}
+
+/** A model with the scenarios its liveness is checked on (`verify --liveness`). */
+export type WithLiveness<M extends AnyModel> = M & { readonly liveness: readonly LivenessScenario[] };
+
+/** Attaches liveness scenarios to a model, each checked against its operations and threads. */
+export function withLivenessScenarios<M extends AnyModel>(model: M, scenarios: readonly LivenessScenario<M['operationNames'][number]>[]): WithLiveness<M> {
+  for (const s of scenarios) {
+    const problem = scenarioProblem(model, s.threads);
+    if (problem) throw new TypeError(`model '${model.name}': liveness scenario '${s.name}': ${problem}`);
+    for (const t of s.endless) if (!Number.isInteger(t) || t < 0 || t >= s.threads.length) throw new TypeError(`model '${model.name}': liveness scenario '${s.name}': endless thread ${String(t)} is not one of its threads`);
+  }
+  return { ...model, liveness: scenarios };
+}
+
+/** The liveness scenarios of a model (none unless `withLivenessScenarios` gave it some). */
+export function livenessScenarios(model: AnyModel): readonly LivenessScenario[] {
+  return (model as Partial<WithLiveness<AnyModel>>).liveness ?? [];
+}
