@@ -104,6 +104,14 @@ export interface ScenarioSpace<O extends string> {
   allowed?(threads: readonly (readonly O[])[]): boolean;
 }
 
+/** One barrier a model's threads call: what it orders, and the barriers it pairs with. */
+export interface BarrierSpec {
+  /** What it orders, in the kernel comment's words. */
+  readonly summary: string;
+  /** The barrier toggles the kernel says it pairs with (`kvm_mmu_invalidate_end:smp_wmb`). */
+  readonly pairsWith?: readonly string[];
+}
+
 /** A model as its author writes it. */
 export interface ModelSpec<S, O extends string, F extends string> {
   /** The name on the command line (`pfncache`). */
@@ -126,6 +134,13 @@ export interface ModelSpec<S, O extends string, F extends string> {
   readonly proposals?: { readonly [name: string]: ProposalSpec<F> };
   /** Other named sets of toggles (one hunk alone, a cell of a matrix), for `--variant`. */
   readonly variants?: { readonly [name: string]: readonly F[] };
+  /**
+   * The barriers its threads call (`t.smp_rmb('mmu_invalidate_retry')` is the toggle
+   * `mmu_invalidate_retry:smp_rmb`), each on unless a run turns it off (`--without-barrier`); the
+   * barriers inside core's primitives (a seqcount's) need no entry. They order memory under `tso`
+   * and `lkmm` and do nothing under `sc`.
+   */
+  readonly barriers?: { readonly [name: string]: BarrierSpec };
   /** The operation vocabulary. */
   readonly operations: { readonly [K in O]: OperationSpec<S, F> };
   /** Builds the initial shared state in a fresh world (called once per run). */
@@ -161,6 +176,10 @@ export interface Model<S = any, O extends string = string, F extends string = st
 export type AnyModel = Model<any, string, string>;
 
 const NAME = /^[a-z][a-z0-9-]*$/;
+
+/** The barriers a thread can call, as `t.<kind>(place)`. */
+export const BARRIER_KINDS = ['smp_mb', 'smp_rmb', 'smp_wmb', 'smp_mb__before_atomic', 'smp_mb__after_atomic', 'smp_mb__after_spinlock', 'smp_mb__after_srcu_read_unlock'] as const;
+const BARRIER_NAME = new RegExp(`^[A-Za-z_][\\w.]*:(${BARRIER_KINDS.join('|')})$`);
 
 /** Variant names the engine gives a meaning of its own. */
 export const BUILTIN_VARIANTS = ['buggy', 'none', 'upstream', 'fixed', 'all'] as const;
@@ -217,6 +236,9 @@ export function defineModel<S, O extends string, F extends string>(spec: ModelSp
         if (!operationNames.includes(op)) throw new TypeError(`${where}: scenario '${s.name}' names unknown operation '${op}'`);
       }
     }
+  }
+  for (const name of Object.keys(spec.barriers ?? {})) {
+    if (!BARRIER_NAME.test(name)) throw new TypeError(`${where}: barrier '${name}' must be <kernel function>:<barrier> (${BARRIER_KINDS.join(', ')})`);
   }
   const invariants = spec.invariants.map(checkedInvariant);
   return { ...spec, invariants, __kvmraceModel: 1, operationNames, fixNames, upstreamFixes, stepBudget: spec.maxSteps ?? 2000 };

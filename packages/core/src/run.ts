@@ -12,8 +12,11 @@ import { ThreadContext } from './thread.js';
 import type { TraceEntry } from './trace.js';
 import { traceStep } from './trace-step.js';
 import { activeLockWatch } from './explore/lock-order-watch.js';
-import { findWaitsForCycle } from './waits-for.js';
+import { deadlockOutcome } from './waits-for.js';
 import { World } from './world.js';
+import { weakMemoryFor } from './weak/weak-memory-for.js';
+import type { WeakMemory } from './weak/weak-memory.js';
+import type { WeakRunOptions } from './weak/weak-options.js';
 
 /** Options of one run. */
 export interface RunOptions {
@@ -21,6 +24,8 @@ export interface RunOptions {
   readonly trace?: boolean;
   /** Step budget before the run ends `bound-reached`, not decided (default: the model's). */
   readonly maxSteps?: number;
+  /** Explore under a weak memory model (`tso`, `lkmm`) instead of sequential consistency. */
+  readonly weak?: WeakRunOptions;
 }
 
 /**
@@ -51,6 +56,14 @@ export class Run {
   declare lastThread: number;
   /** Set when the run has ended. */
   declare outcome: Outcome | null;
+  /**
+   * Under a weak memory model: true when the run's execution graph became inconsistent, so that
+   * no machine the model describes runs it; the run then ends at once (its outcome says so) and
+   * explorers drop it.
+   */
+  declare pruned: boolean;
+  /** The run's weak memory (its execution graph and choices), null under `sc`. */
+  declare readonly weak: WeakMemory | null;
   /** Per thread: its context, which also holds its generator, operation index and pending step. */
   private declare readonly threads: ThreadContext[];
   private declare readonly budget: number;
@@ -71,6 +84,8 @@ export class Run {
     else world.recycle(fixes);
     this.world = world;
     world.lockWatch = activeLockWatch()?.watchRun(this) ?? null; // read once per run
+    this.pruned = false;
+    world.weak = (this as { weak: WeakMemory | null }).weak = options.weak ? weakMemoryFor(model, world, scenario.length, options.weak, options.trace === true) : null;
     this.state = model.setup(world);
     this.trace = options.trace ? [] : undefined;
     this.budget = options.maxSteps ?? model.stepBudget;
@@ -239,6 +254,8 @@ export class Run {
     schedule.push(tid);
     this.lastThread = tid;
     const trace = this.trace;
+    const weak = this.weak;
+    if (weak !== null) weak.step = index;
     if (trace === undefined) {
       this.advance(tid);
     } else {
@@ -246,7 +263,12 @@ export class Run {
       const fn = ctx.currentFunction();
       const op = ctx.op;
       this.advance(tid);
-      trace.push(traceStep(index, tid, op, fn, step, preempted));
+      trace.push(weak === null ? traceStep(index, tid, op, fn, step, preempted) : weak.noted(traceStep(index, tid, op, fn, step, preempted)));
+    }
+    if (weak !== null && !weak.checkIfChanged()) {
+      this.pruned = true;
+      this.end({ kind: 'ok', message: `inconsistent under ${weak.memory}: no such execution (dropped)`, step: index });
+      return;
     }
     if (this.outcome !== null) return;
     if (this.live === 0) {
@@ -262,18 +284,7 @@ export class Run {
   /** Ends the run as a deadlock: call when no thread is enabled but some are not done. */
   declareDeadlock(): void {
     const blocked = this.threads.map((s, tid) => tid).filter((tid) => this.isAlive(tid));
-    const waits = (tid: number): readonly number[] => {
-      const step = this.pendingStep(tid);
-      return step?.waitsFor ? step.waitsFor(tid) : [];
-    };
-    const cycle = findWaitsForCycle(blocked, waits);
-    const what = blocked.map((tid) => `CPU${tid} at ${this.pendingStep(tid)?.label ?? '?'}`).join('; ');
-    this.end({
-      kind: 'deadlock',
-      message: cycle ? `waits-for cycle ${cycle.map((t) => `CPU${t}`).join(' -> ')}: ${what}` : `no thread can step: ${what}`,
-      step: this.schedule.length - 1,
-      ...(cycle ? { cycle } : {}),
-    });
+    this.end(deadlockOutcome(blocked, (tid) => this.pendingStep(tid), this.schedule.length - 1));
   }
 
   /** The model's description of the state now, if it has one. */

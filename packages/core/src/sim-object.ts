@@ -11,6 +11,30 @@ export interface LockWatch {
 }
 
 /**
+ * The memory of a run under a weak memory model (see `weak/weak-memory.ts`), as the primitives use
+ * it: each access is an event of the run's execution graph, a read returns the value of the write
+ * it was chosen to read from, and a write returns whether it became its location's
+ * coherence-latest (the object's `value`). A world's `weak` is null under `sc`, where primitives do
+ * what they always did. `tags` are `@kvmrace/memory`'s `Tag` bits.
+ */
+export interface WeakHooks {
+  read(obj: SimObject, current: unknown, tags: number, accept?: (value: unknown) => boolean): unknown;
+  canRead(obj: SimObject, current: unknown, tid: number, accept: (value: unknown) => boolean): boolean;
+  write(obj: SimObject, current: unknown, tags: number, value: unknown): boolean;
+  /** An atomic read-modify-write on the coherence-latest value; returns the new value. */
+  rmw(obj: SimObject, current: unknown, readTags: number, writeTags: number, next: (old: unknown) => unknown): unknown;
+  /** A read of the coherence-latest value (a lock word, a step declared with `t.step`). */
+  readLatest(obj: SimObject, current: unknown, tags: number): void;
+  /** A write that becomes the coherence-latest. */
+  writeLatest(obj: SimObject, current: unknown, tags: number, value: unknown): void;
+  /** A barrier named `place:barrier`, unless that toggle is off in this run. */
+  fence(tags: number, name: string): void;
+  srcuReadLock(srcu: SimObject, tags: number): void;
+  srcuReadUnlock(srcu: SimObject, tags: number): void;
+  synchronizeSrcu(srcu: SimObject, tags: number): void;
+}
+
+/**
  * What a shared object sees of the world it lives in: which thread runs now, and where it
  * registers. `World` is the one implementation; the primitives depend on this, not on `World`
  * (which depends on them to build them).
@@ -20,6 +44,8 @@ export interface ObjectWorld {
   readonly current: number;
   /** Where locks report acquisitions while lock orders are recorded (see `withLockOrder`), else null. */
   readonly lockWatch: LockWatch | null;
+  /** The run's weak memory, or null under sequential consistency. */
+  readonly weak: WeakHooks | null;
   /** Adds an object to the world; returns its id (called by every object's constructor). */
   register(obj: SimObject): number;
 }

@@ -1,3 +1,4 @@
+import { Tag } from '@kvmrace/memory/models';
 import { AssertSignal, GaveUpSignal, OopsSignal, WarnSignal } from './faults.js';
 import type { Cpu } from './primitives/cpus.js';
 import type { Var } from './primitives/var.js';
@@ -24,6 +25,24 @@ export interface Thread<F extends string = string> {
   step(label: string, touches: { reads?: readonly SimObject[]; writes?: readonly SimObject[] }): Steps;
   /** One step, enabled only once one of `vars` changes: a spin loop that waits instead of spinning. */
   awaitChange(label: string, vars: readonly Var<unknown>[]): Steps;
+  /**
+   * `smp_mb()` in the kernel function `place`: the barrier toggle `place:smp_mb` (declare it in the
+   * model's `barriers`). Not a step: it orders this thread's accesses under `tso`/`lkmm` and does
+   * nothing under `sc`. The other barriers below work the same way.
+   */
+  smp_mb(place: string): void;
+  /** `smp_rmb()`: the toggle `place:smp_rmb`. */
+  smp_rmb(place: string): void;
+  /** `smp_wmb()`: the toggle `place:smp_wmb`. */
+  smp_wmb(place: string): void;
+  /** `smp_mb__before_atomic()`: the toggle `place:smp_mb__before_atomic`. */
+  smp_mb__before_atomic(place: string): void;
+  /** `smp_mb__after_atomic()`: the toggle `place:smp_mb__after_atomic`. */
+  smp_mb__after_atomic(place: string): void;
+  /** `smp_mb__after_spinlock()`: the toggle `place:smp_mb__after_spinlock`. */
+  smp_mb__after_spinlock(place: string): void;
+  /** `smp_mb__after_srcu_read_unlock()`: the toggle `place:smp_mb__after_srcu_read_unlock`. */
+  smp_mb__after_srcu_read_unlock(place: string): void;
   /** Ends the run as an `oops` (an invalid dereference, a BUG_ON). */
   oops(message: string): never;
   /** `BUG_ON(cond)`: an `oops` when `cond` holds. */
@@ -105,6 +124,34 @@ export class ThreadContext implements Thread<string> {
       accesses: vars.map((obj) => ({ obj, mode: 'read' as const })),
       enabled: () => vars.some((v, i) => v.version !== seen[i]),
     };
+  }
+
+  smp_mb(place: string): void {
+    this.world.weak?.fence(Tag.F_MB, `${place}:smp_mb`);
+  }
+
+  smp_rmb(place: string): void {
+    this.world.weak?.fence(Tag.F_RMB, `${place}:smp_rmb`);
+  }
+
+  smp_wmb(place: string): void {
+    this.world.weak?.fence(Tag.F_WMB, `${place}:smp_wmb`);
+  }
+
+  smp_mb__before_atomic(place: string): void {
+    this.world.weak?.fence(Tag.BEFORE_ATOMIC, `${place}:smp_mb__before_atomic`);
+  }
+
+  smp_mb__after_atomic(place: string): void {
+    this.world.weak?.fence(Tag.AFTER_ATOMIC, `${place}:smp_mb__after_atomic`);
+  }
+
+  smp_mb__after_spinlock(place: string): void {
+    this.world.weak?.fence(Tag.AFTER_SPINLOCK, `${place}:smp_mb__after_spinlock`);
+  }
+
+  smp_mb__after_srcu_read_unlock(place: string): void {
+    this.world.weak?.fence(Tag.AFTER_SRCU_READ_UNLOCK, `${place}:smp_mb__after_srcu_read_unlock`);
   }
 
   oops(message: string): never {

@@ -1,3 +1,6 @@
+import type { Outcome } from './outcome.js';
+import type { Step } from './step.js';
+
 /**
  * Finds a cycle in the waits-for graph of blocked threads, as `[a, b, ..., a]`, or null when the
  * threads are blocked on something no thread holds (a lost wake-up, say).
@@ -27,4 +30,16 @@ export function findWaitsForCycle(blocked: readonly number[], waitsFor: (tid: nu
     }
   }
   return null;
+}
+
+/** The outcome of a run where `blocked` threads (alive, none enabled) wait at their pending steps. */
+export function deadlockOutcome(blocked: readonly number[], pending: (tid: number) => Step | null, step: number): Outcome {
+  const cycle = findWaitsForCycle(blocked, (tid) => pending(tid)?.waitsFor?.(tid) ?? []);
+  const what = blocked.map((tid) => `CPU${tid} at ${pending(tid)?.label ?? '?'}`).join('; ');
+  return {
+    kind: 'deadlock',
+    message: cycle ? `waits-for cycle ${cycle.map((t) => `CPU${t}`).join(' -> ')}: ${what}` : `no thread can step: ${what}`,
+    step,
+    ...(cycle ? { cycle } : {}),
+  };
 }

@@ -6,7 +6,7 @@ import { RwLock } from './primitives/rwlock.js';
 import { SeqCount } from './primitives/seqcount.js';
 import { Srcu } from './primitives/srcu.js';
 import { Var } from './primitives/var.js';
-import type { LockWatch, ObjectWorld, SimObject } from './sim-object.js';
+import type { LockWatch, ObjectWorld, SimObject, WeakHooks } from './sim-object.js';
 
 /**
  * The shared memory of one run: it creates the primitives a model's state is made of, knows which
@@ -21,6 +21,8 @@ export class World implements ObjectWorld {
   current = -1;
   /** Set by each run: where its locks report acquisitions, when lock orders are recorded. */
   lockWatch: LockWatch | null = null;
+  /** Set by each run: its weak memory under `tso` or `lkmm`, null under `sc`. */
+  weak: WeakHooks | null = null;
   private readonly cpuList: Cpu[] = [];
   private cpusObj: Cpus | null = null;
   /** The fixes enabled in this run's variant. */

@@ -29,6 +29,8 @@ async function importGraph(root: string, dir: string): Promise<{ modules: string
     baseDir: root,
     tsPreCompilationDeps: true,
     doNotFollow: { path: 'node_modules' },
+    // Package subpaths (`@kvmrace/memory/models`) resolve through their package.json `exports`.
+    enhancedResolveOptions: { exportsFields: ['exports'], conditionNames: ['import', 'types'] },
     validate: true,
     ruleSet: { forbidden: [{ name: 'no-circular', severity: 'error', from: {}, to: { circular: true } }] },
   });

@@ -1,3 +1,4 @@
+import { Tag } from '@kvmrace/memory/models';
 import { ModelMisuseError } from '../faults.js';
 import { SimObject, type ObjectWorld } from '../sim-object.js';
 import { LazyStep, oneStep, yieldOf, type Access, type Step, type StepEffect, type StepSource, type Steps } from '../step.js';
@@ -102,6 +103,9 @@ export class Lock extends SimObject implements StepEffect, StepSource {
     if (op === ACQUIRE) {
       this.holder = this.world.current;
       this.world.lockWatch?.acquire(this, this.holder, false);
+      // spin_lock(): an acquire read-modify-write of the lock word that reads it unlocked (LKMM
+      // explanation.txt §23); a mutex is taken to order memory as a spinlock does.
+      this.world.weak?.rmw(this, 0, Tag.LKR | Tag.ACQUIRE | Tag.LOCKED, Tag.LKW | Tag.LOCKED, TAKEN);
       return undefined;
     }
     if (this.holder !== this.world.current) {
@@ -109,6 +113,8 @@ export class Lock extends SimObject implements StepEffect, StepSource {
     }
     this.holder = -1;
     this.world.lockWatch?.release(this, this.world.current);
+    this.world.weak?.writeLatest(this, 0, Tag.UL | Tag.RELEASE, 0); // spin_unlock(): a release store
+
     return undefined;
   }
 
@@ -119,6 +125,9 @@ export class Lock extends SimObject implements StepEffect, StepSource {
     return `held by CPU${h}`;
   }
 }
+
+/** The lock word once taken. */
+const TAKEN = (): number => 1;
 
 /** `held by CPU<n>`, made once per n (traces describe every lock they touch). */
 const HELD_BY: string[] = [];

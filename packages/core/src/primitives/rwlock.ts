@@ -1,3 +1,4 @@
+import { Tag } from '@kvmrace/memory/models';
 import { ModelMisuseError } from '../faults.js';
 import { SimObject, type ObjectWorld } from '../sim-object.js';
 import { LazyStep, oneStep, yieldOf, type Access, type Step, type StepEffect, type StepSource, type Steps } from '../step.js';
@@ -9,6 +10,9 @@ const WRITE_LOCK = 2;
 const WRITE_UNLOCK = 3;
 
 const LABELS = ['read_lock', 'read_unlock', 'write_lock', 'write_unlock'];
+
+/** The rwlock word after an RMW under a weak memory model (no model reads its value). */
+const BUMP = (old: unknown): number => (old as number) + 1;
 
 /** `enabled` of `read_lock` (`this` is the step): no writer. */
 function readLockEnabled(this: LazyStep): boolean {
@@ -131,6 +135,7 @@ export class RwLock extends SimObject implements StepEffect, StepSource {
         this.readHolds[tid] = (this.readHolds[tid] ?? 0) + 1;
         this.readers++;
         this.world.lockWatch?.acquire(this, tid, true);
+        this.world.weak?.rmw(this, 0, Tag.ACQUIRE | Tag.RMW, Tag.ONCE | Tag.RMW, BUMP); // read_lock(): an acquire RMW of the lock word
         return undefined;
       case READ_UNLOCK: {
         const held = this.readHolds[tid] ?? 0;
@@ -138,11 +143,13 @@ export class RwLock extends SimObject implements StepEffect, StepSource {
         this.readHolds[tid] = held - 1;
         this.readers--;
         this.world.lockWatch?.release(this, tid);
+        this.world.weak?.rmw(this, 0, Tag.ONCE | Tag.RMW, Tag.RELEASE | Tag.RMW, BUMP); // read_unlock(): a release RMW
         return undefined;
       }
       case WRITE_LOCK:
         this.writer = tid;
         this.world.lockWatch?.acquire(this, tid, false);
+        this.world.weak?.rmw(this, 0, Tag.ACQUIRE | Tag.RMW, Tag.ONCE | Tag.RMW, BUMP); // write_lock(): an acquire RMW
         return undefined;
       default:
         if (this.writer !== tid) {
@@ -150,6 +157,7 @@ export class RwLock extends SimObject implements StepEffect, StepSource {
         }
         this.writer = -1;
         this.world.lockWatch?.release(this, tid);
+        this.world.weak?.writeLatest(this, 0, Tag.RELEASE, 0); // write_unlock(): a release store
         return undefined;
     }
   }

@@ -1,4 +1,5 @@
-import { SimObject, type ObjectWorld } from '../sim-object.js';
+import { Tag } from '@kvmrace/memory/models';
+import { SimObject, type ObjectWorld, type WeakHooks } from '../sim-object.js';
 import { LazyStep, oneStep, yieldOf, type Access, type Step, type StepEffect, type StepSource, type Steps } from '../step.js';
 
 const BEGIN = 0;
@@ -8,9 +9,22 @@ const WRITE_END = 3;
 
 const LABELS = ['read_seqcount_begin', 'read_seqcount_retry', 'write_seqcount_begin', 'write_seqcount_end'];
 
-/** `enabled` of `read_seqcount_begin` (`this` is the step): an even sequence. */
-function beginEnabled(this: LazyStep): boolean {
-  return ((this.source as SeqCount).sequence & 1) === 0;
+/** The barriers of `seqcount_t`'s read and write sides (include/linux/seqlock.h), as toggles. */
+export const SEQCOUNT_BARRIERS = {
+  'read_seqcount_begin:smp_rmb': 'orders the sequence read before the reads of the data; pairs with write_seqcount_end:smp_wmb',
+  'read_seqcount_retry:smp_rmb': 'orders the reads of the data before the sequence re-read; pairs with write_seqcount_begin:smp_wmb',
+  'write_seqcount_begin:smp_wmb': 'orders the odd sequence before the writes of the data',
+  'write_seqcount_end:smp_wmb': 'orders the writes of the data before the even sequence',
+} as const;
+
+const isEven = (v: unknown): boolean => ((v as number) & 1) === 0;
+
+/** `enabled` of `read_seqcount_begin` (`this` is the step): an even sequence (one the reader may read, under weak memory). */
+function beginEnabled(this: LazyStep, tid: number): boolean {
+  const seq = this.source as SeqCount;
+  const weak = seq.world.weak;
+  if (weak !== null) return weak.canRead(seq, seq.sequence, tid, isEven);
+  return (seq.sequence & 1) === 0;
 }
 
 /**
@@ -82,6 +96,8 @@ export class SeqCount extends SimObject implements StepEffect, StepSource {
 
   /** @internal */
   stepEffect(op: number, arg: unknown): unknown {
+    const weak = this.world.weak;
+    if (weak !== null) return this.weakEffect(weak, op, arg);
     switch (op) {
       case BEGIN:
         return this.sequence;
@@ -91,6 +107,41 @@ export class SeqCount extends SimObject implements StepEffect, StepSource {
         this.sequence++;
         return undefined;
     }
+  }
+
+  /**
+   * Under a weak memory model, as include/linux/seqlock.h builds it: `read_seqcount_begin()` spins
+   * on `READ_ONCE(s->sequence)` until even (here: reads one of the even values it may see) then
+   * `smp_rmb()`; `read_seqcount_retry()` is `smp_rmb()` then a re-read; the writer's
+   * `s->sequence++` is followed (begin) or preceded (end) by `smp_wmb()`. The kernel's increment is
+   * a plain access that KCSAN is told about; here it is marked, so it is no data race.
+   */
+  private weakEffect(weak: WeakHooks, op: number, arg: unknown): unknown {
+    switch (op) {
+      case BEGIN: {
+        const start = weak.read(this, this.sequence, Tag.ONCE, isEven);
+        weak.fence(Tag.F_RMB, 'read_seqcount_begin:smp_rmb');
+        return start;
+      }
+      case RETRY:
+        weak.fence(Tag.F_RMB, 'read_seqcount_retry:smp_rmb');
+        return weak.read(this, this.sequence, Tag.ONCE) !== arg;
+      case WRITE_BEGIN:
+        this.weakIncrement(weak);
+        weak.fence(Tag.F_WMB, 'write_seqcount_begin:smp_wmb');
+        return undefined;
+      default:
+        weak.fence(Tag.F_WMB, 'write_seqcount_end:smp_wmb');
+        this.weakIncrement(weak);
+        return undefined;
+    }
+  }
+
+  /** `s->sequence++` by the one writer: it reads its own latest value. */
+  private weakIncrement(weak: WeakHooks): void {
+    weak.readLatest(this, this.sequence, Tag.ONCE);
+    weak.writeLatest(this, this.sequence, Tag.ONCE, this.sequence + 1);
+    this.sequence++;
   }
 
   describe(): string {

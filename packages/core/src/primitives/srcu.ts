@@ -1,3 +1,4 @@
+import { Tag } from '@kvmrace/memory/models';
 import { ModelMisuseError } from '../faults.js';
 import { SimObject, type ObjectWorld } from '../sim-object.js';
 import { LazyStep, oneStep, yieldOf, type Access, type Step, type StepEffect, type StepSource, type Steps } from '../step.js';
@@ -106,10 +107,12 @@ export class Srcu extends SimObject implements StepEffect, StepSource {
     const d = this.depth[tid] ?? 0;
     if (op === READ_LOCK) {
       this.depth[tid] = d + 1;
+      this.world.weak?.srcuReadLock(this, Tag.SRCU_LOCK);
       return undefined;
     }
     if (d === 0) throw new ModelMisuseError(`srcu_read_unlock(${this.name}) by CPU${tid} outside a read section`);
     this.depth[tid] = d - 1;
+    this.world.weak?.srcuReadUnlock(this, Tag.SRCU_UNLOCK);
     if (d === 1) this.ended[tid] = (this.ended[tid] ?? 0) + 1;
     return undefined;
   }
@@ -142,6 +145,8 @@ export class Srcu extends SimObject implements StepEffect, StepSource {
       enabled: () => this.isComplete(gp),
       waitsFor: () => gp.waitFor.filter((r) => (this.ended[r.tid] ?? 0) <= r.endedBefore).map((r) => r.tid),
     };
+    // The grace period as the LKMM sees it: one synchronize_srcu() event of this srcu_struct.
+    this.world.weak?.synchronizeSrcu(this, Tag.SYNC_SRCU);
   }
 
   describe(): string {

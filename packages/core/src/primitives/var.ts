@@ -1,14 +1,28 @@
+import { Tag } from '@kvmrace/memory/models';
 import { describeValue } from '../describe-value.js';
-import { SimObject } from '../sim-object.js';
+import { SimObject, type WeakHooks } from '../sim-object.js';
 import { LazyStep, oneStep, StepCall, yieldOf, type Access, type Step, type StepEffect, type StepSource, type Steps } from '../step.js';
 
 const READ = 0;
 const WRITE = 1;
 const UPDATE = 2;
+// The other flavours of an access, as the kernel marks them; under `sc` they are a read or a write.
+const PLAIN_READ = 3;
+const PLAIN_WRITE = 4;
+const ACQUIRE_READ = 5;
+const RELEASE_WRITE = 6;
+/** The LKMM tags of each operation's access (reads and writes; an update is both). */
+const TAGS = [Tag.ONCE, Tag.ONCE, Tag.ONCE, 0, 0, Tag.ACQUIRE, Tag.RELEASE];
 
 /**
  * A shared variable (a field of a kernel struct). `read`, `write` and `update` each take one
  * step. Inside a step declared with `t.step(...)`, read and assign `value` directly.
+ *
+ * Under a weak memory model (`tso`, `lkmm`) `read` is `READ_ONCE()`, `write` is `WRITE_ONCE()` and
+ * `update` an atomic read-modify-write of the latest value; `plainRead`/`plainWrite` are unmarked
+ * C accesses (which the LKMM checks for data races), `loadAcquire`/`storeRelease` are
+ * `smp_load_acquire()`/`smp_store_release()`. Under `sc` all of them are the same plain step.
+ * `value`, read or assigned inside a thread's step, is an access of the latest value.
  */
 export class Var<T> extends SimObject implements StepEffect, StepSource {
   declare readonly kind: string;
@@ -56,10 +70,19 @@ export class Var<T> extends SimObject implements StepEffect, StepSource {
 
   /** The value now. Reading it outside a step is only for invariants and thread-local copies. */
   get value(): T {
+    const weak = this.world.weak;
+    if (weak !== null && this.world.current >= 0) weak.readLatest(this, this.current, Tag.ONCE);
     return this.current;
   }
 
   set value(next: T) {
+    const weak = this.world.weak;
+    if (weak !== null && this.world.current >= 0) weak.writeLatest(this, this.current, Tag.ONCE, next);
+    this.assign(next);
+  }
+
+  /** Sets the value the object shows (its coherence-latest) without an access of its own. */
+  protected assign(next: T): void {
     this.current = next;
     this.version++;
   }
@@ -74,6 +97,26 @@ export class Var<T> extends SimObject implements StepEffect, StepSource {
   write(next: T, label?: string): Steps {
     if (label === undefined) return oneStep<void>(this.writeYield, this, WRITE, next);
     return new StepCall<void>(label, this, WRITE, this.writeYield.value, undefined, this, WRITE, next) as unknown as Steps;
+  }
+
+  /** One step: a plain (unmarked) C load, `x = p->field`. */
+  plainRead(label?: string): Steps<T> {
+    return new StepCall<T>(label ?? `read ${this.name}`, this, READ, this.readYield.value, undefined, this, PLAIN_READ, undefined) as unknown as Steps<T>;
+  }
+
+  /** One step: a plain (unmarked) C store, `p->field = x`. */
+  plainWrite(next: T, label?: string): Steps {
+    return new StepCall<void>(label ?? `write ${this.name}`, this, WRITE, this.writeYield.value, undefined, this, PLAIN_WRITE, next) as unknown as Steps;
+  }
+
+  /** One step: `smp_load_acquire()`. */
+  loadAcquire(label?: string): Steps<T> {
+    return new StepCall<T>(label ?? `smp_load_acquire(${this.name})`, this, READ, this.readYield.value, undefined, this, ACQUIRE_READ, undefined) as unknown as Steps<T>;
+  }
+
+  /** One step: `smp_store_release()`. */
+  storeRelease(next: T, label?: string): Steps {
+    return new StepCall<void>(label ?? `smp_store_release(${this.name})`, this, WRITE, this.writeYield.value, undefined, this, RELEASE_WRITE, next) as unknown as Steps;
   }
 
   /** One step: an atomic read-modify-write (a counter bump under its lock, `x |= bit`). Returns the new value. */
@@ -94,13 +137,28 @@ export class Var<T> extends SimObject implements StepEffect, StepSource {
 
   /** @internal */
   stepEffect(op: number, arg: unknown): unknown {
-    if (op === READ) return this.current;
-    if (op === WRITE) {
-      this.value = arg as T;
+    const weak = this.world.weak;
+    if (weak !== null) return this.weakEffect(weak, op, arg);
+    if (op === READ || op === PLAIN_READ || op === ACQUIRE_READ) return this.current;
+    if (op !== UPDATE) {
+      this.assign(arg as T);
       return undefined;
     }
-    this.value = (arg as (old: T) => T)(this.current);
+    this.assign((arg as (old: T) => T)(this.current));
     return this.current;
+  }
+
+  /** The effect of an access under a weak memory model: an event of the run's execution graph. */
+  private weakEffect(weak: WeakHooks, op: number, arg: unknown): unknown {
+    const tags = TAGS[op] as number;
+    if (op === READ || op === PLAIN_READ || op === ACQUIRE_READ) return weak.read(this, this.current, tags);
+    if (op === UPDATE) {
+      const next = weak.rmw(this, this.current, tags, tags, arg as (old: unknown) => unknown) as T;
+      this.assign(next);
+      return next;
+    }
+    if (weak.write(this, this.current, tags, arg)) this.assign(arg as T);
+    return undefined;
   }
 
   describe(): string {

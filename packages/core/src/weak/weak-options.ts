@@ -1,0 +1,10 @@
+import type { Chooser } from './chooser.js';
+
+/** How a run explores weak memory: under which model, which barriers off, where its choices come from. */
+export interface WeakRunOptions {
+  readonly memory: 'tso' | 'lkmm';
+  /** Barrier toggles turned off (`read_seqcount_begin:smp_rmb`). */
+  readonly withoutBarriers?: ReadonlySet<string>;
+  /** Where each reads-from and coherence choice comes from. */
+  readonly chooser: Chooser;
+}
