@@ -135,3 +135,57 @@ describe('barrier toggles', () => {
     expect(() => defineModel({ ...mp, name: 'mp-bad', barriers: { 'writer-wmb': { summary: 'x' } } })).toThrow(/must be <kernel function>:<barrier>/);
   });
 });
+
+describe('cmpxchg and xchg', () => {
+  // tools/memory-model/Documentation/explanation.txt §14 and Documentation/atomic_t.txt: a
+  // value-returning atomic (xchg, a successful cmpxchg) is fully ordered, as if smp_mb() came
+  // before and after it, so SB with xchg as each side's store is forbidden; a failed cmpxchg
+  // orders nothing.
+  interface Cas {
+    x: Var<number>;
+    y: Var<number>;
+    seen: number[];
+    olds: number[];
+  }
+  const side = (mine: 'x' | 'y', other: 'x' | 'y', how: 'xchg' | 'cmpxchg-ok' | 'cmpxchg-fails') =>
+    function* (s: Cas) {
+      if (how === 'xchg') s.olds.push(yield* s[mine].xchg(1));
+      else s.olds.push(yield* s[mine].cmpxchg(how === 'cmpxchg-ok' ? 0 : 5, 1));
+      s.seen.push(yield* s[other].read());
+    };
+  const casModel = (how: 'xchg' | 'cmpxchg-ok' | 'cmpxchg-fails') =>
+    defineModel({
+      name: `sb-${how}`,
+      title: 'SB with atomics',
+      summary: 'each side swaps its flag then reads the other',
+      fixes: {},
+      operations: {
+        left: { summary: 'x', kernel: 'left()', run: side('x', 'y', how) },
+        right: { summary: 'y', kernel: 'right()', run: side('y', 'x', how) },
+      },
+      setup: (w) => ({ x: w.var('x', 0), y: w.var('y', 0), seen: [], olds: [] }),
+      invariants: [{ name: 'one-sees-the-other', description: 'not both reads see 0', at: 'end', check: (s) => s.seen.some((v) => v === 1) || 'both read 0' }],
+      scenarios: { maxThreads: 2, maxOpsPerThread: 1, maxOps: 2, catalogue: [{ name: 'sb', threads: [['left'], ['right']] }] },
+    });
+  const scenario = [['left'], ['right']];
+
+  for (const memory of ['tso', 'lkmm'] as const) {
+    it(`${memory}: xchg and a successful cmpxchg are full barriers`, () => {
+      expect(exploreWeak(casModel('xchg'), none, scenario, { memory }).failures).toBe(0);
+      expect(exploreWeak(casModel('cmpxchg-ok'), none, scenario, { memory }).failures).toBe(0);
+    });
+  }
+  it('lkmm: a failed cmpxchg writes nothing, and then neither side sees the other', () => {
+    const r = exploreWeak(casModel('cmpxchg-fails'), none, scenario, { memory: 'lkmm' });
+    expect(r.failure?.outcome.message).toBe('both read 0');
+  });
+  it('sc: cmpxchg stores only when it finds the expected value and returns what it found; xchg returns the old value', () => {
+    const olds: number[][] = [];
+    boundedDfs(casModel('cmpxchg-ok'), none, scenario, { stopAtFirst: false, onExecution: (run) => olds.push([...(run.state as Cas).olds]) });
+    expect(olds.length).toBeGreaterThan(0);
+    for (const o of olds) expect(o).toEqual([0, 0]);
+    const fails: number[][] = [];
+    boundedDfs(casModel('cmpxchg-fails'), none, scenario, { stopAtFirst: false, onExecution: (run) => fails.push([...(run.state as Cas).olds, ...(run.state as Cas).seen]) });
+    for (const o of fails) expect(o).toEqual([0, 0, 0, 0]);
+  });
+});

@@ -11,8 +11,18 @@ const PLAIN_READ = 3;
 const PLAIN_WRITE = 4;
 const ACQUIRE_READ = 5;
 const RELEASE_WRITE = 6;
+const CMPXCHG = 7;
+const XCHG = 8;
+/** A value-returning atomic: fully ordered (LKMM's Mb), a locked instruction on x86. */
+const FULLY_ORDERED_RMW = Tag.MB | Tag.RMW | Tag.LOCKED;
 /** The LKMM tags of each operation's access (reads and writes; an update is both). */
-const TAGS = [Tag.ONCE, Tag.ONCE, Tag.ONCE, 0, 0, Tag.ACQUIRE, Tag.RELEASE];
+const TAGS = [Tag.ONCE, Tag.ONCE, Tag.ONCE, 0, 0, Tag.ACQUIRE, Tag.RELEASE, FULLY_ORDERED_RMW, FULLY_ORDERED_RMW];
+
+/** What `cmpxchg` compares and what it stores. */
+interface CmpxchgArgs {
+  readonly expected: unknown;
+  readonly next: unknown;
+}
 
 /**
  * A shared variable (a field of a kernel struct). `read`, `write` and `update` each take one
@@ -119,6 +129,21 @@ export class Var<T> extends SimObject implements StepEffect, StepSource {
     return new StepCall<void>(label ?? `smp_store_release(${this.name})`, this, WRITE, this.writeYield.value, undefined, this, RELEASE_WRITE, next) as unknown as Steps;
   }
 
+  /**
+   * One step: `cmpxchg(&field, expected, next)`: stores `next` if the value is `expected`; returns
+   * the value it found. Fully ordered when it succeeds; a failed one is a relaxed read (as in the
+   * kernel's atomic_t.txt).
+   */
+  cmpxchg(expected: T, next: T, label?: string): Steps<T> {
+    const args: CmpxchgArgs = { expected, next };
+    return new StepCall<T>(label ?? `cmpxchg(${this.name}, ${describeValue(expected)}, ${describeValue(next)})`, this, WRITE, this.writeYield.value, undefined, this, CMPXCHG, args) as unknown as Steps<T>;
+  }
+
+  /** One step: `xchg(&field, next)`, fully ordered; returns the old value. */
+  xchg(next: T, label?: string): Steps<T> {
+    return new StepCall<T>(label ?? `xchg(${this.name}, ${describeValue(next)})`, this, WRITE, this.writeYield.value, undefined, this, XCHG, next) as unknown as Steps<T>;
+  }
+
   /** One step: an atomic read-modify-write (a counter bump under its lock, `x |= bit`). Returns the new value. */
   update(fn: (old: T) => T, label?: string): Steps<T> {
     if (label === undefined) return oneStep<T>(this.writeYield, this, UPDATE, fn);
@@ -140,6 +165,7 @@ export class Var<T> extends SimObject implements StepEffect, StepSource {
     const weak = this.world.weak;
     if (weak !== null) return this.weakEffect(weak, op, arg);
     if (op === READ || op === PLAIN_READ || op === ACQUIRE_READ) return this.current;
+    if (op === CMPXCHG || op === XCHG) return this.exchange(null, op, arg);
     if (op !== UPDATE) {
       this.assign(arg as T);
       return undefined;
@@ -152,6 +178,7 @@ export class Var<T> extends SimObject implements StepEffect, StepSource {
   private weakEffect(weak: WeakHooks, op: number, arg: unknown): unknown {
     const tags = TAGS[op] as number;
     if (op === READ || op === PLAIN_READ || op === ACQUIRE_READ) return weak.read(this, this.current, tags);
+    if (op === CMPXCHG || op === XCHG) return this.exchange(weak, op, arg);
     if (op === UPDATE) {
       const next = weak.rmw(this, this.current, tags, tags, arg as (old: unknown) => unknown) as T;
       this.assign(next);
@@ -159,6 +186,20 @@ export class Var<T> extends SimObject implements StepEffect, StepSource {
     }
     if (weak.write(this, this.current, tags, arg)) this.assign(arg as T);
     return undefined;
+  }
+
+  /** `cmpxchg` and `xchg`: the old value; under weak memory a fully ordered RMW (a failed cmpxchg only reads). */
+  private exchange(weak: WeakHooks | null, op: number, arg: unknown): T {
+    const old = this.current;
+    const cas = op === CMPXCHG ? (arg as CmpxchgArgs) : null;
+    if (cas !== null && old !== cas.expected) {
+      weak?.readLatest(this, old, Tag.ONCE | Tag.LOCKED);
+      return old;
+    }
+    const next = (cas !== null ? cas.next : arg) as T;
+    weak?.rmw(this, old, FULLY_ORDERED_RMW, FULLY_ORDERED_RMW, () => next);
+    this.assign(next);
+    return old;
   }
 
   describe(): string {
