@@ -41,6 +41,8 @@ export interface WeakExploreResult {
   readonly pruned: number;
   readonly steps: number;
   readonly failures: number;
+  /** Failing runs that made no weak choice: interleavings that fail under `sc` too. */
+  readonly scFailures: number;
   readonly failure?: WeakFailure;
 }
 
@@ -77,6 +79,7 @@ export function exploreWeak(model: AnyModel, fixes: ReadonlySet<string>, scenari
   let pruned = 0;
   let steps = 0;
   let failures = 0;
+  let scFailures = 0;
   let failure: WeakFailure | undefined;
   const weak = { memory: options.memory, chooser: tape, ...(options.withoutBarriers ? { withoutBarriers: options.withoutBarriers } : {}) };
   for (;;) {
@@ -102,6 +105,7 @@ export function exploreWeak(model: AnyModel, fixes: ReadonlySet<string>, scenari
       const outcome = run.outcome as Outcome;
       if (outcome.kind !== 'ok') {
         failures++;
+        if (memory.weakEdges === 0) scFailures++;
         const f: WeakFailure = { scenario, schedule: [...run.schedule], choices: [...memory.choices], preemptions: run.preemptions, weakEdges: memory.weakEdges, outcome };
         if (!failure || compareWeakFailures(f, failure) < 0) failure = f;
         if (options.stopAtFirst) break;
@@ -114,5 +118,5 @@ export function exploreWeak(model: AnyModel, fixes: ReadonlySet<string>, scenari
     }
     if (stack.length === 0) break;
   }
-  return { executions, consistent, distinct: graphs.size, pruned, steps, failures, ...(failure ? { failure } : {}) };
+  return { executions, consistent, distinct: graphs.size, pruned, steps, failures, scFailures, ...(failure ? { failure } : {}) };
 }
