@@ -9,3 +9,8 @@ export { PFNCACHE_CATALOGUE, PFNCACHE_SCENARIOS } from './scenarios.js';
 export type { PfncacheOp } from './scenarios.js';
 export { INITIAL_MMU_SEQ, KVM_PFN_ERR_FAULT, MAX_RETRY } from './state.js';
 export type { Gpc, PfncacheState } from './state.js';
+export { pfncacheRetry } from './retry-model.js';
+export type { RetryOp } from './retry-model.js';
+export { RETRY_FIXES } from './retry-fixes.js';
+export type { RetryFix } from './retry-fixes.js';
+export type { HvaRange, RetryState } from './retry-state.js';

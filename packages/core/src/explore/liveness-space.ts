@@ -5,7 +5,7 @@ import { StateSpace } from './state-space.js';
  * Counter values are keyed modulo this in a liveness search: a sequence counter bumped by an
  * endless thread grows for ever, and only its equality with the copies threads hold matters.
  */
-export const COUNTER_WRAP = 16;
+export const COUNTER_WRAP = 4;
 
 /** `v` modulo `COUNTER_WRAP` when it is a non-negative integer (small values are unchanged). */
 function wrapped(v: unknown): unknown {
@@ -16,7 +16,7 @@ function wrapped(v: unknown): unknown {
  * The state identity of `StateSpace`, for cycles: a run that comes back to a state must get its
  * id again, so the step count, `Var` versions (they only grow) and the excess of integer values
  * over `COUNTER_WRAP` are left out. What this merges that should not be merged (a counter compared
- * with a copy held over 16 bumps; a `Var` version an `awaitChange` waits on, which the enabled
+ * with a copy held over 4 bumps; a `Var` version an `awaitChange` waits on, which the enabled
  * threads in the key stand for) can only make a cycle the concrete run does not repeat, and
  * `livenessSearch` replays every lasso before reporting it.
  */

@@ -1,0 +1,34 @@
+import { livenessSearch, resolveVariant, type AnyModel } from '@kvmrace/core';
+import { changePte } from '@kvmrace/change-pte';
+import { hptResize } from '@kvmrace/hpt-resize';
+import { memslotGen } from '@kvmrace/memslot-gen';
+import { pfncache } from '@kvmrace/pfncache';
+import { radixNested } from '@kvmrace/radix-nested';
+import { describe, expect, it } from 'vitest';
+
+/** Each KVM model's invalidator (the thread that changes mappings under the others), run for ever. */
+const INVALIDATORS: ReadonlyArray<[AnyModel, string]> = [
+  [radixNested, 'test_clear_dirty'],
+  [hptResize, 'resize_commit'],
+  [changePte, 'invalidate_range'],
+  [changePte, 'ksm_replace_page'],
+  [memslotGen, 'set_memory_region'],
+  [pfncache, 'invalidate'],
+];
+
+describe('no livelock on an upstream variant with an endless invalidator (issue 22)', () => {
+  for (const [model, invalidator] of INVALIDATORS) {
+    it(`${model.name}: every other operation against ${invalidator} for ever`, () => {
+      const fixes = new Set(resolveVariant(model, 'upstream').fixes);
+      const others = model.operationNames.filter((op) => op !== invalidator);
+      const verdicts: string[] = [];
+      for (const op of others) {
+        const r = livenessSearch(model, fixes, [[op], [invalidator]], { endless: [1], maxStates: 3000 });
+        verdicts.push(`${op}: ${r.verdict}`);
+        expect(r.verdict, `${op} vs ${invalidator} for ever: ${r.lasso?.message ?? r.failure?.outcome.message ?? ''}`).not.toBe('livelock');
+        expect(r.states).toBeGreaterThan(1);
+      }
+      expect(verdicts).toHaveLength(others.length);
+    });
+  }
+});
