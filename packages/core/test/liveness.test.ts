@@ -80,3 +80,21 @@ describe('livenessSearch', () => {
     expect(() => livenessSearch(model, buggy, [['retry']], { endless: [1] })).toThrow(/not a thread of the scenario/);
   });
 });
+
+describe('renderLassoTable', () => {
+  it('shows the stem, then the cycle once under "repeats for ever", loops folded as ×N', async () => {
+    const { renderLassoTable, foldRepeats } = await import('../src/index.js');
+    const r = livenessSearch(model, buggy, [['retry'], ['bump']], { endless: [1] });
+    const text = renderLassoTable('spin-retry', 'buggy', r.lasso!);
+    const lines = text.split('\n');
+    const rule = lines.findIndex((l) => l.includes('the cycle: from here it repeats for ever'));
+    expect(rule).toBeGreaterThan(3);
+    expect(text).toMatch(/\n=> livelock: CPU0 never completes its operation/);
+    expect(text).toContain('CPU1: bump (for ever)');
+    // Four bumps in a row (the counter wraps at 4) fold into one row.
+    expect(text).toMatch(/×\d+ \{/);
+    expect(lines.length).toBeLessThan(r.lasso!.trace.length + 12);
+    const folds = foldRepeats(r.lasso!.trace);
+    expect(folds.reduce((n, f) => n + f.body.length * f.times, 0)).toBe(r.lasso!.trace.length);
+  });
+});

@@ -1,4 +1,6 @@
 import type { Counterexample } from '../counterexample.js';
+import type { Lasso } from '../explore/liveness.js';
+import { foldRepeats } from './lasso-fold.js';
 import type { Outcome } from '../outcome.js';
 import { formatScenario } from '../scenario.js';
 import type { TraceEntry } from '../trace.js';
@@ -148,4 +150,45 @@ function breakMark(cx: Counterexample, entry: TraceEntry): string {
   if (entry.index !== cx.outcome.step) return '';
   const kind = cx.outcome.kind;
   return `  <== ${kind === 'violation' ? `${cx.outcome.invariant} broken` : kind === 'bound-reached' ? 'bound reached, not decided' : kind}`;
+}
+
+/**
+ * A livelock as a race table: the stem, then the cycle once under a "repeats for ever" rule, each
+ * loop body that repeats back to back shown once with its count (`×N`), so it reads in a few dozen
+ * lines however many times the loops turn.
+ */
+export function renderLassoTable(modelName: string, variantName: string, lasso: Lasso, options: Pick<RaceTableOptions, 'width'> = {}): string {
+  const width = Math.max(40, options.width ?? 100);
+  const threads = lasso.scenario.length;
+  const first = Math.max(1, String(lasso.trace.length).length);
+  const column = columnWidth(width, first, threads);
+  const widths = [first, ...new Array<number>(threads).fill(column)];
+  const heading = (ops: readonly string[], tid: number) => wrapText(`CPU${tid}: ${ops.join(', ')}${lasso.endless.includes(tid) ? ' (for ever)' : ''}`, column, 6);
+  const lines = [
+    ...wrapText(`${modelName} (${variantName}): ${formatScenario(lasso.scenario)}`, width, 2),
+    `${plural(threads, 'thread')}, a stem of ${plural(lasso.stem.length, 'step')}, a cycle of ${plural(lasso.cycle.length, 'step')}`,
+    '',
+    ...joinRow([['#'], ...lasso.scenario.map(heading)], widths),
+  ];
+  const lastFn = new Array<string>(threads).fill('');
+  const rows = (entries: readonly TraceEntry[]) => {
+    for (const fold of foldRepeats(entries)) {
+      if (fold.times > 1) lines.push(`${' '.repeat(first)}${GAP}\u00d7${fold.times} {  (${plural(fold.body.length, 'step')}, ${fold.times} times in a row)`);
+      for (const entry of fold.body) {
+        const showFn = lastFn[entry.thread] !== entry.fn;
+        lastFn[entry.thread] = entry.fn;
+        const cells: Cell[] = new Array<Cell>(threads + 1).fill([]);
+        cells[0] = [String(entry.index + 1)];
+        cells[entry.thread + 1] = stepCell(entry, showFn, '', column);
+        lines.push(...joinRow(cells, widths));
+      }
+      if (fold.times > 1) lines.push(`${' '.repeat(first)}${GAP}}`);
+    }
+  };
+  rows(lasso.trace.slice(0, lasso.stem.length));
+  lines.push(`${'-'.repeat(first)}${GAP}the cycle: from here it repeats for ever`);
+  lastFn.fill('');
+  rows(lasso.trace.slice(lasso.stem.length));
+  lines.push(`${'-'.repeat(first)}${GAP}back to the start of the cycle`, '', ...wrapText(`=> livelock: ${lasso.message}`, width, 3));
+  return lines.join('\n');
 }
