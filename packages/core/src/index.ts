@@ -3,8 +3,8 @@
  * `World` creates; run it with `execute` under a strategy, or `hunt` for a race; replay it from
  * a token.
  */
-export { BUILTIN_VARIANTS, defineModel, isModel, violation, Violation } from './model.js';
-export type { AnyModel, CheckedInvariant, FixSpec, InvariantSpec, Model, ModelSpec, NamedScenario, OperationSpec, ProposalSpec, ScenarioSpace } from './model.js';
+export { BARRIER_KINDS, BUILTIN_VARIANTS, defineModel, isModel, violation, Violation } from './model.js';
+export type { AnyModel, BarrierSpec, CheckedInvariant, FixSpec, InvariantSpec, Model, ModelSpec, NamedScenario, OperationSpec, ProposalSpec, ScenarioSpace } from './model.js';
 export { World } from './world.js';
 export type { Thread } from './thread.js';
 export { ThreadContext } from './thread.js';
@@ -80,6 +80,14 @@ export type { AblateOptions, Ablation, AblationRow } from './explore/ablate.js';
 export { caughtBy, fixHunkMutation, necessaryHunkMutants, necessaryOf, runVariantChecks, variantLabel } from './fix-hunk-mutation.js';
 export type { AblationBound, CheckVerdict, FixHunkMutation, HunkMutant, VariantCheck } from './fix-hunk-mutation.js';
 export { markdownTable } from './markdown-table.js';
+
+// Weak memory: runs under x86-TSO and the Linux-kernel memory model (issue 19).
+export { MEMORY_NAMES, MEMORY_TITLES, isMemoryName, type MemoryName } from './weak/memory-name.js';
+export { LATEST, RecordedChoices, type Chooser } from './weak/chooser.js';
+export type { WeakRunOptions } from './weak/weak-options.js';
+export { WeakMemory } from './weak/weak-memory.js';
+export { exploreWeak, compareWeakFailures, type WeakExploreOptions, type WeakExploreResult, type WeakFailure } from './weak/verify-weak.js';
+export { modelBarriers, checkBarrierNames, type BarrierInfo } from './weak/model-barriers.js';
 export { livenessScenarios, withLivenessScenarios } from './scenario.js';
 export type { LivenessScenario, WithLiveness } from './scenario.js';
 export { livenessSearch } from './explore/liveness.js';
