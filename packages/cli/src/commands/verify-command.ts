@@ -10,6 +10,7 @@ import { progressBar } from '../progress.js';
 import { estimateWork } from './estimate.js';
 import { hasPossibleDeadlock } from './lock-order-output.js';
 import { parseShard, runVerify, verifyJson, verifyText, type VerifyCommand } from './verify.js';
+import { livenessHolds, livenessJson, livenessText, runLiveness } from './verify-liveness.js';
 
 interface VerifyFlags extends TableFlags {
   readonly variant: string;
@@ -22,6 +23,8 @@ interface VerifyFlags extends TableFlags {
   readonly engine: 'auto' | 'dpor' | 'stateful';
   readonly force?: boolean;
   readonly lockOrder?: boolean;
+  readonly liveness?: boolean;
+  readonly fairness?: 'strong' | 'weak';
   readonly json?: boolean;
 }
 
@@ -41,11 +44,19 @@ export const verifyCommand: CommandModule = {
       .addOption(new Option('--engine <name>', 'exhaustive engine: auto (stateful search for models with invariants checked after every step, else DPOR), dpor, or stateful').choices(['auto', 'dpor', 'stateful']).default('auto'))
       .option('--workers <n>', `worker threads sharing the search (default: the core count, ${availableParallelism()} here)`)
       .option('--lock-order', 'also record, across every execution explored, the locks held when each lock is taken, and report a cycle in that order as a possible deadlock (exit 1), as lockdep does')
+      .option('--liveness', "instead: search the model's liveness scenarios (endless threads) for livelocks, fair runs in which a thread never completes its operation, shown as a stem and a cycle (exit 1 unless every scenario holds)")
+      .addOption(new Option('--fairness <kind>', 'with --liveness: strong (default: a thread enabled again and again runs again and again) or weak (only one enabled at every state of the cycle)').choices(['strong', 'weak']).default('strong'))
       .option('--force', 'explore even a bound estimated too large to finish')
       .action(async (name: string | undefined, opts: VerifyFlags) => {
         const io = ctx.io;
         const table = tableOf(opts);
         const model = ctx.findModel(name);
+        if (opts.liveness) {
+          const report = runLiveness(model, opts.variant, opts.fairness ?? 'strong');
+          io.out(opts.json ? ctx.json(livenessJson(report)) : livenessText(report, table.width));
+          ctx.code = livenessHolds(report) ? EXIT.ok : EXIT.found;
+          return;
+        }
         const workers = opts.workers !== undefined ? parseWhole('--workers', opts.workers, 1, 256) : availableParallelism();
         const cmd: VerifyCommand = {
           variant: opts.variant,
