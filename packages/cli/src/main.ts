@@ -2,6 +2,7 @@ import { Command } from 'commander';
 import { ablateCommand } from './commands/ablate-command.js';
 import { huntCommand } from './commands/hunt-command.js';
 import { listCommand } from './commands/list-command.js';
+import { litmusCommandModule } from './commands/litmus.js';
 import { replayCommand } from './commands/replay-command.js';
 import { reportCommand } from './commands/report-command.js';
 import { verifyCommand } from './commands/verify-command.js';
@@ -16,7 +17,7 @@ export type { GuardHooks } from './program/context.js';
 export { processIo, type Io } from './program/io.js';
 
 /** The commands, in the order `--help` lists them. */
-const COMMANDS: readonly CommandModule[] = [listCommand, huntCommand, verifyCommand, ablateCommand, reportCommand, replayCommand];
+const COMMANDS: readonly CommandModule[] = [listCommand, huntCommand, verifyCommand, ablateCommand, reportCommand, replayCommand, litmusCommandModule];
 
 /** Runs the CLI on `argv` (without node and script) and returns the exit code. */
 export async function main(argv: readonly string[], rawIo: Io = processIo, guard?: GuardHooks): Promise<number> {

@@ -6,6 +6,7 @@ import { scenarioSize, type Scenario } from './scenario.js';
 import { Replay } from './strategies/replay.js';
 import { encodeToken } from './token.js';
 import type { TraceEntry } from './trace.js';
+import { RecordedChoices } from './weak/chooser.js';
 
 /** A failing execution, replayed with its trace: what `hunt` prints and what JSON carries. */
 export interface Counterexample {
@@ -31,11 +32,20 @@ export interface Counterexample {
   readonly token: string;
   /** The engine that found it. */
   readonly engine: string;
+  /** Under a weak memory model: which, its choices, how many were weak, the barriers off. */
+  readonly weak?: WeakReplay & { readonly weakEdges: number };
+}
+
+/** What replaying a run under a weak memory model needs beside its schedule. */
+export interface WeakReplay {
+  readonly memory: 'tso' | 'lkmm';
+  readonly choices: readonly number[];
+  readonly withoutBarriers: readonly string[];
 }
 
 /** Replays a schedule with tracing on and packs the result; `engine` names who found it. */
-export function counterexampleOf(model: AnyModel, fixes: readonly string[], scenario: Scenario, schedule: readonly number[], engine: string): Counterexample {
-  const execution = replaySchedule(model, fixes, scenario, schedule, true);
+export function counterexampleOf(model: AnyModel, fixes: readonly string[], scenario: Scenario, schedule: readonly number[], engine: string, weak?: WeakReplay): Counterexample {
+  const execution = replaySchedule(model, fixes, scenario, schedule, true, weak);
   const { threads, operations } = scenarioSize(scenario);
   return {
     threads,
@@ -55,12 +65,16 @@ export function counterexampleOf(model: AnyModel, fixes: readonly string[], scen
       engine,
       fingerprint: modelFingerprint(model),
       digest: runDigest(execution.trace ?? [], execution.outcome),
+      ...(weak ? { memory: weak.memory, choices: weak.choices, withoutBarriers: weak.withoutBarriers } : {}),
     }),
     engine,
+    ...(weak ? { weak: { ...weak, weakEdges: weak.choices.filter((c) => c !== 0).length } } : {}),
   };
 }
 
 /** Re-runs exactly one schedule (throws `ReplayMismatchError` if it does not fit). */
-export function replaySchedule(model: AnyModel, fixes: readonly string[], scenario: Scenario, schedule: readonly number[], trace = false): Execution {
-  return execute(model, new Set(fixes), scenario, new Replay(schedule), { trace });
+export function replaySchedule(model: AnyModel, fixes: readonly string[], scenario: Scenario, schedule: readonly number[], trace = false, weak?: WeakReplay): Execution {
+  if (!weak) return execute(model, new Set(fixes), scenario, new Replay(schedule), { trace });
+  const options = { memory: weak.memory, chooser: new RecordedChoices(weak.choices), withoutBarriers: new Set(weak.withoutBarriers) };
+  return execute(model, new Set(fixes), scenario, new Replay(schedule), { trace, weak: options });
 }

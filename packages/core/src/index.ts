@@ -95,6 +95,8 @@ export type { Lasso, LivenessOptions, LivenessResult } from './explore/liveness.
 export type { Fairness } from './explore/liveness-cycles.js';
 export { loopHead } from './explore/liveness-hooks.js';
 export { endlessModel, endlessName } from './explore/liveness-endless.js';
+export { verifyUnderMemory, WEAK_ENGINE, type MemoryVerifyOptions, type MemoryVerifyResult } from './weak/verify-memory.js';
+export type { WeakReplay } from './counterexample.js';
 export { renderLassoTable } from './render/race-table.js';
 export { foldRepeats } from './render/lasso-fold.js';
 export type { Fold } from './render/lasso-fold.js';

@@ -17,6 +17,12 @@ export interface ReplayRecord {
   readonly fingerprint?: string;
   /** `runDigest` of the recorded run (its steps' labels and outcome): a replay that differs is refused. */
   readonly digest?: string;
+  /** The weak memory model it ran under (absent: `sc`). */
+  readonly memory?: 'tso' | 'lkmm';
+  /** Under a weak memory model: its reads-from and coherence choices, in order. */
+  readonly choices?: readonly number[];
+  /** Under a weak memory model: the barrier toggles that were off. */
+  readonly withoutBarriers?: readonly string[];
 }
 
 /** Token format version; a token of another version is refused with a clear message. */
@@ -39,6 +45,7 @@ export function encodeToken(record: ReplayRecord): string {
       e: record.engine,
       ...(record.fingerprint !== undefined ? { h: record.fingerprint } : {}),
       ...(record.digest !== undefined ? { d: record.digest } : {}),
+      ...(record.memory !== undefined ? { w: record.memory, c: record.choices ?? [], b: record.withoutBarriers ?? [] } : {}),
     }),
     'utf8',
   ).toString('base64url');
@@ -62,7 +69,12 @@ export function decodeToken(token: string): ReplayRecord {
   } catch {
     throw new TokenError('replay token payload is not valid');
   }
-  const o = raw as { m?: unknown; f?: unknown; s?: unknown; r?: unknown; e?: unknown; h?: unknown; d?: unknown };
+  const o = raw as { m?: unknown; f?: unknown; s?: unknown; r?: unknown; e?: unknown; h?: unknown; d?: unknown; w?: unknown; c?: unknown; b?: unknown };
+  if (o.w !== undefined) {
+    if (o.w !== 'tso' && o.w !== 'lkmm') throw new TokenError('replay token memory model is malformed');
+    if (!Array.isArray(o.c) || !o.c.every((x) => Number.isInteger(x) && x >= 0)) throw new TokenError('replay token choices are malformed');
+    if (!Array.isArray(o.b) || !o.b.every((x) => typeof x === 'string')) throw new TokenError('replay token barriers are malformed');
+  }
   for (const [key, what] of [['h', 'model fingerprint'], ['d', 'run digest']] as const) {
     if (o[key] !== undefined && (typeof o[key] !== 'string' || !/^[0-9a-z]{1,13}$/.test(o[key]))) throw new TokenError(`replay token ${what} is malformed`);
   }
@@ -90,6 +102,7 @@ export function decodeToken(token: string): ReplayRecord {
     engine: typeof o.e === 'string' ? o.e : 'unknown',
     ...(typeof o.h === 'string' ? { fingerprint: o.h } : {}),
     ...(typeof o.d === 'string' ? { digest: o.d } : {}),
+    ...(o.w === 'tso' || o.w === 'lkmm' ? { memory: o.w, choices: o.c as number[], withoutBarriers: o.b as string[] } : {}),
   };
 }
 

@@ -87,6 +87,7 @@ export function huntJson(r: HuntReport): Record<string, unknown> {
             scenario: cx.scenario,
             schedule: cx.schedule,
             engine: cx.engine,
+            ...(cx.weak ? { memory: cx.weak.memory, weakEdges: cx.weak.weakEdges, choices: cx.weak.choices, withoutBarriers: cx.weak.withoutBarriers } : {}),
             trace: cx.trace,
           },
           token: cx.token,

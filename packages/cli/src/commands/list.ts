@@ -1,4 +1,4 @@
-import { namedVariants, type AnyModel } from '@kvmrace/core';
+import { modelBarriers, namedVariants, type AnyModel } from '@kvmrace/core';
 import pc from 'picocolors';
 
 /** The JSON of `kvmrace list --json`. */
@@ -14,6 +14,7 @@ export function listJson(models: readonly AnyModel[]): unknown {
       fixes: v.fixes,
       ...(v.role === 'proposal' ? { source: m.proposals?.[v.name]?.source, summary: m.proposals?.[v.name]?.summary } : {}),
     })),
+    barriers: modelBarriers(m).map((b) => ({ name: b.name, from: b.from, summary: b.summary, pairsWith: b.pairsWith })),
     scenarios: m.scenarios.catalogue.map((s) => ({ name: s.name, threads: s.threads })),
   }));
 }
@@ -40,6 +41,11 @@ export function listText(models: readonly AnyModel[]): string {
       const p = v.role === 'proposal' ? m.proposals?.[v.name] : undefined;
       const what = p ? `${ROLE_TEXT.proposal}, ${p.source}: ${p.summary}` : ROLE_TEXT[v.role];
       out.push(`    ${v.name.padEnd(22)} ${(v.fixes.join(', ') || 'no fixes').padEnd(0)}  ${pc.dim(`(${what})`)}`);
+    }
+    const barriers = modelBarriers(m);
+    if (barriers.length) {
+      out.push(`  barriers:   ${pc.dim('(toggles, on by default; they order memory under tso and lkmm: --without-barrier)')}`);
+      for (const b of barriers) out.push(`    ${b.name.padEnd(34)} ${pc.dim(`${b.from === 'model' ? '' : `${b.from}: `}${b.summary}`)}`);
     }
     out.push('');
   }

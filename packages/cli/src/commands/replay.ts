@@ -1,4 +1,4 @@
-import { type RaceTableOptions, decodeToken, modelFingerprint, ReplayMismatchError, counterexampleOf, renderRaceTable, runDigest, scenarioProblem, TokenError, variantName, type AnyModel } from '@kvmrace/core';
+import { type RaceTableOptions, MEMORY_TITLES, plural, checkBarrierNames, decodeToken, modelFingerprint, ReplayMismatchError, counterexampleOf, renderRaceTable, runDigest, scenarioProblem, TokenError, variantName, type AnyModel } from '@kvmrace/core';
 import { UsageError } from '../errors.js';
 import { findModel } from '../registry.js';
 
@@ -21,8 +21,16 @@ export function runReplay(token: string, models: readonly AnyModel[]) {
   }
   const problem = scenarioProblem(model, record.scenario);
   if (problem) throw new UsageError(`replay token scenario does not fit: ${problem}`);
+  const weak = record.memory ? { memory: record.memory, choices: record.choices ?? [], withoutBarriers: record.withoutBarriers ?? [] } : undefined;
+  if (weak) {
+    try {
+      checkBarrierNames(model, weak.withoutBarriers);
+    } catch (err) {
+      throw new UsageError(`replay token turns off a barrier that model '${model.name}' does not have: ${(err as Error).message}`);
+    }
+  }
   try {
-    const cx = counterexampleOf(model, record.fixes, record.scenario, record.schedule, record.engine);
+    const cx = counterexampleOf(model, record.fixes, record.scenario, record.schedule, record.engine, weak);
     if (cx.steps !== record.schedule.length) {
       throw new UsageError(`replay token schedule does not fit the model: the run ended after ${cx.steps} of ${record.schedule.length} steps`);
     }
@@ -31,6 +39,7 @@ export function runReplay(token: string, models: readonly AnyModel[]) {
     }
     return { model, variant: variantName(model, record.fixes), counterexample: cx };
   } catch (err) {
+    if (err instanceof RangeError && weak) throw new UsageError(`replay token does not fit the model under ${weak.memory}: ${err.message}`);
     if (err instanceof ReplayMismatchError) throw new UsageError(`replay token schedule does not fit the model: ${err.message}`);
     throw err;
   }
@@ -38,5 +47,7 @@ export function runReplay(token: string, models: readonly AnyModel[]) {
 
 /** The text of a replay. */
 export function replayText(r: ReturnType<typeof runReplay>, table: RaceTableOptions = {}): string {
-  return renderRaceTable(r.model.name, r.variant, r.counterexample, table);
+  const weak = r.counterexample.weak;
+  const memory = weak ? `memory model ${weak.memory} (${MEMORY_TITLES[weak.memory]}), ${weak.withoutBarriers.length ? `without ${weak.withoutBarriers.join(', ')}` : 'every barrier on'}, ${plural(weak.weakEdges, 'weak edge')}\n` : '';
+  return memory + renderRaceTable(r.model.name, r.variant, r.counterexample, table);
 }

@@ -5,14 +5,15 @@ import { EXIT } from '../errors.js';
 import { parseWhole } from '../options.js';
 import type { CommandModule } from '../program/command-module.js';
 import { guardWork } from '../program/guard-work.js';
-import { tableOf, VARIANT_HELP, withJson, withModelFile, withTableOptions, type TableFlags } from '../program/shared-options.js';
+import { barriersOff, refuseUnderWeakMemory, tableOf, VARIANT_HELP, withJson, withMemory, withModelFile, withTableOptions, type MemoryFlags, type TableFlags } from '../program/shared-options.js';
+import { runVerifyMemory, verifyMemoryJson, verifyMemoryText } from './verify-memory.js';
 import { progressBar } from '../progress.js';
 import { estimateWork } from './estimate.js';
 import { hasPossibleDeadlock } from './lock-order-output.js';
 import { parseShard, runVerify, verifyJson, verifyText, type VerifyCommand } from './verify.js';
 import { livenessHolds, livenessJson, livenessText, runLiveness } from './verify-liveness.js';
 
-interface VerifyFlags extends TableFlags {
+interface VerifyFlags extends TableFlags, MemoryFlags {
   readonly variant: string;
   readonly threads?: string;
   readonly maxOps?: string;
@@ -32,7 +33,7 @@ interface VerifyFlags extends TableFlags {
 export const verifyCommand: CommandModule = {
   name: 'verify',
   register(program, ctx) {
-    withJson(withTableOptions(withModelFile(program.command('verify'))))
+    withJson(withMemory(withTableOptions(withModelFile(program.command('verify')))))
       .description('explore every interleaving of every scenario (DPOR); exit 0 when the invariants hold, 1 with a counterexample')
       .argument('[model]', 'model name (see kvmrace list)')
       .option('--variant <variant>', VARIANT_HELP, 'upstream')
@@ -55,6 +56,23 @@ export const verifyCommand: CommandModule = {
           const report = runLiveness(model, opts.variant, opts.fairness ?? 'strong');
           io.out(opts.json ? ctx.json(livenessJson(report)) : livenessText(report, table.width));
           ctx.code = livenessHolds(report) ? EXIT.ok : EXIT.found;
+          return;
+        }
+        const without = barriersOff(model, opts);
+        if (opts.memory !== 'sc') {
+          refuseUnderWeakMemory(opts.memory, { '--preemptions': opts.preemptions, '--shard': opts.shard, '--workers': opts.workers, '--lock-order': opts.lockOrder, '--engine': opts.engine === 'auto' ? undefined : opts.engine });
+          const bar = progressBar(`verify ${model.name} (${opts.memory})`, { json: opts.json ?? false, interactive: io.interactive });
+          const report = runVerifyMemory(model, {
+            variant: opts.variant,
+            memory: opts.memory,
+            withoutBarriers: without,
+            minimal: opts.minimal ?? false,
+            ...(opts.threads !== undefined ? { threads: parseWhole('--threads', opts.threads, 1, 16) } : {}),
+            ...(opts.maxOps !== undefined ? { maxOps: parseWhole('--max-ops', opts.maxOps, 1, 64) } : {}),
+          }, bar ? (done, total) => bar.update(done, total, 'scenarios') : undefined);
+          bar?.stop();
+          io.out(opts.json ? ctx.json(verifyMemoryJson(report)) : verifyMemoryText(report, table));
+          ctx.code = report.result.verdict === 'holds' ? EXIT.ok : EXIT.found;
           return;
         }
         const workers = opts.workers !== undefined ? parseWhole('--workers', opts.workers, 1, 256) : availableParallelism();

@@ -1,4 +1,5 @@
-import type { RaceTableOptions } from '@kvmrace/core';
+import { checkBarrierNames, type AnyModel, type RaceTableOptions } from '@kvmrace/core';
+import { UsageError } from '../errors.js';
 import { Option, type Command } from 'commander';
 import { DEFAULT_LIMITS } from '../guard/run-guarded.js';
 import { parseWhole } from '../options.js';
@@ -42,4 +43,37 @@ export function tableOf(opts: TableFlags): RaceTableOptions {
 /** The terminal's width when stdout is one, else DEFAULT_WIDTH. */
 function terminalWidth(): number {
   return process.stdout.isTTY && process.stdout.columns ? Math.max(40, process.stdout.columns) : DEFAULT_WIDTH;
+}
+
+/** `--memory` and `--without-barrier`, for every command that explores. */
+export const withMemory = (cmd: Command): Command =>
+  cmd
+    .addOption(new Option('--memory <model>', 'memory model: sc (sequential consistency), tso (x86-TSO) or lkmm (the Linux-kernel memory model)').choices(['sc', 'tso', 'lkmm']).default('sc'))
+    .option('--without-barrier <names>', 'turn barrier toggles off, joined by commas (see kvmrace list <model>); they order memory only under tso and lkmm');
+
+/** The options `withMemory` adds, as commander hands them over. */
+export interface MemoryFlags {
+  readonly memory: 'sc' | 'tso' | 'lkmm';
+  readonly withoutBarrier?: string;
+}
+
+/** The barrier toggles `--without-barrier` names, checked against the model's. */
+export function barriersOff(model: AnyModel, opts: MemoryFlags): string[] {
+  if (opts.withoutBarrier === undefined) return [];
+  const names = opts.withoutBarrier.split(',').map((n) => n.trim());
+  if (names.some((n) => n === '')) throw new UsageError(`--without-barrier takes barrier names joined by commas, not '${opts.withoutBarrier}'`);
+  if (new Set(names).size !== names.length) throw new UsageError(`--without-barrier names a barrier twice: '${opts.withoutBarrier}'`);
+  try {
+    checkBarrierNames(model, names);
+  } catch (err) {
+    throw new UsageError((err as Error).message);
+  }
+  return names;
+}
+
+/** Refuses options a weak-memory exploration does not take yet, one line naming the first. */
+export function refuseUnderWeakMemory(memory: string, given: Readonly<Record<string, unknown>>): void {
+  for (const [flag, value] of Object.entries(given)) {
+    if (value !== undefined && value !== false) throw new UsageError(`${flag} is not supported with --memory ${memory} yet`);
+  }
 }

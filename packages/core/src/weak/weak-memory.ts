@@ -57,6 +57,8 @@ export class WeakMemory implements WeakHooks {
   weakEdges = 0;
   /** What the current step did to memory that a trace should say (reads-from, barriers). */
   private notes: string[] = [];
+  /** The values the current step's reads returned, by object, for its trace entry. */
+  private readValues: Map<SimObject, unknown> | null = null;
   /** The consistency verdict's flags of the last check (`data-race`). */
   flags: readonly string[] = [];
 
@@ -97,7 +99,10 @@ export class WeakMemory implements WeakHooks {
     const w = allowed[choice] as WriteRef;
     this.push(tid, { kind: Kind.R, loc: loc.id, value: w.valueId, tags }, w);
     this.see(tid, loc, w);
-    if (this.tracing && w !== loc.co[loc.co.length - 1]) this.notes.push(this.staleNote(obj, loc, w));
+    if (this.tracing && w !== loc.co[loc.co.length - 1]) {
+      this.notes.push(this.staleNote(obj, loc, w));
+      (this.readValues ??= new Map()).set(obj, w.value);
+    }
     return w.value;
   }
 
@@ -192,7 +197,14 @@ export class WeakMemory implements WeakHooks {
     const n = this.notes;
     if (n.length === 0) return entry;
     this.notes = [];
-    return { ...entry, label: `${entry.label} [${n.join('; ')}]` };
+    const read = this.readValues;
+    this.readValues = null;
+    // A stale read shows the value it read, not the latest one the object holds.
+    const accesses = read === null ? entry.accesses : entry.accesses.map((a) => {
+      const obj = [...read.keys()].find((o) => o.name === a.name);
+      return obj !== undefined && a.mode === 'read' ? { ...a, value: describeValue(read.get(obj)) } : a;
+    });
+    return { ...entry, label: `${entry.label} [${n.join('; ')}]`, accesses };
   }
 
   /**
