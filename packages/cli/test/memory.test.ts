@@ -1,3 +1,7 @@
+import { execFileSync } from 'node:child_process';
+import { existsSync, mkdtempSync, readFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import { expectOneLineRefusal, spawnCli } from './spawn-cli.js';
@@ -102,6 +106,29 @@ describe.concurrent('bad input', () => {
       expectOneLineRefusal(await spawnCli(['verify', 'seqcount-reader', '--memory', 'lkmm', ...flags]), new RegExp(`${flags[0]} is not supported with --memory lkmm yet`));
     });
   }
+});
+
+const herd = fileURLToPath(new URL('../../../../shared/herd/herd7-lkmm', import.meta.url));
+
+describe.concurrent('verify --litmus: the race as a litmus test', () => {
+  for (const barrier of BARRIERS) {
+    it(`without ${barrier}: allowed under lkmm, forbidden under sc${existsSync(herd) ? ', and herd7 agrees' : ' (herd7 not beside the clone: not run)'}`, async () => {
+      const file = join(mkdtempSync(join(tmpdir(), 'kvmrace-litmus-')), 'race.litmus');
+      const v = await spawnCli(['verify', 'seqcount-reader', '--memory', 'lkmm', '--without-barrier', barrier, '--litmus', file]);
+      expect(v.code, v.err).toBe(1);
+      expect(v.out).toMatch(`litmus test written to ${file}`);
+      const text = readFileSync(file, 'utf8');
+      expect(text).toMatch(/^C seqcount-reader\+no-/);
+      const lkmm = await spawnCli(['litmus', file, '--json']);
+      const sc = await spawnCli(['litmus', file, '--memory', 'sc', '--json']);
+      expect(JSON.stringify(json(lkmm.out))).toMatch(/"observation":"Sometimes"/);
+      expect(JSON.stringify(json(sc.out))).toMatch(/"observation":"Never"/);
+      if (existsSync(herd)) expect(execFileSync(herd, [file], { encoding: 'utf8' })).toMatch(/Observation \S+ Sometimes/);
+    });
+  }
+  it('--litmus under sc is refused before any work', async () => {
+    expectOneLineRefusal(await spawnCli(['verify', 'seqcount-reader', '--litmus', join(tmpdir(), 'x.litmus')]), /--litmus needs --memory tso or lkmm/);
+  });
 });
 
 describe.concurrent('list and litmus', () => {

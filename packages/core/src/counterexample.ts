@@ -7,6 +7,7 @@ import { Replay } from './strategies/replay.js';
 import { encodeToken } from './token.js';
 import type { TraceEntry } from './trace.js';
 import { RecordedChoices } from './weak/chooser.js';
+import { runToLitmus } from './weak/to-litmus.js';
 
 /** A failing execution, replayed with its trace: what `hunt` prints and what JSON carries. */
 export interface Counterexample {
@@ -32,8 +33,8 @@ export interface Counterexample {
   readonly token: string;
   /** The engine that found it. */
   readonly engine: string;
-  /** Under a weak memory model: which, its choices, how many were weak, the barriers off. */
-  readonly weak?: WeakReplay & { readonly weakEdges: number };
+  /** Under a weak memory model: which, its choices, how many were weak, the barriers off, and the run as a C litmus test. */
+  readonly weak?: WeakReplay & { readonly weakEdges: number; readonly litmus: string };
 }
 
 /** What replaying a run under a weak memory model needs beside its schedule. */
@@ -68,8 +69,19 @@ export function counterexampleOf(model: AnyModel, fixes: readonly string[], scen
       ...(weak ? { memory: weak.memory, choices: weak.choices, withoutBarriers: weak.withoutBarriers } : {}),
     }),
     engine,
-    ...(weak ? { weak: { ...weak, weakEdges: weak.choices.filter((c) => c !== 0).length } } : {}),
+    ...(weak ? { weak: { ...weak, weakEdges: weak.choices.filter((c) => c !== 0).length, litmus: litmusOf(model, fixes, scenario, weak, execution) } } : {}),
   };
+}
+
+/** The counterexample's run as a litmus test named after the model, saying where it comes from. */
+function litmusOf(model: AnyModel, fixes: readonly string[], scenario: Scenario, weak: WeakReplay, execution: Execution): string {
+  const name = `${model.name}+${weak.withoutBarriers.length ? `no-${weak.withoutBarriers.join('+no-')}` : 'all-barriers'}`.replace(/[^A-Za-z0-9_+.-]/g, '-');
+  return runToLitmus(execution.memory ?? { locations: [], threads: [] }, name, [
+    `Written by kvmrace from a counterexample of model '${model.name}' under ${weak.memory}.`,
+    `Fixes: ${fixes.length ? fixes.join(', ') : 'none'}; barriers off: ${weak.withoutBarriers.length ? weak.withoutBarriers.join(', ') : 'none'}.`,
+    `Scenario: ${scenario.map((ops, t) => `CPU${t} ${ops.join(', ')}`).join(' | ')}. Outcome: ${execution.outcome.message}.`,
+    'The threads are the path the run took; exists asks for the values its reads returned.',
+  ]);
 }
 
 /** Re-runs exactly one schedule (throws `ReplayMismatchError` if it does not fit). */

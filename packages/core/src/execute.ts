@@ -5,6 +5,7 @@ import { Run, type RunOptions } from './run.js';
 import type { Scenario } from './scenario.js';
 import type { Strategy } from './strategies/strategy.js';
 import type { TraceEntry } from './trace.js';
+import type { WeakRunSnapshot } from './weak/weak-memory.js';
 
 /** The record of one execution. */
 export interface Execution {
@@ -20,6 +21,8 @@ export interface Execution {
   readonly trace?: readonly TraceEntry[];
   /** The model's description of the final state, when traced. */
   readonly finalState?: string;
+  /** Under a weak memory model, when traced: its memory events, thread by thread. */
+  readonly memory?: WeakRunSnapshot;
 }
 
 /** Runs one execution of `scenario` under `strategy`, from start to outcome. */
@@ -35,6 +38,7 @@ export function execute(model: AnyModel, fixes: ReadonlySet<string>, scenario: S
   const execution: { -readonly [K in keyof Execution]: Execution[K] } = { outcome, schedule: run.schedule, preemptions: run.preemptions, gaveUp: run.gaveUp };
   if (run.trace) execution.trace = run.trace;
   if (finalState !== undefined) execution.finalState = finalState;
+  if (options.trace && run.weak !== null) execution.memory = run.weak.snapshot();
   keepSpareWorld(model, run.world); // only after a run that did not throw
   return execution;
 }

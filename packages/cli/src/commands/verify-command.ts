@@ -1,7 +1,8 @@
 import { resolveVariant } from '@kvmrace/core';
 import { Option } from 'commander';
 import { availableParallelism } from 'node:os';
-import { EXIT } from '../errors.js';
+import { EXIT, UsageError } from '../errors.js';
+import { checkLitmusPath, writeLitmus } from '../litmus-output.js';
 import { parseWhole } from '../options.js';
 import type { CommandModule } from '../program/command-module.js';
 import { guardWork } from '../program/guard-work.js';
@@ -27,6 +28,7 @@ interface VerifyFlags extends TableFlags, MemoryFlags {
   readonly liveness?: boolean;
   readonly fairness?: 'strong' | 'weak';
   readonly json?: boolean;
+  readonly litmus?: string;
 }
 
 /** `kvmrace verify`: every interleaving of every scenario within the bound. */
@@ -48,6 +50,7 @@ export const verifyCommand: CommandModule = {
       .option('--liveness', "instead: search the model's liveness scenarios (endless threads) for livelocks, fair runs in which a thread never completes its operation, shown as a stem and a cycle (exit 1 unless every scenario holds)")
       .addOption(new Option('--fairness <kind>', 'with --liveness: strong (default: a thread enabled again and again runs again and again) or weak (only one enabled at every state of the cycle)').choices(['strong', 'weak']).default('strong'))
       .option('--force', 'explore even a bound estimated too large to finish')
+      .option('--litmus <file>', 'with --memory tso or lkmm: write the counterexample as a C litmus test that herd7 can run')
       .action(async (name: string | undefined, opts: VerifyFlags) => {
         const io = ctx.io;
         const table = tableOf(opts);
@@ -59,6 +62,8 @@ export const verifyCommand: CommandModule = {
           return;
         }
         const without = barriersOff(model, opts);
+        if (opts.litmus !== undefined && opts.memory === 'sc') throw new UsageError('--litmus needs --memory tso or lkmm: a race under sc has no weak edge to write');
+        const litmus = opts.litmus !== undefined ? checkLitmusPath(opts.litmus) : undefined;
         if (opts.memory !== 'sc') {
           refuseUnderWeakMemory(opts.memory, { '--preemptions': opts.preemptions, '--shard': opts.shard, '--workers': opts.workers, '--lock-order': opts.lockOrder, '--engine': opts.engine === 'auto' ? undefined : opts.engine });
           const bar = progressBar(`verify ${model.name} (${opts.memory})`, { json: opts.json ?? false, interactive: io.interactive });
@@ -71,7 +76,9 @@ export const verifyCommand: CommandModule = {
             ...(opts.maxOps !== undefined ? { maxOps: parseWhole('--max-ops', opts.maxOps, 1, 64) } : {}),
           }, bar ? (done, total) => bar.update(done, total, 'scenarios') : undefined);
           bar?.stop();
-          io.out(opts.json ? ctx.json(verifyMemoryJson(report)) : verifyMemoryText(report, table));
+          const cx = report.result.counterexample;
+          if (litmus !== undefined && cx) writeLitmus(litmus, cx);
+          io.out(opts.json ? ctx.json(verifyMemoryJson(report)) : verifyMemoryText(report, table) + (litmus !== undefined && cx ? `\nlitmus test written to ${litmus}` : ''));
           ctx.code = report.result.verdict === 'holds' ? EXIT.ok : EXIT.found;
           return;
         }

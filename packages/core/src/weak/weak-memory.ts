@@ -24,6 +24,26 @@ interface Location {
 
 const NONE: readonly number[] = [];
 
+/** One event of a run under weak memory, as `snapshot()` gives it (for a litmus test of the run). */
+export interface WeakEventSnapshot {
+  readonly kind: 'R' | 'W' | 'F';
+  /** Index in `locations`; -1 for a fence without one. */
+  readonly loc: number;
+  readonly tags: number;
+  /** For the write of an RMW: the index of its read in the thread. */
+  readonly rmwRead: number;
+  /** Thread-local indices of the reads its value depends on (an srcu_read_unlock's lock). */
+  readonly data: readonly number[];
+  /** The value read (from the write it reads from) or written. */
+  readonly value: unknown;
+}
+
+/** A run's memory events, thread by thread. */
+export interface WeakRunSnapshot {
+  readonly locations: ReadonlyArray<{ readonly name: string; readonly kind: string; readonly initial: unknown }>;
+  readonly threads: ReadonlyArray<readonly WeakEventSnapshot[]>;
+}
+
 /**
  * The memory of one run under a weak memory model (`tso`, `lkmm`). The scheduler still interleaves
  * the threads' steps, but a read may read from any write of its location that the thread has not
@@ -217,6 +237,29 @@ export class WeakMemory implements WeakHooks {
     const verdict = this.model.check(this.graph());
     this.flags = verdict.flags;
     return verdict.consistent;
+  }
+
+  /** The run's events by thread, with their locations' names and the values read and written. */
+  snapshot(): WeakRunSnapshot {
+    return {
+      locations: this.locationList.map((l) => ({ name: l.obj.name, kind: (l.obj as { kind?: string }).kind ?? '', initial: (l.co.find((w) => w.thread < 0) as WriteRef).value })),
+      threads: this.events.map((evs, t) =>
+        evs.map((e, i) => {
+          const rf = (this.rf[t] as Array<WriteRef | null>)[i] ?? null;
+          const value = e.kind === 0 ? rf?.value : this.writeValue(t, i);
+          return { kind: e.kind === 0 ? 'R' : e.kind === 1 ? 'W' : 'F', loc: e.loc, tags: e.tags, rmwRead: e.rmwRead, data: e.data, value } as const;
+        }),
+      ),
+    };
+  }
+
+  /** The value the write `index` of thread `t` stored. */
+  private writeValue(t: number, index: number): unknown {
+    for (const l of this.locationList) {
+      const w = l.co.find((x) => x.thread === t && x.index === index);
+      if (w) return w.value;
+    }
+    return undefined;
   }
 
   /** A text that two runs share exactly when they built the same execution graph. */
