@@ -100,3 +100,6 @@ export type { WeakReplay } from './counterexample.js';
 export { renderLassoTable } from './render/race-table.js';
 export { foldRepeats } from './render/lasso-fold.js';
 export type { Fold } from './render/lasso-fold.js';
+export { ablateBarriers, type BarrierAblation, type BarrierAblationOptions, type BarrierPairRow, type BarrierRow, type BarrierVerdict } from './weak/ablate-barriers.js';
+export { runToLitmus } from './weak/to-litmus.js';
+export type { WeakRunSnapshot, WeakEventSnapshot } from './weak/weak-memory.js';

@@ -13,8 +13,8 @@ const LABELS = ['read_seqcount_begin', 'read_seqcount_retry', 'write_seqcount_be
 export const SEQCOUNT_BARRIERS = {
   'read_seqcount_begin:smp_rmb': 'orders the sequence read before the reads of the data; pairs with write_seqcount_end:smp_wmb',
   'read_seqcount_retry:smp_rmb': 'orders the reads of the data before the sequence re-read; pairs with write_seqcount_begin:smp_wmb',
-  'write_seqcount_begin:smp_wmb': 'orders the odd sequence before the writes of the data',
-  'write_seqcount_end:smp_wmb': 'orders the writes of the data before the even sequence',
+  'write_seqcount_begin:smp_wmb': 'orders the odd sequence before the writes of the data; pairs with read_seqcount_retry:smp_rmb',
+  'write_seqcount_end:smp_wmb': 'orders the writes of the data before the even sequence; pairs with read_seqcount_begin:smp_rmb',
 } as const;
 
 const isEven = (v: unknown): boolean => ((v as number) & 1) === 0;
