@@ -73,6 +73,28 @@ describe.concurrent('verify --memory', () => {
   });
 });
 
+describe.concurrent('hunt --memory', () => {
+  it('lkmm without write_seqcount_begin:smp_wmb: found, shrunk, reproducible from its seed', async () => {
+    const args = ['hunt', 'seqcount-reader', '--memory', 'lkmm', '--without-barrier', 'write_seqcount_begin:smp_wmb', '--runs', '500', '--seed', '7', '--json', '--no-timing'];
+    const [a, b] = await Promise.all([spawnCli(args), spawnCli(args)]);
+    expect(a.code, a.err).toBe(1);
+    expect(a.out).toBe(b.out);
+    const j = json(a.out);
+    expect(j.found).toBe(true);
+    expect(j.memory).toBe('lkmm');
+    expect(j.counterexample.outcome.invariant).toBe('no-torn-read');
+    expect(j.counterexample.preemptions).toBe(0);
+  });
+  it('lkmm with every barrier: no race in 200 runs', async () => {
+    const r = await spawnCli(['hunt', 'seqcount-reader', '--memory', 'lkmm', '--runs', '200', '--json']);
+    expect(r.code, r.err).toBe(0);
+    expect(json(r.out).found).toBe(false);
+  });
+  it('--all with --memory is refused', async () => {
+    expectOneLineRefusal(await spawnCli(['hunt', '--all', '--memory', 'lkmm']), /--all is not supported with --memory lkmm yet/);
+  });
+});
+
 describe.concurrent('replay of a weak-memory token', () => {
   it('re-runs the same reads-from choices: the same race, the memory model named', async () => {
     const v = await spawnCli(['verify', 'seqcount-reader', '--memory', 'lkmm', '--without-barrier', 'write_seqcount_end:smp_wmb', '--json']);

@@ -103,3 +103,4 @@ export type { Fold } from './render/lasso-fold.js';
 export { ablateBarriers, type BarrierAblation, type BarrierAblationOptions, type BarrierPairRow, type BarrierRow, type BarrierVerdict } from './weak/ablate-barriers.js';
 export { runToLitmus } from './weak/to-litmus.js';
 export type { WeakRunSnapshot, WeakEventSnapshot } from './weak/weak-memory.js';
+export { huntUnderMemory, type MemoryHuntOptions, type MemoryHuntResult } from './weak/hunt-memory.js';
