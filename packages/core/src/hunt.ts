@@ -71,7 +71,7 @@ export function hunt(model: AnyModel, options: HuntOptions): HuntResult {
   if (scenarios.length === 0) throw new NothingCoveredError(`model '${model.name}': nothing to hunt in: its scenario catalogue is empty (add scenarios to it, or use the fast-check strategy, which generates them)`);
   const strategy = makeStrategy(options.strategy, options.seed, options.pctDepth);
   const fixes = new Set(options.fixes);
-  const outcomes: Record<OutcomeKind, number> = { ok: 0, violation: 0, oops: 0, warn: 0, deadlock: 0, 'bound-reached': 0 };
+  const outcomes: Record<OutcomeKind, number> = { ok: 0, violation: 0, oops: 0, warn: 0, deadlock: 0, 'bound-reached': 0, 'data-race': 0 };
   const every = options.progressEvery ?? 1000;
   let steps = 0;
   let gaveUp = 0;

@@ -2,8 +2,10 @@
  * What one execution ended in. `ok` is the only pass; nothing else is ever silently a pass.
  * `bound-reached`: the run took its whole step budget without ending, so nothing was decided within
  * it (a retry loop that never exits, or a budget too small); it is never called a livelock.
+ * `data-race` (under `lkmm` only): the run's execution has a data race on plain accesses as the
+ * LKMM defines one (explanation.txt §24), which its message names.
  */
-export type OutcomeKind = 'ok' | 'violation' | 'oops' | 'warn' | 'deadlock' | 'bound-reached';
+export type OutcomeKind = 'ok' | 'violation' | 'oops' | 'warn' | 'deadlock' | 'bound-reached' | 'data-race';
 
 /** The verdict of one execution, with the step where it happened. */
 export interface Outcome {

@@ -384,7 +384,7 @@ export class Run {
   private finish(): void {
     const step = this.schedule.length - 1;
     const violated = firstViolation(this.model.invariants, this.state, step);
-    this.end(violated ?? { kind: 'ok', message: 'every thread finished and every invariant holds', step });
+    this.end(violated ?? this.weak?.dataRace(step) ?? { kind: 'ok', message: 'every thread finished and every invariant holds', step });
   }
 
   /** The invariants checked after every step (none of them `at: 'end'`), after step `step`. */

@@ -189,3 +189,64 @@ describe('cmpxchg and xchg', () => {
     for (const o of fails) expect(o).toEqual([0, 0, 0, 0]);
   });
 });
+
+describe('data races on plain accesses (lkmm)', () => {
+  // explanation.txt §24 (PLAIN ACCESSES AND DATA RACES): two accesses of one location on
+  // different CPUs, at least one a write and at least one plain, race unless something orders
+  // them in time (here: a lock held around both); marked accesses never race with each other.
+  type Flavour = 'plain' | 'marked' | 'locked';
+  interface Racy {
+    x: Var<number>;
+    lock: ReturnType<import('../src/index.js').World['spinlock']>;
+  }
+  const racy = (writer: Flavour, reader: Flavour) =>
+    defineModel({
+      name: `race-${writer}-${reader}`,
+      title: 'a write and a read of x',
+      summary: 'CPU0 writes x, CPU1 reads it',
+      fixes: {},
+      operations: {
+        writer: {
+          summary: 'x = 1',
+          kernel: 'writer()',
+          *run(s: Racy) {
+            if (writer === 'locked') yield* s.lock.lock();
+            yield* writer === 'marked' ? s.x.write(1) : s.x.plainWrite(1);
+            if (writer === 'locked') yield* s.lock.unlock();
+          },
+        },
+        reader: {
+          summary: 'r = x',
+          kernel: 'reader()',
+          *run(s: Racy) {
+            if (reader === 'locked') yield* s.lock.lock();
+            yield* reader === 'marked' ? s.x.read() : s.x.plainRead();
+            if (reader === 'locked') yield* s.lock.unlock();
+          },
+        },
+      },
+      setup: (w) => ({ x: w.var('x', 0), lock: w.spinlock('lock') }),
+      invariants: [],
+      scenarios: { maxThreads: 2, maxOpsPerThread: 1, maxOps: 2, catalogue: [{ name: 'wr', threads: [['writer'], ['reader']] }] },
+    });
+  const scenario = [['writer'], ['reader']];
+  const raceOf = (w: Flavour, r: Flavour, memory: 'lkmm' | 'tso' = 'lkmm') => exploreWeak(racy(w, r), none, scenario, { memory }).failure?.outcome;
+
+  it('a plain write and a marked read on two CPUs race, and the outcome names both accesses', () => {
+    const o = raceOf('plain', 'marked');
+    expect(o?.kind).toBe('data-race');
+    expect(o?.message).toMatch(/CPU0's plain write of x at step \d+ and CPU1's marked read of x at step \d+|CPU1's marked read of x at step \d+ and CPU0's plain write of x/);
+  });
+  it('a marked write and a plain read race too', () => {
+    expect(raceOf('marked', 'plain')?.kind).toBe('data-race');
+  });
+  it('two marked accesses do not race', () => {
+    expect(raceOf('marked', 'marked')).toBeUndefined();
+  });
+  it('plain accesses both under the same spinlock do not race', () => {
+    expect(raceOf('locked', 'locked')).toBeUndefined();
+  });
+  it('tso has no notion of a data race', () => {
+    expect(raceOf('plain', 'plain', 'tso')).toBeUndefined();
+  });
+});

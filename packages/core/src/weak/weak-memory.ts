@@ -2,6 +2,7 @@ import { ExecutionGraph, Kind, MEMORY_MODELS, Skeleton, type MemoryModel, type T
 import { describeValue } from '../describe-value.js';
 import { ModelError } from '../faults.js';
 import type { SimObject, WeakHooks } from '../sim-object.js';
+import type { Outcome } from '../outcome.js';
 import type { TraceEntry } from '../trace.js';
 import type { Chooser } from './chooser.js';
 
@@ -81,6 +82,10 @@ export class WeakMemory implements WeakHooks {
   private readValues: Map<SimObject, unknown> | null = null;
   /** The consistency verdict's flags of the last check (`data-race`). */
   flags: readonly string[] = [];
+  /** The last check's racing pairs (graph ids). */
+  private races: ReadonlyArray<readonly [number, number]> = [];
+  /** Per thread, per event: the step that made it. */
+  private readonly eventSteps: number[][];
 
   constructor(
     readonly memory: 'tso' | 'lkmm',
@@ -100,6 +105,7 @@ export class WeakMemory implements WeakHooks {
     this.rf = Array.from({ length: threadCount }, () => []);
     this.views = Array.from({ length: threadCount }, () => new Map());
     this.srcuLocks = Array.from({ length: threadCount }, () => new Map());
+    this.eventSteps = Array.from({ length: threadCount }, () => []);
   }
 
   /** Events recorded so far, over every thread. */
@@ -236,6 +242,7 @@ export class WeakMemory implements WeakHooks {
     this.dirty = false;
     const verdict = this.model.check(this.graph());
     this.flags = verdict.flags;
+    this.races = verdict.races ?? [];
     return verdict.consistent;
   }
 
@@ -260,6 +267,33 @@ export class WeakMemory implements WeakHooks {
       if (w) return w.value;
     }
     return undefined;
+  }
+
+  /**
+   * The outcome of a finished run whose execution has a data race (the LKMM's, explanation.txt
+   * §24), naming the first racing pair; null when it has none.
+   */
+  dataRace(step: number): Outcome | null {
+    const pair = this.races[0];
+    if (!this.flags.includes('data-race') || pair === undefined) return null;
+    const [a, b] = pair.map((id) => this.describeEvent(id)) as [string, string];
+    return { kind: 'data-race', message: `data race: ${a} and ${b}, unordered, one of them plain${this.races.length > 1 ? ` (and ${this.races.length - 1} more)` : ''}`, step };
+  }
+
+  /** An event of the graph (by id) in words: `CPU0's plain write of x at step 3`. */
+  private describeEvent(id: number): string {
+    let base = this.locationList.length;
+    for (let t = 0; t < this.events.length; t++) {
+      const evs = this.events[t] as TraceEvent[];
+      if (id < base + evs.length) {
+        const e = evs[id - base] as TraceEvent;
+        const what = e.kind === Kind.R ? (e.tags === 0 ? 'plain read' : 'marked read') : e.tags === 0 ? 'plain write' : 'marked write';
+        const name = this.locationList[e.loc]?.obj.name ?? '?';
+        return `CPU${t}'s ${what} of ${name} at step ${((this.eventSteps[t] as number[])[id - base] ?? -1) + 1}`;
+      }
+      base += evs.length;
+    }
+    return `the initial value of ${this.locationList[id]?.obj.name ?? '?'}`;
   }
 
   /** A text that two runs share exactly when they built the same execution graph. */
@@ -337,6 +371,7 @@ export class WeakMemory implements WeakHooks {
     const index = events.length;
     events.push({ kind: e.kind, loc: e.loc, value: e.value, tags: e.tags, addr: NONE, data: e.data ?? NONE, ctrl: NONE, rmwRead: e.rmwRead ?? -1, choice: -1 });
     (this.rf[tid] as Array<WriteRef | null>).push(rf);
+    (this.eventSteps[tid] as number[]).push(this.step);
     this.dirty = true;
     return { thread: tid, index, value, valueId: e.value, step: this.step };
   }

@@ -10,6 +10,8 @@ export interface ModelVerdict {
   readonly failed?: string;
   /** herd-style flags of a consistent execution (`data-race`). */
   readonly flags: readonly string[];
+  /** With `data-race`: the racing pairs of events (graph ids). */
+  readonly races?: ReadonlyArray<readonly [number, number]>;
 }
 
 /** A consistency predicate over execution graphs (complete, or partial: see exec/graph.ts). */

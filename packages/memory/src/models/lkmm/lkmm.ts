@@ -30,6 +30,7 @@ export const lkmmModel: MemoryModel = {
     const flags: string[] = [];
     if (plain.dataRace) flags.push('data-race');
     if (mixedAccesses(c)) flags.push('mixed-accesses');
-    return flags.length > 0 ? { consistent: true, flags } : consistent;
+    if (flags.length === 0) return consistent;
+    return { consistent: true, flags, ...(plain.dataRace ? { races: plain.races } : {}) };
   },
 };

@@ -18,6 +18,8 @@ export interface PlainVerdict {
   /** The plain-coherence axiom holds. */
   readonly coherent: boolean;
   readonly dataRace: boolean;
+  /** The racing pairs of events (ids), when `dataRace`. */
+  readonly races: ReadonlyArray<readonly [number, number]>;
 }
 
 export function plainAccesses(c: LkmmContext, r: RcuRelations | null): PlainVerdict {
@@ -32,7 +34,7 @@ export function plainAccesses(c: LkmmContext, r: RcuRelations | null): PlainVerd
   const preRace = c.staticRel('pre-race', () =>
     c.external(c.sameLocation(Relation.cross(s.Plain, M).union(Relation.cross(M.minus(sk.IW), s.Plain)))),
   );
-  if (preRace.isEmpty()) return { coherent: true, dataRace: false };
+  if (preRace.isEmpty()) return { coherent: true, dataRace: false, races: [] };
 
   const xb = hb(c).union(pb(c, hbStar(c)));
   const xbstar = (r ? xb.union(r.rb) : xb).star();
@@ -63,5 +65,6 @@ export function plainAccesses(c: LkmmContext, r: RcuRelations | null): PlainVerd
   const wwRace = preRace.inter(c.co).minus(wwNonrace);
   const wrRace = preRace.inter(c.co.opt().seq(c.rf)).minus(wrVis).minus(rwXbstar.inverse());
   const rwRace = preRace.inter(c.fr).minus(rwXbstar);
-  return { coherent, dataRace: !(wwRace.isEmpty() && wrRace.isEmpty() && rwRace.isEmpty()) };
+  const races = wwRace.union(wrRace, rwRace);
+  return { coherent, dataRace: !races.isEmpty(), races: races.isEmpty() ? [] : races.pairs() };
 }
