@@ -1,5 +1,6 @@
 import { expect } from 'vitest';
 import { boundedDfs, type AnyModel, type ExploreResult, type Run, type Var } from '../src/index.js';
+import { withoutStateInvariants } from '../src/explore/cut-invariants.js';
 import { randomModel } from './explore-random-models.js';
 
 // What the differential tests of the explorers (explore-dpor.test.ts, and mutation-dpor.test.ts
@@ -75,4 +76,25 @@ export function expectCachingKeepsOutcomes(seeds: Iterable<number>): void {
     }
   }
   expect(cachedRuns).toBeLessThan(plainRuns);
+}
+
+/**
+ * What DPOR must find that plain DFS finds, on a generated model. DPOR runs the model without its
+ * state invariant ('sum' when `always`) and checks that one at every state of every trace: its
+ * other outcomes are exactly plain DFS's on the model without it, its violations of it are real
+ * (ones plain DFS finds: each is a run that stops at its first violation), and it finds one
+ * exactly when plain DFS does. (DFS stops at a violation, so the states behind it, which DPOR's
+ * runs go on to, are not compared with DFS on the whole model.)
+ */
+export function expectDporFindsWhatDfsFinds(model: AnyModel, scenario: string[][], always: boolean, full: { seen: string[] }, reduced: { seen: string[] }, where: string): void {
+  if (!always) {
+    expect(reduced.seen, where).toEqual(full.seen);
+    return;
+  }
+  const state = (s: string) => s.startsWith('violation sum @');
+  const bare = outcomes(withoutStateInvariants(model), scenario, boundedDfs, always);
+  expect(reduced.seen.filter((s) => !state(s)), where).toEqual(bare.seen);
+  const found = reduced.seen.filter(state);
+  expect(full.seen.filter(state), where).toEqual(expect.arrayContaining(found));
+  expect(found.length > 0, where).toBe(full.seen.some(state));
 }

@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { ablate, boundedDfs, defineModel, dpor, enumerateScenarios, minimalCounterexample, shardUnits, World, type AnyModel, type Thread, type Var } from '../src/index.js';
 import { compareFailures, type ExploreFailure } from '../src/explore/result.js';
 import { tiny } from './fixtures/harness.js';
+import { withoutStateInvariants } from '../src/explore/cut-invariants.js';
 
 // Mutation-testing tests (issue #11): ablation's limits and minimal sets, the bounded DFS's step
 // count under a prefix, sharding of runs that end early, the minimal search over several
@@ -71,9 +72,15 @@ describe('DPOR with state invariants', () => {
     ], { invariants: [{ name: 'small', description: 'v stays small', check: (s) => s.v.value < 3 }] });
     let steps = 0;
     const r = dpor(m.model, none, m.scenario, { stopAtFirst: false, countStates: true, onExecution: (run) => { steps += run.schedule.length; } });
+    const bare = dpor(withoutStateInvariants(m.model), none, m.scenario, { stopAtFirst: false, countStates: true });
     expect(r.failures).toBe(0);
     expect(r.executions).toBeGreaterThan(1);
-    expect(r.steps).toBe(steps);
+    // The executions of the model without the invariant; their steps, and those that reach the
+    // states the invariant is checked at (see cut-invariants.ts).
+    expect(r.executions).toBe(bare.executions);
+    expect(bare.steps).toBe(steps);
+    expect(r.steps).toBeGreaterThan(steps);
+    expect(r.stateHits).toBe(bare.stateHits);
     expect(r.stateHits).toBeGreaterThan(0);
   });
 });

@@ -1,12 +1,12 @@
 import type { AnyModel } from '../model.js';
 import { Run } from '../run.js';
 import type { Scenario } from '../scenario.js';
-import { declaredFootprint, FootprintObserver, footprintsConflict, writesObjectOf, type Footprint } from './footprint.js';
+import { declaredFootprint, FootprintObserver, hasStateInvariants, footprintsConflict, writesObjectOf, type Footprint } from './footprint.js';
 import { OpLog, trackedModel } from './op-log.js';
 import { compareFailures, failureOf, type ExploreFailure, type ExploreResult, type ExplorerOptions } from './result.js';
 import { StateSpace } from './state-space.js';
 import { StateTracker, type TrackerSnapshot } from './state-tracker.js';
-import { recordInvariantReads } from './visibility.js';
+import { CutChecker, withoutStateInvariants } from './cut-invariants.js';
 
 interface Event {
   readonly tid: number;
@@ -63,22 +63,29 @@ export class Dpor {
   /** With `countStates`: state identities, and how many new states an earlier one had reached. */
   private readonly states: { space: StateSpace; log: OpLog; model: AnyModel; seen: Set<number>; tracker?: StateTracker } | undefined;
   private stateHits = 0;
+  /** The model the runs take: without its state invariants, which `cuts` checks. */
+  private readonly runModel: AnyModel;
+  /** Checks the state invariants at every state of every trace (see `cut-invariants.ts`). */
+  private readonly cuts: CutChecker | undefined;
 
   constructor(
     private readonly model: AnyModel,
     private readonly fixes: ReadonlySet<string>,
     private readonly scenario: Scenario,
     private readonly options: ExplorerOptions,
-    /** Objects state invariants read (learnt as the search goes), or undefined when there are none. */
-    private readonly visible: Set<number> | undefined,
+    /** Objects the state invariants read (see `CutChecker`), when the model has some. */
+    visible?: Set<number>,
   ) {
     this.n = scenario.length;
-    this.observer = new FootprintObserver(visible);
+    this.observer = new FootprintObserver();
     // Stryker disable next-line ArrayDeclaration: a buffer that enabledThreads fills; an empty array grows just the same
     this.enabledBuf = new Array<number>(this.n);
+    const always = hasStateInvariants(model);
+    this.runModel = always ? withoutStateInvariants(model) : model;
+    this.cuts = always ? new CutChecker(model, fixes, scenario, options.maxSteps, visible ?? new Set()) : undefined;
     if (options.countStates) {
       const log = new OpLog();
-      this.states = { space: new StateSpace(), log, model: trackedModel(model, log), seen: new Set() };
+      this.states = { space: new StateSpace(), log, model: trackedModel(this.runModel, log), seen: new Set() };
     }
   }
 
@@ -93,8 +100,10 @@ export class Dpor {
       node.chosenFp = this.stepEvent(tid);
       sleep = new Map();
     }
+    const prefix = this.events.length;
+    if (this.cuts && prefix > 0 && this.cuts.checkPrefix(this.options.prefix ?? [], (f, run) => this.addFailure(f, run)) && stopAtFirst) return this.result();
     this.extend(sleep);
-    while (!(stopAtFirst && this.failure)) {
+    while (!(stopAtFirst && this.failure) && !this.cuts?.grew) {
       const k = this.nextBranch();
       if (k < 0) break;
       this.replayTo(k);
@@ -102,12 +111,17 @@ export class Dpor {
       node.chosenFp = this.stepEvent(node.chosen);
       this.extend(this.childSleep(node));
     }
+    return this.result();
+  }
+
+  private result(): ExploreResult {
     return {
       executions: this.executions,
       complete: this.complete,
       redundant: this.redundant,
-      steps: this.steps,
+      steps: this.steps + (this.cuts?.steps ?? 0),
       failures: this.failures,
+      ...(this.cuts?.grew ? { restart: true } : {}),
       ...(this.failure ? { failure: this.failure } : {}),
       ...(this.states ? { stateHits: this.stateHits } : {}),
     };
@@ -116,8 +130,8 @@ export class Dpor {
   private newRun(): Run {
     const states = this.states;
     states?.log.reset();
-    const run = new Run(states ? states.model : this.model, this.fixes, this.scenario, this.options.maxSteps !== undefined ? { maxSteps: this.options.maxSteps } : {});
-    if (this.visible) recordInvariantReads(this.model, run.state, this.visible);
+    const run = new Run(states ? states.model : this.runModel, this.fixes, this.scenario, this.options.maxSteps !== undefined ? { maxSteps: this.options.maxSteps } : {});
+    this.cuts?.begin(run);
     if (states && !states.tracker) states.tracker = new StateTracker(states.space, run, states.log);
     return run;
   }
@@ -177,10 +191,25 @@ export class Dpor {
     }
     this.options.onExecution?.(run);
     const f = failureOf(run);
-    if (f) {
-      this.failures++;
-      if (!this.failure || compareFailures(f, this.failure) < 0) this.failure = f;
+    if (f) this.countFailure(f);
+    if (this.cuts) {
+      // A step that faulted ends the run: no state after it is checked, as in a plain run.
+      const last = this.events.length - 1;
+      const exclude = run.outcome?.thread !== undefined && last >= 0 ? last : -1;
+      const base = Math.min(this.options.prefix?.length ?? 0, this.events.length);
+      this.cuts.check(this.events, base, exclude, this.options.stopAtFirst ?? true, (g, r) => this.addFailure(g, r));
     }
+  }
+
+  private countFailure(f: ExploreFailure): void {
+    this.failures++;
+    if (!this.failure || compareFailures(f, this.failure) < 0) this.failure = f;
+  }
+
+  /** A failure the state-invariant check found, with its run. */
+  private addFailure(f: ExploreFailure, run: Run): void {
+    this.options.onExecution?.(run);
+    this.countFailure(f);
   }
 
   /** Pops finished states; returns the index of the state to branch from (its `chosen` set), or -1. */
@@ -247,8 +276,8 @@ export class Dpor {
         else this.states.seen.add(key);
       }
     }
-    if (this.visible) recordInvariantReads(this.model, this.run.state, this.visible);
     this.steps++;
+    this.cuts?.record(this.run, this.events.length, fp);
     this.events.push(this.detectRaces(tid, fp, true) as Event);
     return fp;
   }
@@ -256,7 +285,7 @@ export class Dpor {
   /** Races of the pending step of `tid`, as if it ran now; it also conflicts with event `disabledBy` if given. */
   private pendingRaces(tid: number, disabledBy = -1): void {
     const step = this.run.pendingStep(tid);
-    if (step) this.detectRaces(tid, declaredFootprint(step, this.visible), false, disabledBy, !this.run.isEnabled(tid));
+    if (step) this.detectRaces(tid, declaredFootprint(step), false, disabledBy, !this.run.isEnabled(tid));
   }
 
   /**

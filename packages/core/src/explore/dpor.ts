@@ -1,11 +1,11 @@
 import type { AnyModel } from '../model.js';
+import type { Scenario } from '../scenario.js';
 import { Prng } from '../prng.js';
 import { Run } from '../run.js';
-import type { Scenario } from '../scenario.js';
 import { Dpor } from './dpor-search.js';
 import { hasStateInvariants } from './footprint.js';
-import type { ExploreResult, ExplorerOptions } from './result.js';
 import { recordInvariantReads } from './visibility.js';
+import type { ExploreResult, ExplorerOptions } from './result.js';
 
 /**
  * Stateless exhaustive exploration with source-set DPOR and sleep sets: Algorithm 1 ("Source-DPOR")
@@ -47,31 +47,30 @@ import { recordInvariantReads } from './visibility.js';
  *   unblocking event would be in `notdep(e)` and come first), so the race is not reversible and
  *   adds nothing (the paper reverses only reversible races); otherwise every thread enabled there
  *   is added, Flanagan and Godefroid's conservative fallback.
- * - when the model has invariants checked after every step (not only at the end), steps that
- *   write an object those invariants read are all dependent on one another (`visibility.ts`):
- *   the paper preserves final states and assertions inside threads, not properties of the
- *   intermediate states.
- * Apart from the non-reversible races, these only add dependence, backtrack points or steps. Within a
+Apart from the non-reversible races, these only add dependence, backtrack points or steps. Within a
  * fixed schedule prefix (a shard's unit) nothing is backtracked: the shard enumeration expands
  * those states fully.
+ *
+ * Invariants checked after every step add no dependence: the runs explored leave them out, and
+ * `cut-invariants.ts` checks them at every state of every trace explored (every consistent cut),
+ * so the reduction is that of the model without them.
  */
 export function dpor(model: AnyModel, fixes: ReadonlySet<string>, scenario: Scenario, options: ExplorerOptions = {}): ExploreResult {
-  if (!hasStateInvariants(model)) return new Dpor(model, fixes, scenario, options, undefined).explore();
-  // Learn what the state invariants read; restart while that grows (see visibility.ts).
+  if (!hasStateInvariants(model)) return new Dpor(model, fixes, scenario, options).explore();
+  // Learn what the state invariants read; restart while that grows (see cut-invariants.ts).
   const visible = new Set<number>();
   learnInvariantReads(model, fixes, scenario, visible);
   const total = { executions: 0, complete: 0, redundant: 0, steps: 0 };
-  let hits = 0;
   for (;;) {
-    const before = visible.size;
-    const dpor = new Dpor(model, fixes, scenario, options, visible);
-    const r = dpor.explore();
+    const r = new Dpor(model, fixes, scenario, options, visible).explore();
     total.executions += r.executions;
     total.complete += r.complete;
     total.redundant += r.redundant;
     total.steps += r.steps;
-    hits += r.stateHits ?? 0;
-    if (visible.size === before || (r.failure && (options.stopAtFirst ?? true))) return { ...r, ...total, ...(options.countStates ? { stateHits: hits } : {}) };
+    if (!r.restart || (r.failure && (options.stopAtFirst ?? true))) {
+      const { restart: _, ...rest } = r;
+      return { ...rest, ...total };
+    }
   }
 }
 

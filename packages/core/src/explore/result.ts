@@ -33,6 +33,8 @@ export interface ExploreResult {
    * an earlier interleaving had already reached.
    */
   readonly stateHits?: number;
+  /** DPOR, internal: the state invariants read an object not known to be read; search again. */
+  readonly restart?: boolean;
 }
 
 /** Options every explorer shares. */

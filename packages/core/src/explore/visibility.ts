@@ -7,12 +7,13 @@ import { GHOST_ID } from './footprint.js';
  * invariant is evaluated on a recording proxy of the state, and every `SimObject` reached is
  * added to `into` (a plain field read adds `GHOST_ID`). Returns true when `into` grew.
  *
- * DPOR preserves final states, not the intermediate states an invariant looks at, so steps that
- * write what an invariant reads are made mutually dependent ("visible", as in the visibility
- * condition of partial-order reduction). The set is learnt from the states explored; the explorer
- * restarts whenever it grows, so at the end every invariant read seen in any explored state is in
- * it. (A read that only an unexplored state would reach cannot be seen: that is the one
- * assumption, and the generated-model test checks it against plain DFS.)
+ * DPOR preserves final states, not the intermediate states an invariant looks at: it checks the
+ * invariants at every consistent cut of each trace, and names a cut's state by what these objects
+ * hold there (`cut-invariants.ts`), so no step is made dependent on another for them. The set is
+ * learnt from the states checked; the explorer restarts whenever it grows, so at the end every
+ * invariant read seen in any checked state is in it. (A read that only an unchecked state would
+ * reach cannot be seen: that is the one assumption, and the generated-model test checks it
+ * against plain DFS.)
  */
 export function recordInvariantReads(model: AnyModel, state: unknown, into: Set<number>): boolean {
   const before = into.size;
