@@ -3,6 +3,7 @@ import type { Outcome } from '../outcome.js';
 import { Run } from '../run.js';
 import type { Scenario } from '../scenario.js';
 import type { Chooser } from './chooser.js';
+import { weakKeyContext, weakStateKey } from './weak-state-key.js';
 
 /** Options of an exhaustive exploration under a weak memory model. */
 export interface WeakExploreOptions {
@@ -13,6 +14,13 @@ export interface WeakExploreOptions {
   readonly stopAtFirst?: boolean;
   /** Step budget of one run (default: the model's). */
   readonly maxSteps?: number;
+  /**
+   * Skip a state (execution graph so far, threads' progress, the other objects' and the ghost
+   * state: see `weak-state-key.ts`) that an earlier interleaving already reached: its subtree was
+   * explored then (default true). The verdict, and the set of outcomes found, are those of the
+   * plain search; the counts are of the runs actually made, and the failure kept may differ.
+   */
+  readonly stateCaching?: boolean;
   /** Called with every complete, consistent execution's run. */
   readonly onExecution?: (run: Run) => void;
 }
@@ -41,6 +49,10 @@ export interface WeakExploreResult {
   readonly pruned: number;
   readonly steps: number;
   readonly failures: number;
+  /** Runs cut short at a state an earlier run had reached (with `stateCaching`). */
+  readonly stateHits: number;
+  /** Distinct states recorded (with `stateCaching`). */
+  readonly states: number;
   /** Failing runs that made no weak choice: interleavings that fail under `sc` too. */
   readonly scFailures: number;
   readonly failure?: WeakFailure;
@@ -58,8 +70,12 @@ export function compareWeakFailures(a: WeakFailure, b: WeakFailure): number {
  * tree of choices, the thread each step runs and, inside the steps, the write each read reads from
  * and the place of each write in coherence (see `WeakMemory`). Choice 0 is always the sequentially
  * consistent one, so the first run is an interleaving `sc` runs too. Runs whose graph the model
- * forbids are dropped as soon as it does. No partial-order reduction yet: interleavings that build
- * the same graph are all run (`distinct` counts the graphs).
+ * forbids are dropped as soon as it does. With `stateCaching` (the default) a run stops at a state
+ * between two steps that an earlier run reached: in a depth-first search that state's subtree has
+ * been explored in full by then (the graph only grows, so a run never comes back to a state it
+ * passed). Interleavings that build the same graph then share their futures, which is what keeps
+ * the search polynomial in the length of the threads rather than exponential: no partial-order
+ * reduction beyond that (`distinct` counts the graphs of the runs made to their end).
  */
 export function exploreWeak(model: AnyModel, fixes: ReadonlySet<string>, scenario: Scenario, options: WeakExploreOptions): WeakExploreResult {
   const stack: Array<{ count: number; at: number }> = [];
@@ -80,12 +96,28 @@ export function exploreWeak(model: AnyModel, fixes: ReadonlySet<string>, scenari
   let steps = 0;
   let failures = 0;
   let scFailures = 0;
+  let stateHits = 0;
+  const caching = options.stateCaching ?? true;
+  const seen = new Set<string>();
+  const cx = weakKeyContext();
   let failure: WeakFailure | undefined;
   const weak = { memory: options.memory, chooser: tape, ...(options.withoutBarriers ? { withoutBarriers: options.withoutBarriers } : {}) };
   for (;;) {
     cursor = 0;
     const run = new Run(model, fixes, scenario, { weak, ...(options.maxSteps !== undefined ? { maxSteps: options.maxSteps } : {}) });
+    let hit = false;
     while (run.outcome === null) {
+      // Only the states past the replayed prefix are new to this run (those on it were recorded before).
+      if (caching && cursor === stack.length && run.weak !== null) {
+        const key = weakStateKey(run, run.weak, cx);
+        if (key !== null) {
+          if (seen.has(key)) {
+            hit = true;
+            break;
+          }
+          seen.add(key);
+        }
+      }
       const count = run.enabledThreads(enabled);
       if (count === 0) {
         run.declareDeadlock();
@@ -96,7 +128,9 @@ export function exploreWeak(model: AnyModel, fixes: ReadonlySet<string>, scenari
     }
     executions++;
     const memory = run.weak;
-    if (run.pruned || memory === null) {
+    if (hit) {
+      stateHits++;
+    } else if (run.pruned || memory === null) {
       pruned++;
     } else {
       consistent++;
@@ -118,5 +152,5 @@ export function exploreWeak(model: AnyModel, fixes: ReadonlySet<string>, scenari
     }
     if (stack.length === 0) break;
   }
-  return { executions, consistent, distinct: graphs.size, pruned, steps, failures, scFailures, ...(failure ? { failure } : {}) };
+  return { executions, consistent, distinct: graphs.size, pruned, steps, failures, stateHits, states: seen.size, scFailures, ...(failure ? { failure } : {}) };
 }

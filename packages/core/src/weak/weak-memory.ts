@@ -5,6 +5,7 @@ import type { SimObject, WeakHooks } from '../sim-object.js';
 import type { Outcome } from '../outcome.js';
 import type { TraceEntry } from '../trace.js';
 import type { Chooser } from './chooser.js';
+import { openSrcuUnlocks } from './srcu-closing.js';
 
 /** A write in a location's coherence order: a thread's (its event index) or the initial value (thread -1). */
 interface WriteRef {
@@ -307,11 +308,14 @@ export class WeakMemory implements WeakHooks {
   /** The execution graph so far, for the memory model. */
   graph(): ExecutionGraph {
     const locs = this.locationList;
-    const traces = this.events.map((events) => ({ events, registers: [] as number[], shape: '' }));
+    // Open SRCU sections closed where their threads are now (see srcu-closing.ts).
+    const closing = openSrcuUnlocks(this.events, this.srcuLocks, (o) => (this.locations.get(o) as Location).id, this.valueId(0));
+    const all = closing === null ? this.events : this.events.map((evs, t) => (closing[t]!.length === 0 ? evs : [...evs, ...closing[t]!]));
+    const traces = all.map((events) => ({ events, registers: [] as number[], shape: '' }));
     const skeleton = new Skeleton(traces, locs.map((l) => (l.co.find((w) => w.thread < 0) as WriteRef).valueId), new Map());
     const base: number[] = [];
     let next = locs.length;
-    for (const evs of this.events) {
+    for (const evs of all) {
       base.push(next);
       next += evs.length;
     }
@@ -322,7 +326,9 @@ export class WeakMemory implements WeakHooks {
         if (w !== null) rfOf[(base[t] as number) + i] = id(w, (this.events[t] as TraceEvent[])[i]!.loc);
       }),
     );
-    return new ExecutionGraph(skeleton, rfOf, locs.map((l) => l.co.map((w) => id(w, l.id))));
+    const co = locs.map((l) => l.co.map((w) => id(w, l.id)));
+    closing?.forEach((evs, t) => evs.forEach((e, i) => (co[e.loc] as number[]).push((base[t] as number) + (this.events[t] as TraceEvent[]).length + i)));
+    return new ExecutionGraph(skeleton, rfOf, co);
   }
 
   private thread(): number {
