@@ -48,7 +48,7 @@ export { counterexampleOf, replaySchedule } from './counterexample.js';
 export type { Counterexample } from './counterexample.js';
 export { hunt, makeStrategy } from './hunt.js';
 export type { HuntOptions, HuntResult, HuntStrategy } from './hunt.js';
-export type { TraceEntry, TracedAccess } from './trace.js';
+export type { StaleRead, TraceEntry, TracedAccess } from './trace.js';
 export { describeOutcome, describeStep, plural, renderRaceTable } from './render/race-table.js';
 export type { RaceTableOptions } from './render/race-table.js';
 export { wrapText } from './render/wrap.js';

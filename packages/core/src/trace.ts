@@ -28,4 +28,20 @@ export interface TraceEntry {
   readonly accesses: readonly TracedAccess[];
   /** True when this step switched away from a thread that could have continued. */
   readonly preempted: boolean;
+  /** Under a weak memory model: the reads of this step that did not read the latest write. */
+  readonly staleReads?: readonly StaleRead[];
+}
+
+/** A read that read a write other than its location's latest (a weak edge), for race tables and swimlanes. */
+export interface StaleRead {
+  /** The object read. */
+  readonly object: string;
+  /** The value it read, as text. */
+  readonly value: string;
+  /** The step of the write it read from; -1 for the initial value. */
+  readonly fromStep: number;
+  /** The thread of that write; -1 for the initial value. */
+  readonly fromThread: number;
+  /** The steps of the later writes it did not see. */
+  readonly unseen: readonly number[];
 }

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { boundedDfs, defineModel, exploreWeak, modelBarriers, type Thread, type Var } from '../src/index.js';
+import { boundedDfs, defineModel, exploreWeak, modelBarriers, renderSwimlaneSvg, verify, verifyUnderMemory, type Thread, type Var } from '../src/index.js';
 
 // Two classic shapes as kvmrace models, explored under each memory model. The expected results are
 // the LKMM's and x86-TSO's documented ones, not kvmrace's own output:
@@ -248,5 +248,29 @@ describe('data races on plain accesses (lkmm)', () => {
   });
   it('tso has no notion of a data race', () => {
     expect(raceOf('plain', 'plain', 'tso')).toBeUndefined();
+  });
+});
+
+describe('a weak counterexample in its trace and swimlane', () => {
+  const cx = verifyUnderMemory(mp, { fixes: [], memory: 'lkmm', withoutBarriers: ['reader:smp_rmb'] }).counterexample;
+  it('the stale read is in the trace: the value read, where from, what it did not see', () => {
+    const stale = cx?.trace.flatMap((e) => (e.staleReads ?? []).map((r) => ({ step: e.index, ...r })));
+    expect(stale).toHaveLength(1);
+    const r = stale?.[0];
+    expect(r?.object).toBe('data');
+    expect(r?.value).toBe('0');
+    expect(r?.fromStep).toBe(-1);
+    expect(r?.unseen).toHaveLength(1);
+    expect(cx?.trace.find((e) => e.index === r?.step)?.accesses.find((a) => a.name === 'data')?.value).toBe('0');
+  });
+  it('the swimlane draws it as an arrow with its words, and an sc race has none', () => {
+    const svg = renderSwimlaneSvg('mp', 'none', cx!);
+    expect(svg.match(/class="stale-read"/g)).toHaveLength(1);
+    expect(svg).toMatch(/marker id="kvmrace-arrow"/);
+    expect(svg).toMatch(/reads data = 0 from the initial value, not yet seeing step \d+/);
+    const sc = verify(sb, { fixes: [], scenarios: [[['left'], ['right']]] });
+    expect(sc.verdict).toBe('holds');
+    const lost = verify(defineModel({ ...mp, name: 'mp-sc', invariants: [{ name: 'never', description: 'fails at once', check: () => 'always fails' }] }), { fixes: [], scenarios: [[['writer'], ['reader']]] });
+    expect(renderSwimlaneSvg('mp-sc', 'none', lost.counterexample!)).not.toMatch(/stale-read|kvmrace-arrow/);
   });
 });

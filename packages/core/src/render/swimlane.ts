@@ -115,7 +115,8 @@ export function renderSwimlaneSvg(modelName: string, variantName: string, cx: Co
   const rowsBottom = rowTop[cx.trace.length] as number;
   const verdict = wrap(`=> ${describeOutcome(cx.outcome)}`, width - 16);
   const state = cx.finalState ? wrap(`state: ${cx.finalState}`, width - 16) : [];
-  const height = rowsBottom + 40 + (verdict.length + state.length) * 16 + objects.length * 16;
+  const hasStale = cx.trace.some((e) => (e.staleReads?.length ?? 0) > 0);
+  const height = rowsBottom + 40 + (verdict.length + state.length) * 16 + (objects.length + (hasStale ? 1 : 0)) * 16;
   const out: string[] = [];
   out.push(`<svg xmlns="http://www.w3.org/2000/svg" class="kvmrace-swimlane" width="${width}" height="${height}" viewBox="0 0 ${width} ${height}" font-family="ui-monospace, Menlo, Consolas, monospace" font-size="11">`);
   out.push(`<title>${esc(`${modelName} (${variantName}): ${describeOutcome(cx.outcome)}`)}</title>`);
@@ -151,6 +152,29 @@ export function renderSwimlaneSvg(modelName: string, variantName: string, cx: Co
     if (breaking) out.push(`<text class="mark" x="${x + LANE_W - 24}" y="${y + 15}" text-anchor="end" fill="#d62728" font-weight="bold">✗</text>`);
     out.push('</g>');
   });
+  // Under weak memory: each stale read as a dashed arrow from the write it read (or from the top of
+  // that lane, for an initial value) to the reading step.
+  const rowOfStep = new Map(cx.trace.map((e, row) => [e.index, row]));
+  let staleCount = 0;
+  cx.trace.forEach((entry, row) => {
+    for (const r of entry.staleReads ?? []) {
+      staleCount++;
+      const toY = (rowTop[row] as number) + ROW / 2;
+      const fromRow = rowOfStep.get(r.fromStep);
+      const fromTid = r.fromThread >= 0 ? r.fromThread : entry.thread;
+      const fromY = fromRow !== undefined ? (rowTop[fromRow] as number) + ROW / 2 : HEAD + 4;
+      const sameLane = fromTid === entry.thread;
+      const fromX = sameLane ? laneX(fromTid) + LANE_W - 6 : laneX(fromTid) + (fromTid < entry.thread ? LANE_W - 6 : 6);
+      const toX = sameLane ? laneX(entry.thread) + LANE_W - 6 : laneX(entry.thread) + (fromTid < entry.thread ? 6 : LANE_W - 6);
+      const bend = sameLane ? fromX + 24 : (fromX + toX) / 2;
+      const source = r.fromStep >= 0 ? `CPU${r.fromThread}'s write at step ${r.fromStep + 1}` : 'the initial value';
+      const unseen = r.unseen.map((s) => (s >= 0 ? `step ${s + 1}` : 'the initial value')).join(', ');
+      out.push(`<path class="stale-read" data-step="${entry.index + 1}" data-from-step="${r.fromStep + 1}" d="M ${fromX} ${fromY} C ${bend} ${fromY}, ${bend} ${toY}, ${toX} ${toY}" fill="none" stroke="#e8743b" stroke-width="1.5" stroke-dasharray="5 3" marker-end="url(#kvmrace-arrow)"><title>${esc(`step ${entry.index + 1}: CPU${entry.thread} reads ${r.object} = ${r.value} from ${source}, not yet seeing ${unseen}`)}</title></path>`);
+    }
+  });
+  if (staleCount > 0) {
+    out.splice(3, 0, '<defs><marker id="kvmrace-arrow" viewBox="0 0 10 10" refX="9" refY="5" markerWidth="7" markerHeight="7" orient="auto-start-reverse"><path d="M 0 0 L 10 5 L 0 10 z" fill="#e8743b"/></marker></defs>');
+  }
   const footY = rowsBottom + 28;
   out.push(`<text class="verdict" x="8" y="${footY}" fill="#d62728" font-weight="bold">${tspans(verdict, 8)}</text>`);
   const stateY = footY + verdict.length * 16;
@@ -160,6 +184,10 @@ export function renderSwimlaneSvg(modelName: string, variantName: string, cx: Co
     const y = legendY + i * 16;
     out.push(`<g class="legend"><rect x="8" y="${y - 9}" width="10" height="10" rx="2" fill="${PALETTE[i % PALETTE.length]}"/><text x="24" y="${y}">${esc(`${o} held`)}</text></g>`);
   });
+  if (staleCount > 0) {
+    const y = legendY + objects.length * 16;
+    out.push(`<g class="legend"><path d="M 8 ${y - 4} L 20 ${y - 4}" stroke="#e8743b" stroke-width="1.5" stroke-dasharray="5 3"/><text x="24" y="${y}">a read of a write that is not the latest (reads-from, weak memory)</text></g>`);
+  }
   out.push('</svg>');
   return out.join('\n');
 }

@@ -3,7 +3,10 @@ import { describeValue } from '../describe-value.js';
 import { ModelError } from '../faults.js';
 import type { SimObject, WeakHooks } from '../sim-object.js';
 import type { Outcome } from '../outcome.js';
-import type { TraceEntry } from '../trace.js';
+import type { StaleRead, TraceEntry } from '../trace.js';
+import type { WeakRunSnapshot } from './run-snapshot.js';
+
+export type { WeakEventSnapshot, WeakRunSnapshot } from './run-snapshot.js';
 import type { Chooser } from './chooser.js';
 import { openSrcuUnlocks } from './srcu-closing.js';
 
@@ -25,26 +28,6 @@ interface Location {
 }
 
 const NONE: readonly number[] = [];
-
-/** One event of a run under weak memory, as `snapshot()` gives it (for a litmus test of the run). */
-export interface WeakEventSnapshot {
-  readonly kind: 'R' | 'W' | 'F';
-  /** Index in `locations`; -1 for a fence without one. */
-  readonly loc: number;
-  readonly tags: number;
-  /** For the write of an RMW: the index of its read in the thread. */
-  readonly rmwRead: number;
-  /** Thread-local indices of the reads its value depends on (an srcu_read_unlock's lock). */
-  readonly data: readonly number[];
-  /** The value read (from the write it reads from) or written. */
-  readonly value: unknown;
-}
-
-/** A run's memory events, thread by thread. */
-export interface WeakRunSnapshot {
-  readonly locations: ReadonlyArray<{ readonly name: string; readonly kind: string; readonly initial: unknown }>;
-  readonly threads: ReadonlyArray<readonly WeakEventSnapshot[]>;
-}
 
 /**
  * The memory of one run under a weak memory model (`tso`, `lkmm`). The scheduler still interleaves
@@ -79,8 +62,10 @@ export class WeakMemory implements WeakHooks {
   weakEdges = 0;
   /** What the current step did to memory that a trace should say (reads-from, barriers). */
   private notes: string[] = [];
-  /** The values the current step's reads returned, by object, for its trace entry. */
+  /** The values the current step's stale reads returned, by object, for its trace entry. */
   private readValues: Map<SimObject, unknown> | null = null;
+  /** The current step's stale reads, for its trace entry. */
+  private stale: StaleRead[] | null = null;
   /** The consistency verdict's flags of the last check (`data-race`). */
   flags: readonly string[] = [];
   /** The last check's racing pairs (graph ids). */
@@ -129,6 +114,8 @@ export class WeakMemory implements WeakHooks {
     if (this.tracing && w !== loc.co[loc.co.length - 1]) {
       this.notes.push(this.staleNote(obj, loc, w));
       (this.readValues ??= new Map()).set(obj, w.value);
+      const unseen = loc.co.slice(loc.co.indexOf(w) + 1).map((x) => x.step);
+      (this.stale ??= []).push({ object: obj.name, value: describeValue(w.value), fromStep: w.step, fromThread: w.thread, unseen });
     }
     return w.value;
   }
@@ -226,12 +213,14 @@ export class WeakMemory implements WeakHooks {
     this.notes = [];
     const read = this.readValues;
     this.readValues = null;
+    const stale = this.stale;
+    this.stale = null;
     // A stale read shows the value it read, not the latest one the object holds.
     const accesses = read === null ? entry.accesses : entry.accesses.map((a) => {
       const obj = [...read.keys()].find((o) => o.name === a.name);
       return obj !== undefined && a.mode === 'read' ? { ...a, value: describeValue(read.get(obj)) } : a;
     });
-    return { ...entry, label: `${entry.label} [${n.join('; ')}]`, accesses };
+    return { ...entry, label: `${entry.label} [${n.join('; ')}]`, accesses, ...(stale ? { staleReads: stale } : {}) };
   }
 
   /**
