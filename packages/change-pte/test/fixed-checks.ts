@@ -33,7 +33,7 @@ export const randomHolds = {
     const runs = 100_000;
     const r = hunt(changePte, { fixes, seed: 1, runs, strategy: 'random' });
     expect(r.counterexample).toBeUndefined();
-    expect(r.outcomes).toEqual({ ok: runs, violation: 0, oops: 0, warn: 0, deadlock: 0, 'bound-reached': 0 });
+    expect(r.outcomes).toEqual({ ok: runs, violation: 0, oops: 0, warn: 0, deadlock: 0, 'bound-reached': 0, 'data-race': 0 });
     // Some faults give up after MAX_RETRY re-faults (never a failure), but not most.
     expect(r.gaveUp).toBeLessThan(runs / 100);
   },

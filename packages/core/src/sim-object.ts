@@ -29,6 +29,8 @@ export interface WeakHooks {
   writeLatest(obj: SimObject, current: unknown, tags: number, value: unknown): void;
   /** A barrier named `place:barrier`, unless that toggle is off in this run. */
   fence(tags: number, name: string): void;
+  /** A fence-like event of the running thread that is no barrier toggle (RCU's lock, unlock and grace period). */
+  event(tags: number): void;
   srcuReadLock(srcu: SimObject, tags: number): void;
   srcuReadUnlock(srcu: SimObject, tags: number): void;
   synchronizeSrcu(srcu: SimObject, tags: number): void;

@@ -4,6 +4,7 @@ import { Lock, MUTEX, SPINLOCK, type LockFlavour } from './primitives/lock.js';
 import { MmuNotifier, type MmuNotifierNames } from './primitives/mmu-notifier.js';
 import { RwLock } from './primitives/rwlock.js';
 import { SeqCount } from './primitives/seqcount.js';
+import { Rcu } from './primitives/rcu.js';
 import { Srcu } from './primitives/srcu.js';
 import { Var } from './primitives/var.js';
 import type { LockWatch, ObjectWorld, SimObject, WeakHooks } from './sim-object.js';
@@ -148,6 +149,11 @@ export class World implements ObjectWorld {
   /** A `struct srcu_struct`. */
   srcu(name: string): Srcu {
     return this.reuse(Srcu, name)?.reset() ?? new Srcu(this, name);
+  }
+
+  /** Classic RCU (`rcu_read_lock()`, `synchronize_rcu()`): one per model is enough. */
+  rcu(name = 'rcu'): Rcu {
+    return this.reuse(Rcu, name)?.reset() ?? new Rcu(this, name);
   }
 
   /** The mmu-notifier `seq`/`count` pair. */

@@ -408,7 +408,7 @@ describe('hunt', () => {
     const m = tiny((w) => ({ v: w.var('v', 0) }), [function* (s, t) { yield* s.v.read(); t.gaveUp('no'); }, function* (s) { yield* s.v.write(1); }]);
     const progress: number[] = [];
     const r = hunt(m.model, { fixes: [], seed: 1, runs: 10, strategy: 'random', scenarios: [m.scenario], progressEvery: 4, onProgress: (d) => progress.push(d) });
-    expect(r).toEqual({ found: false, runs: 10, steps: 20, outcomes: { ok: 10, violation: 0, oops: 0, warn: 0, deadlock: 0, 'bound-reached': 0 }, gaveUp: 10 });
+    expect(r).toEqual({ found: false, runs: 10, steps: 20, outcomes: { ok: 10, violation: 0, oops: 0, warn: 0, deadlock: 0, 'bound-reached': 0, 'data-race': 0 }, gaveUp: 10 });
     expect(progress).toEqual([4, 8]);
     const quiet: number[] = [];
     hunt(m.model, { fixes: [], seed: 1, runs: 999, strategy: 'random', scenarios: [m.scenario], onProgress: (d) => quiet.push(d) });

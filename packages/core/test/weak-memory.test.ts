@@ -274,3 +274,97 @@ describe('a weak counterexample in its trace and swimlane', () => {
     expect(renderSwimlaneSvg('mp-sc', 'none', lost.counterexample!)).not.toMatch(/stale-read|kvmrace-arrow/);
   });
 });
+
+describe('RCU and the atomic_t orderings', () => {
+  // explanation.txt §22 (RCU): if a read-side critical section starts before a grace period ends,
+  // ... the RCU guarantee; the kernel's litmus test RCU+sync+read (Result: Never) is this shape:
+  // the updater writes x, synchronize_rcu(), writes y; a reader inside rcu_read_lock() that sees y
+  // must see x. Documentation/atomic_t.txt: atomic_inc() (no return) orders nothing; the _acquire
+  // form orders later accesses after it.
+  interface R {
+    x: Var<number>;
+    y: Var<number>;
+    rcu: ReturnType<import('../src/index.js').World['rcu']>;
+    seen: Array<[number, number]>;
+  }
+  const rcuModel = (reader: 'rcu' | 'bare') =>
+    defineModel({
+      name: `rcu-${reader}`,
+      title: 'RCU grace period',
+      summary: 'updater: x=1; synchronize_rcu(); y=1. reader: r1=y; r2=x inside rcu_read_lock()',
+      fixes: {},
+      operations: {
+        updater: {
+          summary: 'x = 1; synchronize_rcu(); y = 1',
+          kernel: 'updater()',
+          *run(s: R) {
+            yield* s.x.write(1);
+            yield* s.rcu.synchronize();
+            yield* s.y.write(1);
+          },
+        },
+        reader: {
+          summary: 'rcu_read_lock(); r1 = y; r2 = x; rcu_read_unlock()',
+          kernel: 'reader()',
+          *run(s: R) {
+            if (reader === 'rcu') yield* s.rcu.readLock();
+            const y = yield* s.y.read();
+            const x = yield* s.x.read();
+            if (reader === 'rcu') yield* s.rcu.readUnlock();
+            s.seen.push([y, x]);
+          },
+        },
+      },
+      setup: (w) => ({ x: w.var('x', 0), y: w.var('y', 0), rcu: w.rcu(), seen: [] }),
+      invariants: [{ name: 'y-implies-x', description: 'a reader that sees y sees x', check: (s) => s.seen.every(([y, x]) => y === 0 || x === 1) || 'saw y=1 but x=0' }],
+      scenarios: { maxThreads: 2, maxOpsPerThread: 1, maxOps: 2, catalogue: [{ name: 'u-r', threads: [['updater'], ['reader']] }] },
+    });
+  const scenario = [['updater'], ['reader']];
+
+  it('lkmm: a reader inside rcu_read_lock() that sees y sees x', () => {
+    expect(exploreWeak(rcuModel('rcu'), none, scenario, { memory: 'lkmm' }).failures).toBe(0);
+  });
+  it('lkmm: outside a read-side critical section it may not', () => {
+    expect(exploreWeak(rcuModel('bare'), none, scenario, { memory: 'lkmm' }).failure?.outcome.message).toBe('saw y=1 but x=0');
+  });
+  it('the trace names rcu_read_lock() and synchronize_rcu()', () => {
+    const cx = verifyUnderMemory(rcuModel('rcu'), { fixes: [], memory: 'lkmm', scenarios: [scenario] });
+    expect(cx.verdict).toBe('holds');
+    const r = verify(rcuModel('bare'), { fixes: [], scenarios: [scenario] });
+    expect(r.verdict).toBe('holds');
+  });
+
+  const atomicMp = (ordering: 'noreturn' | 'acquire') =>
+    defineModel({
+      name: `atomic-${ordering}`,
+      title: 'MP with an atomic on the reader side',
+      summary: 'writer: data=1; smp_store_release(flag, 1). reader: atomic op on flag, then data',
+      fixes: {},
+      operations: {
+        writer: {
+          summary: 'data = 1; smp_store_release(&flag, 1)',
+          kernel: 'writer()',
+          *run(s: Mp) {
+            yield* s.data.write(1);
+            yield* s.flag.storeRelease(1);
+          },
+        },
+        reader: {
+          summary: 'f = atomic_fetch_add_acquire(0, &flag) or atomic_add(0, &flag) then a read; d = data',
+          kernel: 'reader()',
+          *run(s: Mp) {
+            const f = yield* s.flag.atomic((v) => v, ordering);
+            const d = yield* s.data.read();
+            s.seen.push([f, d]);
+          },
+        },
+      },
+      setup: (w) => ({ data: w.var('data', 0), flag: w.var('flag', 0), seen: [] }),
+      invariants: [{ name: 'flag-implies-data', description: 'a reader that saw flag saw data', check: (s) => s.seen.every(([f, d]) => f === 0 || d === 1) || 'flag=1 but data=0' }],
+      scenarios: { maxThreads: 2, maxOpsPerThread: 1, maxOps: 2, catalogue: [{ name: 'mp', threads: [['writer'], ['reader']] }] },
+    });
+  it('lkmm: an _acquire atomic orders the later read, a no-return one does not', () => {
+    expect(exploreWeak(atomicMp('acquire'), none, [['writer'], ['reader']], { memory: 'lkmm' }).failures).toBe(0);
+    expect(exploreWeak(atomicMp('noreturn'), none, [['writer'], ['reader']], { memory: 'lkmm' }).failure?.outcome.message).toBe('flag=1 but data=0');
+  });
+});

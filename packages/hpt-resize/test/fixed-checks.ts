@@ -33,7 +33,7 @@ export const randomHolds = {
     const r = hunt(hptResize, { fixes, seed: 1, runs: 100_000, strategy: 'random' });
     expect(r.counterexample?.outcome).toBeUndefined();
     expect(r.found).toBe(false);
-    expect(r.outcomes).toEqual({ ok: 100_000, violation: 0, oops: 0, warn: 0, deadlock: 0, 'bound-reached': 0 });
+    expect(r.outcomes).toEqual({ ok: 100_000, violation: 0, oops: 0, warn: 0, deadlock: 0, 'bound-reached': 0, 'data-race': 0 });
     expect(r.gaveUp).toBe(0);
   },
 };

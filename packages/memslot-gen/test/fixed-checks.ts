@@ -32,7 +32,7 @@ export const randomHolds = {
     const runs = 100_000;
     const r = hunt(memslotGen, { fixes, seed: 1, runs, strategy: 'random' });
     expect(r.counterexample).toBeUndefined();
-    expect(r.outcomes).toEqual({ ok: runs, violation: 0, oops: 0, warn: 0, deadlock: 0, 'bound-reached': 0 });
+    expect(r.outcomes).toEqual({ ok: runs, violation: 0, oops: 0, warn: 0, deadlock: 0, 'bound-reached': 0, 'data-race': 0 });
     expect(r.gaveUp).toBe(0); // nothing retries: an odd generation punts to the slow path
   },
 };

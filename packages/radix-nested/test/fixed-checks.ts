@@ -14,7 +14,7 @@ import { radixNested } from '../src/index.js';
  */
 export const CLAIMED = radixNested.scenarios.catalogue.map((s) => s.threads);
 
-const NO_FAILURE = { ok: 0, violation: 0, oops: 0, warn: 0, deadlock: 0, 'bound-reached': 0 };
+const NO_FAILURE = { ok: 0, violation: 0, oops: 0, warn: 0, deadlock: 0, 'bound-reached': 0, 'data-race': 0 };
 
 /** Every interleaving of every claimed scenario holds. */
 export const exhaustiveHolds = {

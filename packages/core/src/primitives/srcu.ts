@@ -51,7 +51,7 @@ export class Srcu extends SimObject implements StepEffect, StepSource {
   stepLabel(op: number): string {
     if (op === READ_LOCK) return `srcu_read_lock(${this.name})`;
     if (op === READ_UNLOCK) return `srcu_read_unlock(${this.name})`;
-    return `synchronize_srcu(${this.name}): snapshot readers`;
+    return `${this.synchronizeName}: snapshot readers`;
   }
 
   /** @internal */
@@ -107,12 +107,12 @@ export class Srcu extends SimObject implements StepEffect, StepSource {
     const d = this.depth[tid] ?? 0;
     if (op === READ_LOCK) {
       this.depth[tid] = d + 1;
-      this.world.weak?.srcuReadLock(this, Tag.SRCU_LOCK);
+      this.weakReadLock();
       return undefined;
     }
     if (d === 0) throw new ModelMisuseError(`srcu_read_unlock(${this.name}) by CPU${tid} outside a read section`);
     this.depth[tid] = d - 1;
-    this.world.weak?.srcuReadUnlock(this, Tag.SRCU_UNLOCK);
+    this.weakReadUnlock();
     if (d === 1) this.ended[tid] = (this.ended[tid] ?? 0) + 1;
     return undefined;
   }
@@ -140,13 +140,32 @@ export class Srcu extends SimObject implements StepEffect, StepSource {
   /** One step: the waiting half of `synchronize_srcu`, enabled once the grace period is over. */
   *waitGracePeriod(gp: GracePeriod): Steps {
     yield {
-      label: `synchronize_srcu(${this.name}): wait for ${gp.waitFor.length ? gp.waitFor.map((r) => `CPU${r.tid}`).join(',') : 'no readers'}`,
+      label: `${this.synchronizeName}: wait for ${gp.waitFor.length ? gp.waitFor.map((r) => `CPU${r.tid}`).join(',') : 'no readers'}`,
       accesses: [{ obj: this, mode: 'read' }],
       enabled: () => this.isComplete(gp),
       waitsFor: () => gp.waitFor.filter((r) => (this.ended[r.tid] ?? 0) <= r.endedBefore).map((r) => r.tid),
     };
-    // The grace period as the LKMM sees it: one synchronize_srcu() event of this srcu_struct.
+    this.weakSynchronize();
+  }
+
+  /** The LKMM's srcu_read_lock() event (a read of the srcu_struct), under weak memory. */
+  protected weakReadLock(): void {
+    this.world.weak?.srcuReadLock(this, Tag.SRCU_LOCK);
+  }
+
+  /** srcu_read_unlock(): a write of the index srcu_read_lock() returned. */
+  protected weakReadUnlock(): void {
+    this.world.weak?.srcuReadUnlock(this, Tag.SRCU_UNLOCK);
+  }
+
+  /** The grace period as the LKMM sees it: one synchronize_srcu() event of this srcu_struct. */
+  protected weakSynchronize(): void {
     this.world.weak?.synchronizeSrcu(this, Tag.SYNC_SRCU);
+  }
+
+  /** What the grace period is called in a trace. */
+  protected get synchronizeName(): string {
+    return `synchronize_srcu(${this.name})`;
   }
 
   describe(): string {

@@ -13,6 +13,29 @@ const ACQUIRE_READ = 5;
 const RELEASE_WRITE = 6;
 const CMPXCHG = 7;
 const XCHG = 8;
+const ATOMIC = 9;
+
+/**
+ * The ordering of an atomic operation, as the kernel names its forms (Documentation/atomic_t.txt):
+ * `noreturn` (atomic_inc(), atomic_add(): no value, no order), `relaxed`, `acquire`, `release`,
+ * and `full` (a value-returning atomic without a suffix: atomic_add_return(), atomic_inc_return()).
+ */
+export type AtomicOrdering = 'noreturn' | 'relaxed' | 'acquire' | 'release' | 'full';
+
+/** The LKMM tags of both events of an atomic of each ordering (an x86 locked instruction, whatever its ordering). */
+const ATOMIC_TAGS: Readonly<Record<AtomicOrdering, number>> = {
+  noreturn: Tag.NORETURN | Tag.RMW | Tag.LOCKED,
+  relaxed: Tag.ONCE | Tag.RMW | Tag.LOCKED,
+  acquire: Tag.ACQUIRE | Tag.RMW | Tag.LOCKED,
+  release: Tag.RELEASE | Tag.RMW | Tag.LOCKED,
+  full: Tag.MB | Tag.RMW | Tag.LOCKED,
+};
+
+/** What `atomic` applies, and how ordered. */
+interface AtomicArgs {
+  readonly fn: (old: unknown) => unknown;
+  readonly ordering: AtomicOrdering;
+}
 /** A value-returning atomic: fully ordered (LKMM's Mb), a locked instruction on x86. */
 const FULLY_ORDERED_RMW = Tag.MB | Tag.RMW | Tag.LOCKED;
 /** The LKMM tags of each operation's access (reads and writes; an update is both). */
@@ -144,6 +167,17 @@ export class Var<T> extends SimObject implements StepEffect, StepSource {
     return new StepCall<T>(label ?? `xchg(${this.name}, ${describeValue(next)})`, this, WRITE, this.writeYield.value, undefined, this, XCHG, next) as unknown as Steps<T>;
   }
 
+  /**
+   * One step: an atomic operation of the kernel's atomic_t API on this variable, `fn` computing the
+   * new value from the old: `atomic(n => n + 1, 'noreturn')` is atomic_inc(), `atomic(n => n + d,
+   * 'full')` atomic_add_return(), `'acquire'` its `_acquire` form. Returns the new value. Under
+   * `sc` the same as `update`.
+   */
+  atomic(fn: (old: T) => T, ordering: AtomicOrdering, label?: string): Steps<T> {
+    const args: AtomicArgs = { fn: fn as (old: unknown) => unknown, ordering };
+    return new StepCall<T>(label ?? `atomic ${ordering} RMW of ${this.name}`, this, WRITE, this.writeYield.value, undefined, this, ATOMIC, args) as unknown as Steps<T>;
+  }
+
   /** One step: an atomic read-modify-write (a counter bump under its lock, `x |= bit`). Returns the new value. */
   update(fn: (old: T) => T, label?: string): Steps<T> {
     if (label === undefined) return oneStep<T>(this.writeYield, this, UPDATE, fn);
@@ -166,6 +200,10 @@ export class Var<T> extends SimObject implements StepEffect, StepSource {
     if (weak !== null) return this.weakEffect(weak, op, arg);
     if (op === READ || op === PLAIN_READ || op === ACQUIRE_READ) return this.current;
     if (op === CMPXCHG || op === XCHG) return this.exchange(null, op, arg);
+    if (op === ATOMIC) {
+      this.assign((arg as AtomicArgs).fn(this.current) as T);
+      return this.current;
+    }
     if (op !== UPDATE) {
       this.assign(arg as T);
       return undefined;
@@ -179,6 +217,12 @@ export class Var<T> extends SimObject implements StepEffect, StepSource {
     const tags = TAGS[op] as number;
     if (op === READ || op === PLAIN_READ || op === ACQUIRE_READ) return weak.read(this, this.current, tags);
     if (op === CMPXCHG || op === XCHG) return this.exchange(weak, op, arg);
+    if (op === ATOMIC) {
+      const { fn, ordering } = arg as AtomicArgs;
+      const next = weak.rmw(this, this.current, ATOMIC_TAGS[ordering], ATOMIC_TAGS[ordering], fn) as T;
+      this.assign(next);
+      return next;
+    }
     if (op === UPDATE) {
       const next = weak.rmw(this, this.current, tags, tags, arg as (old: unknown) => unknown) as T;
       this.assign(next);

@@ -181,6 +181,10 @@ export class WeakMemory implements WeakHooks {
     if (this.tracing) this.notes.push(name.slice(name.indexOf(':') + 1));
   }
 
+  event(tags: number): void {
+    this.push(this.thread(), { kind: Kind.F, loc: -1, value: 0, tags }, null);
+  }
+
   srcuReadLock(srcu: SimObject, tags: number): void {
     const tid = this.thread();
     const loc = this.location(srcu, 0);
