@@ -31,6 +31,12 @@ export const changePte = defineModel({
   fixes: changePteFixes,
   upstream: changePteUpstream,
   variants: changePteVariants,
+  barriers: {
+    // mmu_invalidate_retry()'s smp_rmb() and kvm_mmu_invalidate_end()'s smp_wmb() come with core's mmu notifier.
+    'kvmppc_book3s_instantiate_page:smp_rmb': {
+      summary: 'mmu_seq = kvm->mmu_notifier_seq; smp_rmb(); orders the sequence sample before the translation (gup) it guards',
+    },
+  },
   operations: {
     page_fault: {
       summary: 'a vCPU faults on the gfn: sample seq, gup, install the spte under mmu_lock unless told to retry (MAX_RETRY 2)',

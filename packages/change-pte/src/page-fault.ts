@@ -27,7 +27,7 @@ function* hvaToPfn(s: ChangePteState, t: Thread<ChangePteFix>): Steps<Pfn> {
  */
 export function* pageFault(s: ChangePteState, t: Thread<ChangePteFix>): Steps {
   for (let retries = 0; ; retries++) {
-    const mmuSeq = yield* s.mn.readSeq(); //                 mmu_seq = kvm->mmu_notifier_seq; smp_rmb();
+    const mmuSeq = yield* s.mn.readSeq('kvmppc_book3s_instantiate_page'); // mmu_seq = kvm->mmu_notifier_seq; smp_rmb();
     const pfn = yield* t.within('hva_to_pfn', hvaToPfn(s, t)); // pfn = gfn_to_pfn(kvm, gfn);
     yield* s.mmuLock.lock(); //                              spin_lock(&kvm->mmu_lock);
     if (yield* s.mn.retry(mmuSeq)) {

@@ -23,7 +23,7 @@ export function* kvm_gpc_activate(s: PfncacheState, t: Thread<PfncacheFix>): Ste
     yield* s.gpc_lock.unlock(); // spin_unlock(&kvm->gpc_lock)
     // Activate the cache after adding it to the list: a refresh must not map before mmu_notifier events reach it.
     yield* gpc.lock.writeLock(); // write_lock_irq(&gpc->lock)
-    yield* gpc.active.write(true, 'gpc->active = true');
+    yield* gpc.active.plainWrite(true, 'gpc->active = true'); // plain, under gpc->lock
     yield* gpc.lock.writeUnlock(); // write_unlock_irq(&gpc->lock)
   }
   yield* __kvm_gpc_refresh(s, t);

@@ -12,7 +12,7 @@ export function* kvm_gpc_deactivate(s: PfncacheState, t: Thread<PfncacheFix>): S
   const gpc = s.gpc;
   const guarded = t.fixed('deactivate-takes-refresh-lock');
   if (guarded) yield* gpc.refresh_lock.lock(); // guard(mutex)(&gpc->refresh_lock)
-  if (yield* gpc.active.read('if (gpc->active)')) {
+  if (yield* gpc.active.plainRead('if (gpc->active)')) { // plain: only this caller-serialized path writes it
     yield* gpc.lock.writeLock(); // write_lock_irq(&gpc->lock)
     yield* t.step('gpc->active = false; gpc->valid = false; old_khva = gpc->khva; gpc->khva = NULL; old_pfn = gpc->pfn; gpc->pfn = ERR', {
       writes: [gpc.active, gpc.valid, gpc.khva, gpc.pfn],
@@ -25,7 +25,7 @@ export function* kvm_gpc_deactivate(s: PfncacheState, t: Thread<PfncacheFix>): S
     gpc.pfn.value = KVM_PFN_ERR_FAULT;
     yield* gpc.lock.writeUnlock(); // write_unlock_irq(&gpc->lock)
     yield* s.gpc_lock.lock(); // spin_lock(&kvm->gpc_lock)
-    yield* s.on_gpc_list.write(false, 'list_del(&gpc->list)');
+    yield* s.on_gpc_list.plainWrite(false, 'list_del(&gpc->list)'); // plain, under kvm->gpc_lock
     yield* s.gpc_lock.unlock(); // spin_unlock(&kvm->gpc_lock)
     yield* gpc_unmap(s, old_pfn, old_khva);
   }

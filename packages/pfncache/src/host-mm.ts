@@ -2,9 +2,16 @@ import type { Steps, Thread } from '@kvmrace/core';
 import type { PfncacheFix } from './fixes.js';
 import { KVM_PFN_ERR_FAULT, type PfncacheState } from './state.js';
 
-/** `hva_to_pfn(uhva)`: one step, gup of the page the primary MMU maps at H now (the pin itself is not modelled). */
-export function hva_to_pfn(s: PfncacheState): Steps<string> {
-  return s.primary.read('new_pfn = hva_to_pfn(uhva)');
+/**
+ * `hva_to_pfn(uhva)`: one step, gup of the page the primary MMU maps at H now (the pin itself is
+ * not modelled). With `t`, the walk reads the pte as the page-table lock gives it: the latest one
+ * (the primary MMU changes it under that lock too), so under a weak memory model gup never sees a
+ * pte older than the last change; without `t`, a READ_ONCE of it.
+ */
+export function* hva_to_pfn(s: PfncacheState, t?: Thread<PfncacheFix>): Steps<string> {
+  if (t === undefined) return yield* s.primary.read('new_pfn = hva_to_pfn(uhva)');
+  yield* t.step('new_pfn = hva_to_pfn(uhva)', { reads: [s.primary] }); // spin_lock(ptl); pte = *ptep; spin_unlock(ptl)
+  return s.primary.value;
 }
 
 /** `gpc_map(pfn)`: one step, a fresh kernel mapping (`kmap`/`memremap`) of the pfn, named K1, K2... */

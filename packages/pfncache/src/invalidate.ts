@@ -23,7 +23,7 @@ export function* invalidate(s: PfncacheState, t: Thread<PfncacheFix>): Steps {
 function* gfn_to_pfn_cache_invalidate_start(s: PfncacheState, t: Thread<PfncacheFix>): Steps {
   const gpc = s.gpc;
   yield* s.gpc_lock.lock(); // spin_lock(&kvm->gpc_lock)
-  if (yield* s.on_gpc_list.read('list_for_each_entry(gpc, &kvm->gpc_list, list)')) {
+  if (yield* s.on_gpc_list.plainRead('list_for_each_entry(gpc, &kvm->gpc_list, list)')) { // plain, under kvm->gpc_lock
     yield* gpc.lock.writeLock(); // write_lock_irq(&gpc->lock)
     yield* t.step('if (gpc->valid && !is_error_noslot_pfn(gpc->pfn) && start <= gpc->uhva < end) gpc->valid = false', {
       reads: [gpc.pfn, gpc.uhva],

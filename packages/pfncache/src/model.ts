@@ -2,6 +2,7 @@ import { defineModel } from '@kvmrace/core';
 import { kvm_gpc_activate } from './activate.js';
 import { check_and_use } from './check-and-use.js';
 import { kvm_gpc_deactivate } from './deactivate.js';
+import { PFNCACHE_BARRIERS } from './barriers.js';
 import { PFNCACHE_FIXES, REWORK_SOURCE, type PfncacheFix } from './fixes.js';
 import { invalidate } from './invalidate.js';
 import { PFNCACHE_INVARIANTS } from './invariants.js';
@@ -33,6 +34,7 @@ export const pfncache = defineModel({
         'The engine finds it racing with an mmu-notifier invalidation: its mmu_notifier_retry_cache() check runs outside gpc->lock',
     },
   },
+  barriers: PFNCACHE_BARRIERS,
   operations: {
     refresh: { summary: 'refresh the cache (kvm_gpc_refresh)', kernel: 'kvm_gpc_refresh() / __kvm_gpc_refresh() / hva_to_pfn_retry()', run: kvm_gpc_refresh },
     deactivate: { summary: 'deactivate the cache and unmap khva', kernel: 'kvm_gpc_deactivate()', run: kvm_gpc_deactivate },

@@ -8,10 +8,13 @@ export const EINVAL = -22;
 
 /**
  * `mmu_notifier_retry_cache(kvm, mmu_seq)`: the step itself is taken by the caller; this is the
- * test, `mn_active_invalidate_count != 0 || mmu_invalidate_seq != mmu_seq`.
+ * test, `if (kvm->mn_active_invalidate_count) return true; smp_rmb(); return
+ * kvm->mmu_invalidate_seq != mmu_seq;`. The kernel comment: the smp_rmb() "pairs with the
+ * smp_wmb() in mmu_notifier_invalidate_range_end()" (kvm_mmu_invalidate_end:smp_wmb), so that the
+ * old, non-zero count or the new sequence is seen. Neither read holds the lock its writer holds.
  */
 function mmu_notifier_retry_cache(s: PfncacheState, mmu_seq: number): boolean {
-  return s.mn.count.value !== 0 || s.mn.seq.value !== mmu_seq;
+  return s.mn.retryCheck(mmu_seq, 'mmu_notifier_retry_cache');
 }
 
 /** The `mmu_notifier_retry_cache()` step: reads both counters. */
@@ -99,13 +102,13 @@ function* hva_to_pfn_retry(s: PfncacheState, t: Thread<PfncacheFix>, old_khva: s
   let new_pfn = KVM_PFN_ERR_FAULT;
   let new_khva: string | null = null;
   // Invalidate the cache prior to dropping gpc->lock.
-  yield* gpc.valid.write(false, 'gpc->valid = false');
+  yield* gpc.valid.plainWrite(false, 'gpc->valid = false'); // plain, under gpc->lock
   for (let retries = 0; ; retries++) {
-    const mmu_seq = yield* s.mn.readSeq(); // mmu_seq = kvm->mmu_invalidate_seq; smp_rmb();
+    const mmu_seq = yield* s.mn.readSeq('hva_to_pfn_retry'); // mmu_seq = kvm->mmu_invalidate_seq; smp_rmb();
     yield* gpc.lock.writeUnlock(); // write_unlock_irq(&gpc->lock)
     // The previous iteration lost to an mmu_notifier event: drop its mapping unless it was the old one.
     if (new_pfn !== KVM_PFN_ERR_FAULT && new_khva !== old_khva) yield* gpc_unmap(s, new_pfn, new_khva);
-    new_pfn = yield* hva_to_pfn(s);
+    new_pfn = yield* hva_to_pfn(s, t);
     yield* t.step('if (new_pfn == gpc->pfn) new_khva = old_khva', { reads: [gpc.pfn] });
     if (new_pfn === gpc.pfn.value) new_khva = old_khva;
     else new_khva = yield* gpc_map(s, new_pfn);
@@ -130,8 +133,8 @@ function* hva_to_pfn_retry(s: PfncacheState, t: Thread<PfncacheFix>, old_khva: s
  */
 function* hva_to_pfn_retry_reworked(s: PfncacheState, t: Thread<PfncacheFix>): Steps<{ pfn: string; khva: string }> {
   for (let retries = 0; ; retries++) {
-    const mmu_seq = yield* s.mn.readSeq(); // mmu_seq = kvm->mmu_invalidate_seq; smp_rmb();
-    const new_pfn = yield* hva_to_pfn(s);
+    const mmu_seq = yield* s.mn.readSeq('hva_to_pfn_retry'); // mmu_seq = kvm->mmu_invalidate_seq; smp_rmb();
+    const new_pfn = yield* hva_to_pfn(s, t);
     const new_khva = yield* gpc_map(s, new_pfn); // always a new kernel mapping
     yield* retryCacheStep(s, t, mmu_seq);
     if (!mmu_notifier_retry_cache(s, mmu_seq)) return { pfn: new_pfn, khva: new_khva };

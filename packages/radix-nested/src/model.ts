@@ -28,6 +28,12 @@ export const radixNested = defineModel({
     '[PATCH 02/23] KVM: PPC: Book3S HV: Increment mmu_notifier_seq when modifying radix pte rc bits (kvm@vger.kernel.org, 2019-08-26, <20190826062109.7573-3-sjitindarsingh@gmail.com>)',
   ],
   fixes: radixNestedFixes,
+  barriers: {
+    // mmu_invalidate_retry()'s smp_rmb() and kvm_mmu_invalidate_end()'s smp_wmb() come with core's mmu notifier.
+    '__kvmhv_nested_page_fault:smp_rmb': {
+      summary: 'mmu_seq = kvm->mmu_notifier_seq; smp_rmb(); orders the sequence sample before the guest pte is read',
+    },
+  },
   operations: {
     nested_page_fault: {
       summary: 'an L2 store with no shadow pte: read the guest pte, build the nested pte, insert it (re-fault on -EAGAIN, at most MAX_RETRY times)',

@@ -16,7 +16,7 @@ export function* kvmhvNestedPageFaultOnce(s: RadixNestedState, t: Thread<RadixNe
   const writing = WRITING;
 
   // 2. Find the host pte for this L1 guest real address
-  const mmuSeq = yield* s.mmuNotifier.readSeq(); //                mmu_seq = kvm->mmu_notifier_seq; smp_rmb();
+  const mmuSeq = yield* s.mmuNotifier.readSeq('__kvmhv_nested_page_fault'); // mmu_seq = kvm->mmu_notifier_seq; smp_rmb();
   yield* s.mmuLock.lock(); //                                      spin_lock(&kvm->mmu_lock);
   let pte: Pte = yield* s.gpte.read('pte = *find_kvm_secondary_pte(kvm, gpa)');
   yield* s.mmuLock.unlock(); //                                    spin_unlock(&kvm->mmu_lock);

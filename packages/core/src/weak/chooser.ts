@@ -6,6 +6,11 @@
  */
 export interface Chooser {
   choose(count: number): number;
+  /**
+   * True while every choice so far repeats an earlier run's, which went on past this point: the
+   * graph so far was judged consistent then, and need not be judged again.
+   */
+  replaying?(): boolean;
 }
 
 /** The sequentially consistent choice every time. */

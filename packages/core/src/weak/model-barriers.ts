@@ -1,4 +1,5 @@
 import type { AnyModel } from '../model.js';
+import { MMU_NOTIFIER_BARRIERS, MMU_NOTIFIER_SEQS } from '../primitives/mmu-notifier.js';
 import { SEQCOUNT_BARRIERS } from '../primitives/seqcount.js';
 import { World } from '../world.js';
 
@@ -13,7 +14,7 @@ export interface BarrierInfo {
 }
 
 /** The barriers inside core's primitives, by the `kind` of the object that has them. */
-const PRIMITIVE_BARRIERS: Readonly<Record<string, Readonly<Record<string, string>>>> = { seqcount: SEQCOUNT_BARRIERS };
+const PRIMITIVE_BARRIERS: Readonly<Record<string, Readonly<Record<string, string>>>> = { seqcount: SEQCOUNT_BARRIERS, 'mmu-notifier': MMU_NOTIFIER_BARRIERS };
 
 const cache = new WeakMap<AnyModel, readonly BarrierInfo[]>();
 
@@ -28,6 +29,8 @@ export function modelBarriers(model: AnyModel): readonly BarrierInfo[] {
   const world = new World(model.scenarios.maxThreads, new Set());
   model.setup(world);
   const kinds = new Set(world.objects.map((o) => (o as { kind?: string }).kind ?? ''));
+  // The mmu notifier is no object of its own: its sequence counter says it is there.
+  if (world.objects.some((o) => MMU_NOTIFIER_SEQS.has(o))) kinds.add('mmu-notifier');
   for (const [kind, barriers] of Object.entries(PRIMITIVE_BARRIERS)) {
     if (!kinds.has(kind)) continue;
     for (const [name, summary] of Object.entries(barriers)) {

@@ -87,6 +87,8 @@ export function exploreWeak(model: AnyModel, fixes: ReadonlySet<string>, scenari
       cursor++;
       return 0;
     },
+    // The last choice on the stack is the one this run changes: until it is taken, this run repeats the one before.
+    replaying: () => cursor < stack.length,
   };
   const enabled = new Array<number>(scenario.length);
   const graphs = new Set<string>();

@@ -232,7 +232,8 @@ export class WeakMemory implements WeakHooks {
    * (the run is to be dropped). Keeps the verdict's flags.
    */
   checkIfChanged(): boolean {
-    if (!this.dirty) return true;
+    // A step the chooser replays from an earlier run was judged then (the next real check judges all).
+    if (!this.dirty || this.chooser.replaying?.() === true) return true;
     this.dirty = false;
     const verdict = this.model.check(this.graph());
     this.flags = verdict.flags;
