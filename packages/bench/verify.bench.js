@@ -6,6 +6,11 @@
 // auto (what `verify` runs now: the stateful search for models with state invariants), stateful,
 // p2 (`--preemptions 2`: the bounded DFS, now with state caching), p2-plain (without caching).
 // --cli also times `kvmrace verify <model> --variant upstream` end to end (process start included).
+// --scale (issue 24) then prints, in the same run: every model at `--threads 3 --max-ops 3` and
+// `--threads 2 --max-ops 4` (the default engine), each with its cost estimate (`estimateCost`, what
+// `verify` guards and shows) beside the real executions and time; and `kvmrace verify` with
+// `--workers 1` and `--workers 2` on the longest of them (--scale-workers a,b: on these models).
+// --bounds 3/3,2/4 picks the bounds.
 // Plain ESM over the built packages: run `pnpm build` first.
 import { spawnSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
@@ -24,6 +29,9 @@ const MODELS = opt('--models', 'memslot-gen,pfncache,radix-nested,hpt-resize,cha
 const ENGINES = opt('--engines', 'auto,p2').split(',');
 const CLI = args.includes('--cli');
 const JSON_OUT = args.includes('--json');
+const SCALE = args.includes('--scale');
+const BOUNDS = opt('--bounds', '3/3,2/4').split(',').map((b) => b.split('/').map(Number));
+const SCALE_WORKERS = opt('--scale-workers', '');
 
 const { statefulSearch } = core;
 
@@ -148,4 +156,52 @@ for (const name of MODELS) {
     }
   }
 }
-if (JSON_OUT) console.log(JSON.stringify(rows, null, 2));
+const scale = [];
+if (SCALE) {
+  if (!JSON_OUT) console.log('\nmodel         bound  estimate (executions, ms on one thread)   actual (executions, ms)   ratio exec  ratio ms');
+  for (const name of MODELS) {
+    const model = await loadModel(name);
+    const fixes = model.upstreamFixes;
+    for (const [threads, maxOps] of BOUNDS) {
+      const scenarios = core.enumerateScenarios(model, { threads, maxOps });
+      const e = timed(() => core.estimateCost(model, fixes, scenarios));
+      const t = timed(() => core.verify(model, { fixes, scenarios }));
+      const row = { model: name, bound: `${threads}/${maxOps}`, scenarios: scenarios.length, verdict: t.value.verdict, estimate: { executions: Math.round(e.value.executions), ms: Math.round(e.value.ms), probeMs: e.ms }, actual: { executions: t.value.executions, ms: t.ms, cpu: t.cpu } };
+      scale.push(row);
+      if (!JSON_OUT) {
+        console.log([
+          name.padEnd(13),
+          row.bound.padEnd(6),
+          `${row.estimate.executions}`.padStart(12),
+          `${row.estimate.ms} ms`.padStart(12),
+          `(probes ${row.estimate.probeMs} ms)`.padStart(18),
+          `${row.actual.executions}`.padStart(12),
+          `${row.actual.ms} ms`.padStart(11),
+          `${(row.estimate.executions / Math.max(1, row.actual.executions)).toFixed(2)}x`.padStart(10),
+          `${(row.estimate.ms / Math.max(1, row.actual.ms)).toFixed(2)}x`.padStart(9),
+          row.verdict,
+        ].join(' '));
+      }
+    }
+  }
+  // Workers 1 vs 2 through the CLI, on the longest verifications of the table above (or those named).
+  const longest = SCALE_WORKERS ? SCALE_WORKERS.split(',').map((m) => scale.find((r) => r.model === m.split('@')[0] && (!m.includes('@') || r.bound === m.split('@')[1]))).filter(Boolean) : [...scale].sort((a, b) => b.actual.ms - a.actual.ms).slice(0, 2);
+  const bin = resolve(packages, 'cli/dist/kvmrace.js');
+  if (!JSON_OUT) console.log('\nmodel         bound  workers 1 (ms, MB)   workers 2 (ms, MB)   speed-up');
+  for (const r of longest) {
+    const [threads, maxOps] = r.bound.split('/');
+    const once = (workers) => {
+      const t0 = performance.now();
+      const p = spawnSync('/usr/bin/time', ['-f', '%M', process.execPath, bin, 'verify', r.model, '--threads', threads, '--max-ops', maxOps, '--workers', String(workers), '--force', '--json', '--no-timing'], { encoding: 'utf8', maxBuffer: 1 << 26 });
+      const ms = Math.round(performance.now() - t0);
+      const mb = Math.round(Number((p.stderr.trim().split('\n').at(-1) ?? '0')) / 1024);
+      return { ms, mb, out: p.stdout };
+    };
+    const one = once(1);
+    const two = once(2);
+    const same = one.out === two.out;
+    r.workers = { one: { ms: one.ms, mb: one.mb }, two: { ms: two.ms, mb: two.mb }, speedup: one.ms / two.ms, sameJson: same };
+    if (!JSON_OUT) console.log([r.model.padEnd(13), r.bound.padEnd(6), `${one.ms} ms, ${one.mb} MB`.padStart(20), `${two.ms} ms, ${two.mb} MB`.padStart(20), `${(one.ms / two.ms).toFixed(2)}x`.padStart(9), same ? 'same JSON' : 'JSON DIFFERS'].join(' '));
+  }
+}
+if (JSON_OUT) console.log(JSON.stringify(SCALE ? { rows, scale } : rows, null, 2));

@@ -70,6 +70,8 @@ export { shardUnits } from './explore/shard.js';
 export type { Shard, WorkUnit } from './explore/shard.js';
 export { compareCounterexamples, EXHAUSTIVE_ENGINE, mergeVerifyResults, minimalCounterexample, verify, verifyEngineFor } from './explore/verify.js';
 export type { MinimalOptions, VerifyEngine, VerifyOptions, VerifyResult } from './explore/verify.js';
+export { estimateCost } from './explore/estimate-cost.js';
+export type { CostEstimate, ProbeBudget } from './explore/estimate-cost.js';
 export { withoutStateInvariants } from './explore/cut-invariants.js';
 export { statefulSearch } from './explore/stateful.js';
 export { withLockOrder } from './explore/lock-order.js';

@@ -1,4 +1,4 @@
-import { execute, RandomWalk, type AnyModel, type Scenario } from '@kvmrace/core';
+import { enumerateScenarios, estimateCost, execute, RandomWalk, type AnyModel, type CostEstimate, type Scenario, type VerifyEngine } from '@kvmrace/core';
 
 /** How much work an exhaustive verification is, before any reduction: what `--force` guards. */
 export interface WorkEstimate {
@@ -108,4 +108,38 @@ export function tooMuchWork(e: WorkEstimate, preemptions: number | undefined): s
   if (e.scenarios > WORK_LIMITS.scenarios) return `${what} (more than ${WORK_LIMITS.scenarios} scenarios)`;
   if (!(e.interleavings <= limit)) return `${what} (limit ${limit.toExponential(0).replace('e+', 'e')})`;
   return undefined;
+}
+
+/** Default of `--max-time`: the longest verification started without `--force`, in seconds. */
+export const DEFAULT_MAX_TIME_S = 600;
+
+/** Below this many interleavings (before reduction) a search is short: no probe is worth it. */
+const PROBE_ABOVE = 1e6;
+
+/**
+ * The estimated cost of the verification `verify` will run (see core's `estimateCost`, which
+ * probes the real reduced search), or undefined when the bound is so small that its interleavings
+ * before any reduction are few: then it is cheaper to run than to estimate.
+ */
+export function verifyCost(model: AnyModel, fixes: readonly string[], bounds: WorkBounds & { readonly engine?: VerifyEngine }, work: WorkEstimate, share: number): CostEstimate | undefined {
+  if (work.interleavings * share < PROBE_ABOVE) return undefined;
+  const generated = bounds.threads !== undefined || bounds.maxOps !== undefined;
+  const scenarios = generated
+    ? enumerateScenarios(model, { ...(bounds.threads !== undefined ? { threads: bounds.threads } : {}), ...(bounds.maxOps !== undefined ? { maxOps: bounds.maxOps } : {}) })
+    : model.scenarios.catalogue.map((s) => s.threads);
+  const e = estimateCost(model, fixes, scenarios, { ...(bounds.engine !== undefined ? { engine: bounds.engine } : {}), ...(bounds.preemptions !== undefined ? { preemptions: bounds.preemptions } : {}) });
+  return { ...e, executions: e.executions * share, ms: e.ms * share };
+}
+
+/** `about 8.6e4 executions, about 25 s` (or `exactly ...` when every scenario was probed to its end). */
+export function formatCost(e: CostEstimate): string {
+  const executions = e.exact ? `${Math.round(e.executions)} executions` : `${formatCount(e.executions).replace(/^(\d+)$/, 'about $1')} executions`;
+  const s = e.ms / 1000;
+  return `${executions}, about ${s < 10 ? s.toFixed(1) : formatCount(Math.round(s))} s on one thread (probed ${e.probed} of ${e.scenarios} scenarios)`;
+}
+
+/** Why the estimated time is too long to start without `--force`, or undefined. */
+export function tooLong(e: CostEstimate | undefined, maxTimeS: number): string | undefined {
+  if (!e || e.ms / 1000 <= maxTimeS) return undefined;
+  return `estimated ${formatCost(e)}, more than --max-time ${maxTimeS} s`;
 }

@@ -9,7 +9,7 @@ import { guardWork } from '../program/guard-work.js';
 import { barriersOff, refuseUnderWeakMemory, tableOf, VARIANT_HELP, withJson, withMemory, withModelFile, withTableOptions, type MemoryFlags, type TableFlags } from '../program/shared-options.js';
 import { runVerifyMemory, verifyMemoryJson, verifyMemoryText } from './verify-memory.js';
 import { progressBar } from '../progress.js';
-import { estimateWork } from './estimate.js';
+import { DEFAULT_MAX_TIME_S, estimateWork, formatCost, tooLong, verifyCost, WORK_LIMITS } from './estimate.js';
 import { hasPossibleDeadlock } from './lock-order-output.js';
 import { parseShard, runVerify, verifyJson, verifyText, type VerifyCommand } from './verify.js';
 import { livenessHolds, livenessJson, livenessText, runLiveness } from './verify-liveness.js';
@@ -24,6 +24,7 @@ interface VerifyFlags extends TableFlags, MemoryFlags {
   readonly workers?: string;
   readonly engine: 'auto' | 'dpor' | 'stateful';
   readonly force?: boolean;
+  readonly maxTime?: string;
   readonly lockOrder?: boolean;
   readonly liveness?: boolean;
   readonly fairness?: 'strong' | 'weak';
@@ -50,6 +51,7 @@ export const verifyCommand: CommandModule = {
       .option('--liveness', "instead: search the model's liveness scenarios (endless threads) for livelocks, fair runs in which a thread never completes its operation, shown as a stem and a cycle (exit 1 unless every scenario holds)")
       .addOption(new Option('--fairness <kind>', 'with --liveness: strong (default: a thread enabled again and again runs again and again) or weak (only one enabled at every state of the cycle)').choices(['strong', 'weak']).default('strong'))
       .option('--force', 'explore even a bound estimated too large to finish')
+      .option('--max-time <seconds>', `refuse (without --force) a search estimated to take longer, probing the real search first (default ${DEFAULT_MAX_TIME_S})`)
       .option('--litmus <file>', 'with --memory tso or lkmm: write the counterexample as a C litmus test that herd7 can run')
       .action(async (name: string | undefined, opts: VerifyFlags) => {
         const io = ctx.io;
@@ -97,11 +99,20 @@ export const verifyCommand: CommandModule = {
         const whole = estimateWork(model, resolveVariant(model, cmd.variant).fixes, cmd, generated ? undefined : model.scenarios.catalogue.map((s) => s.threads));
         // A shard does about its share of the work.
         const share = cmd.shard ? 1 / cmd.shard.count : 1;
-        guardWork(`verify ${model.name}`, { scenarios: Math.ceil(whole.scenarios * share), interleavings: whole.interleavings * share }, cmd.preemptions, opts.force ?? false, io);
+        // Too many scenarios to list is refused at once; otherwise what counts is the time the real search will take.
+        if (whole.scenarios * share > WORK_LIMITS.scenarios) guardWork(`verify ${model.name}`, { scenarios: Math.ceil(whole.scenarios * share), interleavings: whole.interleavings * share }, cmd.preemptions, opts.force ?? false, io);
+        const cost = verifyCost(model, resolveVariant(model, cmd.variant).fixes, cmd, whole, share);
+        const maxTime = opts.maxTime !== undefined ? parseWhole('--max-time', opts.maxTime, 1, 1e7) : DEFAULT_MAX_TIME_S;
+        const long = tooLong(cost, maxTime);
+        if (long !== undefined && !opts.force) throw new UsageError(`verify ${model.name}: ${long}; narrow --threads/--max-ops, add --preemptions, raise --max-time, or pass --force`);
+        if (long !== undefined) io.err(`kvmrace: warning: verify ${model.name}: ${long}; exploring anyway (--force)`);
+        else if (cost && cost.ms > 5000 && !opts.json) io.err(`kvmrace: verify ${model.name}: estimated ${formatCost(cost)}`);
         const bar = progressBar(`verify ${model.name}`, { json: opts.json ?? false, interactive: io.interactive });
         const file = ctx.extra.includes(model) ? ctx.modelFiles.get(model) : undefined;
         const source = { model, ...(file !== undefined ? { file } : {}), ...(ctx.guard ? { watchdog: ctx.guard.watchdog } : {}) };
-        const report = await runVerify(source, cmd, workers, bar ? (done, total) => bar.update(done, total, 'units') : undefined);
+        // The bar's total (and so its ETA) is the estimated executions when there is an estimate.
+        const estimated = cost ? Math.max(1, Math.round(cost.executions)) : 0;
+        const report = await runVerify(source, cmd, workers, bar ? (done, total, executions) => (estimated > 0 ? bar.update(Math.min(executions, estimated), Math.max(estimated, executions), 'executions (estimated total)') : bar.update(done, total, 'units')) : undefined);
         bar?.stop();
         io.out(opts.json ? ctx.json(verifyJson(report)) : verifyText(report, table));
         ctx.code = report.result.verdict === 'holds' && !hasPossibleDeadlock(report.result.lockOrder) ? EXIT.ok : EXIT.found;

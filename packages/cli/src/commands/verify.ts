@@ -33,7 +33,7 @@ export async function runVerify(
   source: ModelSource,
   cmd: VerifyCommand,
   workers: number,
-  onProgress?: (done: number, total: number) => void,
+  onProgress?: (done: number, total: number, executions: number) => void,
 ): Promise<VerifyReport> {
   const model = source.model;
   const variant = resolveVariant(model, cmd.variant);

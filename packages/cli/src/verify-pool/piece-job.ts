@@ -13,7 +13,7 @@ export interface PieceJob {
 }
 
 /** Verifies one piece (a shard of the pieces' count). */
-export function verifyPiece(model: AnyModel, job: PieceJob, piece: Shard, onProgress?: (done: number, total: number) => void): VerifyResult {
+export function verifyPiece(model: AnyModel, job: PieceJob, piece: Shard, onProgress?: (done: number, total: number, executions: number) => void): VerifyResult {
   return verify(model, {
     fixes: job.fixes,
     minimal: job.minimal,

@@ -40,7 +40,7 @@ parentPort?.on('message', (m: { piece: number; shard: Shard } | 'done') => {
     parentPort?.close();
     return;
   }
-  const result = verifyPiece(model, job, m.shard, (done, total) => post({ type: 'progress', piece: m.piece, done, total }));
+  const result = verifyPiece(model, job, m.shard, (done, total, executions) => post({ type: 'progress', piece: m.piece, done, total, executions }));
   post({ type: 'result', piece: m.piece, result });
 });
 post({ type: 'ready' });

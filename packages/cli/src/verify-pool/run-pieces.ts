@@ -27,7 +27,7 @@ export interface PieceWorkerData {
 export type FromPieceWorker =
   | { readonly type: 'ready' }
   | { readonly type: 'output'; readonly text: string }
-  | { readonly type: 'progress'; readonly piece: number; readonly done: number; readonly total: number }
+  | { readonly type: 'progress'; readonly piece: number; readonly done: number; readonly total: number; readonly executions: number }
   | { readonly type: 'result'; readonly piece: number; readonly result: VerifyResult };
 
 /** Where the model comes from, for workers that must load it themselves. */
@@ -42,13 +42,13 @@ export interface ModelSource {
  * `workers` worker threads that each take the next piece when they finish one, and merges their
  * results: the same work and the same result for any number of workers.
  */
-export async function verifyInPieces(source: ModelSource, job: PieceJob, shard: Shard | undefined, workers: number, onProgress?: (done: number, total: number) => void): Promise<VerifyResult> {
+export async function verifyInPieces(source: ModelSource, job: PieceJob, shard: Shard | undefined, workers: number, onProgress?: (done: number, total: number, executions: number) => void): Promise<VerifyResult> {
   const start = performance.now();
   const pieces = piecesOf(shard, scenarioCount(source.model, job));
-  const progress = pieces.map(() => ({ done: 0, total: 1 }));
-  const tell = (piece: number, done: number, total: number): void => {
-    progress[piece] = { done, total };
-    if (onProgress) onProgress(progress.reduce((n, p) => n + p.done, 0), progress.reduce((n, p) => n + p.total, 0));
+  const progress = pieces.map(() => ({ done: 0, total: 1, executions: 0 }));
+  const tell = (piece: number, done: number, total: number, executions: number): void => {
+    progress[piece] = { done, total, executions };
+    if (onProgress) onProgress(progress.reduce((n, p) => n + p.done, 0), progress.reduce((n, p) => n + p.total, 0), progress.reduce((n, p) => n + p.executions, 0));
   };
   const results: VerifyResult[] = new Array<VerifyResult>(pieces.length);
   // Pieces run here until the work proves long enough to pay for starting workers (each loads
@@ -57,7 +57,7 @@ export async function verifyInPieces(source: ModelSource, job: PieceJob, shard: 
   for (; i < pieces.length; i++) {
     if (workers > 1 && pieces.length - i > 1 && performance.now() - start > HANDOFF_MS) break;
     const piece = i;
-    results[piece] = verifyPiece(source.model, job, pieces[piece] as Shard, (done, total) => tell(piece, done, total));
+    results[piece] = verifyPiece(source.model, job, pieces[piece] as Shard, (done, total, executions) => tell(piece, done, total, executions));
   }
   if (i < pieces.length) {
     const todo = Array.from({ length: pieces.length - i }, (_, k) => i + k);
@@ -76,7 +76,7 @@ function runOnWorkers(
   todo: readonly number[],
   workers: number,
   results: VerifyResult[],
-  tell: (piece: number, done: number, total: number) => void,
+  tell: (piece: number, done: number, total: number, executions: number) => void,
 ): Promise<void> {
   const data: PieceWorkerData = {
     modelName: source.model.name,
@@ -130,7 +130,7 @@ function runOnWorkers(
           else dispatch(w);
         }
         else if (m.type === 'output') forwardModelOutput(m.text);
-        else if (m.type === 'progress') tell(m.piece, m.done, m.total);
+        else if (m.type === 'progress') tell(m.piece, m.done, m.total, m.executions);
         else {
           results[m.piece] = m.result;
           if (++finished === todo.length) {

@@ -3,45 +3,11 @@ import { Run } from '../run.js';
 import type { Scenario } from '../scenario.js';
 import { declaredFootprint, FootprintObserver, hasStateInvariants, footprintsConflict, writesObjectOf, type Footprint } from './footprint.js';
 import { OpLog, trackedModel } from './op-log.js';
-import { compareFailures, failureOf, type ExploreFailure, type ExploreResult, type ExplorerOptions } from './result.js';
+import { compareFailures, failureOf, remainingExecutions, SiblingCosts, type ExploreFailure, type ExploreResult, type ExplorerOptions } from './result.js';
 import { StateSpace } from './state-space.js';
-import { StateTracker, type TrackerSnapshot } from './state-tracker.js';
+import { StateTracker } from './state-tracker.js';
+import { happensBefore, type Event, type Node, type Sleeper } from './dpor-node.js';
 import { CutChecker, withoutStateInvariants } from './cut-invariants.js';
-
-interface Event {
-  readonly tid: number;
-  /** Index of this event among its thread's events. */
-  readonly local: number;
-  /** Per thread, how many of its events happen before this one (itself included). */
-  readonly vc: Int32Array;
-  /** Per thread, how many of its events are at positions up to and including this one. */
-  readonly counts: Int32Array;
-  readonly fp: Footprint;
-}
-
-/** A sleeping thread: the footprint of its pending step, and whether that step cut a run short. */
-interface Sleeper {
-  readonly fp: Footprint;
-  /** Deferred rather than covered: see the cut-short rule in `dpor`'s header (dpor.ts). */
-  readonly cut: boolean;
-}
-
-interface Node {
-  /** Threads enabled in this state, in id order. */
-  readonly enabled: readonly number[];
-  readonly backtrack: Set<number>;
-  readonly done: Set<number>;
-  /** Sleeping threads with the footprint of their pending step. */
-  readonly sleep: Map<number, Sleeper>;
-  /** True inside the fixed prefix. */
-  readonly frozen: boolean;
-  chosen: number;
-  chosenFp: Footprint | null;
-  /** The execution ended right after `chosen`, cut short with threads still live. */
-  cut: boolean;
-  /** With `countStates`: the state identity tracker's data here. */
-  snap?: TrackerSnapshot;
-}
 
 /**
  * One source-DPOR search of a scenario's interleavings, with a fixed set of objects the state
@@ -63,6 +29,7 @@ export class Dpor {
   /** With `countStates`: state identities, and how many new states an earlier one had reached. */
   private readonly states: { space: StateSpace; log: OpLog; model: AnyModel; seen: Set<number>; tracker?: StateTracker } | undefined;
   private stateHits = 0;
+  private readonly siblings = new SiblingCosts();
   /** The model the runs take: without its state invariants, which `cuts` checks. */
   private readonly runModel: AnyModel;
   /** Checks the state invariants at every state of every trace (see `cut-invariants.ts`). */
@@ -103,7 +70,9 @@ export class Dpor {
     const prefix = this.events.length;
     if (this.cuts && prefix > 0 && this.cuts.checkPrefix(this.options.prefix ?? [], (f, run) => this.addFailure(f, run)) && stopAtFirst) return this.result();
     this.extend(sleep);
+    const cap = this.options.maxExecutions ?? Number.POSITIVE_INFINITY;
     while (!(stopAtFirst && this.failure) && !this.cuts?.grew) {
+      if (this.executions >= cap) return { ...this.result(), estimated: this.executions + this.remaining() };
       const k = this.nextBranch();
       if (k < 0) break;
       this.replayTo(k);
@@ -112,6 +81,16 @@ export class Dpor {
       this.extend(this.childSleep(node));
     }
     return this.result();
+  }
+
+  /** The executions left, estimated from the branches known at each state (see `remainingExecutions`). */
+  private remaining(): number {
+    const levels = this.nodes.filter((n) => !n.frozen && n.chosen >= 0).map((n) => {
+      let unstarted = 0;
+      for (const t of n.backtrack) if (t !== n.chosen && !n.done.has(t) && !n.sleep.has(t)) unstarted++;
+      return { started: n.started, lastCost: n.lastCost, unstarted };
+    });
+    return remainingExecutions(levels, this.executions, this.siblings.ratio);
   }
 
   private result(): ExploreResult {
@@ -167,7 +146,7 @@ export class Dpor {
   private makeNode(sleep: Map<number, Sleeper>, frozen: boolean): Node {
     const count = this.run.enabledThreads(this.enabledBuf);
     // Stryker disable next-line UnaryOperator: a state whose `chosen` is never set (deadlock, all asleep) has no backtrack point and is popped unread
-    const node: Node = { enabled: this.enabledBuf.slice(0, count), backtrack: new Set(), done: new Set(), sleep, frozen, chosen: -1, chosenFp: null, cut: false };
+    const node: Node = { enabled: this.enabledBuf.slice(0, count), backtrack: new Set(), done: new Set(), sleep, frozen, chosen: -1, chosenFp: null, cut: false, started: this.executions, lastCost: -1, firstCost: -1 };
     if (this.states?.tracker) node.snap = this.states.tracker.snapshot();
     this.nodes.push(node);
     return node;
@@ -220,6 +199,9 @@ export class Dpor {
       const node = nodes[k] as Node;
       if (node.frozen) return -1;
       if (node.chosen >= 0) {
+        node.lastCost = this.executions - node.started;
+        this.siblings.add(node.firstCost, node.lastCost);
+        if (node.firstCost < 0) node.firstCost = node.lastCost;
         node.done.add(node.chosen);
         node.sleep.set(node.chosen, { fp: node.chosenFp as Footprint, cut: node.cut });
         node.cut = false;
@@ -233,6 +215,7 @@ export class Dpor {
       }
       if (next >= 0) {
         node.chosen = next;
+        node.started = this.executions;
         return k;
       }
       nodes.pop();
@@ -381,9 +364,4 @@ export class Dpor {
     if (initials.length === 1 && initials[0] === tid && !node.enabled.includes(tid)) return;
     for (const t of node.enabled) node.backtrack.add(t);
   }
-}
-
-/** True when `a` happens before `b` (program order and dependence, transitively). */
-function happensBefore(a: Event, b: Event): boolean {
-  return (b.vc[a.tid] as number) > a.local;
 }

@@ -62,7 +62,8 @@ export function dpor(model: AnyModel, fixes: ReadonlySet<string>, scenario: Scen
   learnInvariantReads(model, fixes, scenario, visible);
   const total = { executions: 0, complete: 0, redundant: 0, steps: 0 };
   for (;;) {
-    const r = new Dpor(model, fixes, scenario, options, visible).explore();
+    const left = options.maxExecutions === undefined ? options : { ...options, maxExecutions: Math.max(1, options.maxExecutions - total.executions) };
+    const r = new Dpor(model, fixes, scenario, left, visible).explore();
     total.executions += r.executions;
     total.complete += r.complete;
     total.redundant += r.redundant;

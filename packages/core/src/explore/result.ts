@@ -35,6 +35,11 @@ export interface ExploreResult {
   readonly stateHits?: number;
   /** DPOR, internal: the state invariants read an object not known to be read; search again. */
   readonly restart?: boolean;
+  /**
+   * With `maxExecutions`, when the search stopped there: the executions the whole search would
+   * run, estimated from its stack (`remainingExecutions`).
+   */
+  readonly estimated?: number;
 }
 
 /** Options every explorer shares. */
@@ -53,6 +58,54 @@ export interface ExplorerOptions {
    * would save. Costs time; changes nothing else.
    */
   readonly countStates?: boolean;
+  /**
+   * Stop after this many executions (a probe of the search, for cost estimates: see
+   * `estimateCost`); the result then says how much of the tree was done (`progress`).
+   */
+  readonly maxExecutions?: number;
+}
+
+/** A level of a depth-first search's stack, for `remainingExecutions`. */
+export interface StackLevel {
+  /** Executions when the child in progress began. */
+  readonly started: number;
+  /** Executions the last finished child took, or -1 when none has finished. */
+  readonly lastCost: number;
+  /** Children not begun yet. */
+  readonly unstarted: number;
+}
+
+/**
+ * The executions a depth-first search has left, from its stack (root first), now that it has run
+ * `executions`: each child not begun is taken to cost what its last finished sibling did, or,
+ * when none has finished, what the child in progress is estimated to cost times `ratio`, what a
+ * later sibling has cost so far against the first one (with state caching and sleep sets later
+ * siblings cost far less: a plain mean, as in the weighted-backtrack estimate of Kilby, Slaney,
+ * Thiebaux and Walsh, AAAI 2006, would multiply the first child's cost up every level).
+ */
+export function remainingExecutions(levels: readonly StackLevel[], executions: number, ratio: number): number {
+  let below = 0;
+  for (let i = levels.length - 1; i >= 0; i--) {
+    const l = levels[i] as StackLevel;
+    const current = executions - l.started + below;
+    below += l.unstarted * (l.lastCost >= 0 ? l.lastCost : ratio * current);
+  }
+  return below;
+}
+
+/** What later siblings cost against first ones, over a search (for `remainingExecutions`). */
+export class SiblingCosts {
+  private first = 0;
+  private later = 0;
+  /** A child finished at a node whose first child cost `firstCost` (-1: this one was the first). */
+  add(firstCost: number, cost: number): void {
+    if (firstCost < 0) return;
+    this.first += firstCost;
+    this.later += cost;
+  }
+  get ratio(): number {
+    return this.first > 0 ? this.later / this.first : 1;
+  }
 }
 
 /** Orders failures: fewer preemptions, then fewer steps, then the smaller schedule. */

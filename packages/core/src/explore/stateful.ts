@@ -2,7 +2,7 @@ import type { AnyModel } from '../model.js';
 import { Run } from '../run.js';
 import type { Scenario } from '../scenario.js';
 import { footprintsConflict, type Footprint } from './footprint.js';
-import { compareFailures, failureOf, type ExploreFailure, type ExploreResult, type ExplorerOptions } from './result.js';
+import { compareFailures, failureOf, remainingExecutions, SiblingCosts, type ExploreFailure, type ExploreResult, type ExplorerOptions } from './result.js';
 import { OpLog, trackedModel } from './op-log.js';
 import { StateSpace } from './state-space.js';
 import { StateTracker, type TrackerSnapshot } from './state-tracker.js';
@@ -85,6 +85,10 @@ interface Node {
   /** The child in progress. */
   child: number;
   childFp: Footprint;
+  /** Executions when the child in progress began, and what the last finished one took (-1: none), for estimates. */
+  started: number;
+  lastCost: number;
+  firstCost: number;
 }
 
 const NO_SLEEP: ReadonlyMap<number, Footprint> = new Map();
@@ -114,6 +118,7 @@ class Stateful {
   private failures = 0;
   private hits = 0;
   private failure: ExploreFailure | undefined;
+  private readonly siblings = new SiblingCosts();
 
   constructor(
     private readonly model: AnyModel,
@@ -141,13 +146,16 @@ class Stateful {
     if (run.outcome !== null) this.endExecution(run);
     else this.arrive(NO_SLEEP);
     const stack = this.stack;
+    const cap = this.options.maxExecutions ?? Number.POSITIVE_INFINITY;
     while (stack.length > 0 && !(this.stopAtFirst && this.failure)) {
+      if (this.executions >= cap) return { ...this.result(), estimated: this.executions + remainingExecutions(stack.map((n) => ({ started: n.started, lastCost: n.lastCost, unstarted: n.choices.length - n.at })), this.executions, this.siblings.ratio) };
       const top = stack[stack.length - 1] as Node;
       if (top.at >= top.choices.length) {
         this.pop();
         continue;
       }
       const tid = top.choices[top.at++] as number;
+      top.started = this.executions;
       if (!this.atTop) this.replay();
       this.atTop = false;
       const fp = this.tracker.step(tid);
@@ -162,6 +170,10 @@ class Stateful {
       const ended = this.arrive(this.useSleep ? childSleep(top, tid, fp) : NO_SLEEP);
       if (ended !== undefined) this.finishChild(top, ended);
     }
+    return this.result();
+  }
+
+  private result(): StatefulResult {
     return {
       executions: this.executions,
       complete: this.complete,
@@ -245,7 +257,7 @@ class Stateful {
     }
     // Only a node with a second choice is ever replayed to.
     // Stryker disable next-line ArrayDeclaration,UnaryOperator: child and childFp are set before they are read; a non-numeric entry in done only adds a sleep-set key no thread id matches
-    this.stack.push({ key, choices, at: 0, sleep, done: [], snap: choices.length > 1 ? this.tracker.snapshot() : NO_SNAPSHOT, preemptions: run.preemptions, failed: false, child: -1, childFp: [] });
+    this.stack.push({ key, choices, at: 0, sleep, done: [], snap: choices.length > 1 ? this.tracker.snapshot() : NO_SNAPSHOT, preemptions: run.preemptions, failed: false, child: -1, childFp: [], started: this.executions, lastCost: -1, firstCost: -1 });
     this.atTop = true;
     return undefined;
   }
@@ -290,6 +302,9 @@ class Stateful {
 
   /** The child in progress of `node` is done; its subtree failed or not. */
   private finishChild(node: Node, failed: boolean): void {
+    node.lastCost = this.executions - node.started;
+    this.siblings.add(node.firstCost, node.lastCost);
+    if (node.firstCost < 0) node.firstCost = node.lastCost;
     if (failed) node.failed = true;
     else if (this.useSleep) node.done.push([node.child, node.childFp]);
   }

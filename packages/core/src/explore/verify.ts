@@ -5,7 +5,7 @@ import { scenarioSize, type Scenario } from '../scenario.js';
 import { boundedDfs } from './bounded-dfs.js';
 import { dpor } from './dpor.js';
 import { hasStateInvariants } from './footprint.js';
-import { compareFailures, type ExploreFailure, type ExploreResult } from './result.js';
+import { compareFailures, type ExploreFailure, type ExploreResult, type ExplorerOptions } from './result.js';
 import { withLockOrder } from './lock-order.js';
 import { mergeLockOrderReports, type LockOrderReport } from './lock-order-report.js';
 import { enumerateScenarios } from './scenarios.js';
@@ -44,8 +44,8 @@ export interface VerifyOptions {
   readonly minimal?: boolean;
   /** Only this shard's part of the work (merge shards with `mergeVerifyResults`). */
   readonly shard?: Shard;
-  /** Called after each unit of work with how many are done and how many there are. */
-  readonly onProgress?: (done: number, total: number) => void;
+  /** Called after each unit of work with how many are done and how many there are, and the executions so far. */
+  readonly onProgress?: (done: number, total: number, executions: number) => void;
   /** The search without a preemption bound (default `auto`). */
   readonly engine?: VerifyEngine;
   /** Also record lock orders across every execution explored and report their cycles (`lockOrder`). */
@@ -107,19 +107,13 @@ export function verify(model: AnyModel, options: VerifyOptions): VerifyResult {
   let first: ExploreFailure | undefined;
   units.forEach((unit, done) => {
     if (first && !options.minimal) return;
-    const scenario = scenarios[unit.scenario] as Scenario;
-    const r: ExploreResult =
-      options.preemptions !== undefined
-        ? boundedDfs(model, fixSet, scenario, { prefix: unit.prefix, preemptionBound: options.preemptions })
-        : engine === 'stateful'
-          ? statefulSearch(model, fixSet, scenario, { prefix: unit.prefix })
-          : dpor(model, fixSet, scenario, { prefix: unit.prefix });
+    const r = exploreUnit(model, fixSet, scenarios[unit.scenario] as Scenario, { prefix: unit.prefix }, engine, options.preemptions);
     add(totals, r);
     if (r.failure) {
       first ??= r.failure;
       failing.push({ unit, failure: r.failure });
     }
-    options.onProgress?.(done + 1, units.length);
+    options.onProgress?.(done + 1, units.length, totals.executions);
   });
   let counterexample: Counterexample | undefined;
   if (first && options.minimal) {
@@ -137,6 +131,15 @@ export function verify(model: AnyModel, options: VerifyOptions): VerifyResult {
     ms: Math.round(performance.now() - start),
     ...(counterexample ? { counterexample } : {}),
   };
+}
+
+/**
+ * One unit of `verify`'s work: the search it runs for a scenario (and prefix) under a preemption
+ * bound (the bounded DFS) or without one (`engine`).
+ */
+export function exploreUnit(model: AnyModel, fixes: ReadonlySet<string>, scenario: Scenario, options: ExplorerOptions, engine: 'dpor' | 'stateful', preemptions?: number): ExploreResult {
+  if (preemptions !== undefined) return boundedDfs(model, fixes, scenario, { ...options, preemptionBound: preemptions });
+  return engine === 'stateful' ? statefulSearch(model, fixes, scenario, options) : dpor(model, fixes, scenario, options);
 }
 
 /** Options of `minimalCounterexample`. */
