@@ -138,8 +138,11 @@ export function formatCost(e: CostEstimate): string {
   return `${executions}, about ${s < 10 ? s.toFixed(1) : formatCount(Math.round(s))} s on one thread (probed ${e.probed} of ${e.scenarios} scenarios)`;
 }
 
-/** Why the estimated time is too long to start without `--force`, or undefined. */
+/**
+ * Why the estimated time is too long to start without `--force`, or undefined. A probe that
+ * failed means the search will stop early (at its first failure): no refusal then.
+ */
 export function tooLong(e: CostEstimate | undefined, maxTimeS: number): string | undefined {
-  if (!e || e.ms / 1000 <= maxTimeS) return undefined;
+  if (!e || e.failed || e.ms / 1000 <= maxTimeS) return undefined;
   return `estimated ${formatCost(e)}, more than --max-time ${maxTimeS} s`;
 }

@@ -106,13 +106,13 @@ export const verifyCommand: CommandModule = {
         const long = tooLong(cost, maxTime);
         if (long !== undefined && !opts.force) throw new UsageError(`verify ${model.name}: ${long}; narrow --threads/--max-ops, add --preemptions, raise --max-time, or pass --force`);
         if (long !== undefined) io.err(`kvmrace: warning: verify ${model.name}: ${long}; exploring anyway (--force)`);
-        else if (cost && cost.ms > 5000 && !opts.json) io.err(`kvmrace: verify ${model.name}: estimated ${formatCost(cost)}`);
+        else if (cost && !cost.failed && cost.ms > 5000 && !opts.json) io.err(`kvmrace: verify ${model.name}: estimated ${formatCost(cost)}`);
         const bar = progressBar(`verify ${model.name}`, { json: opts.json ?? false, interactive: io.interactive });
         const file = ctx.extra.includes(model) ? ctx.modelFiles.get(model) : undefined;
         const source = { model, ...(file !== undefined ? { file } : {}), ...(ctx.guard ? { watchdog: ctx.guard.watchdog } : {}) };
         // The bar's total (and so its ETA) is the estimated executions when there is an estimate.
         const estimated = cost ? Math.max(1, Math.round(cost.executions)) : 0;
-        const report = await runVerify(source, cmd, workers, bar ? (done, total, executions) => (estimated > 0 ? bar.update(Math.min(executions, estimated), Math.max(estimated, executions), 'executions (estimated total)') : bar.update(done, total, 'units')) : undefined);
+        const report = await runVerify(source, cmd, workers, bar ? (done, total, executions) => (estimated > 0 ? bar.update(Math.min(executions, estimated), Math.max(estimated, executions), 'executions (estimated total)') : bar.update(done, total, 'units')) : undefined, cost && !cost.failed ? cost.ms : 0);
         bar?.stop();
         io.out(opts.json ? ctx.json(verifyJson(report)) : verifyText(report, table));
         ctx.code = report.result.verdict === 'holds' && !hasPossibleDeadlock(report.result.lockOrder) ? EXIT.ok : EXIT.found;

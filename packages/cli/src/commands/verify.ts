@@ -34,6 +34,8 @@ export async function runVerify(
   cmd: VerifyCommand,
   workers: number,
   onProgress?: (done: number, total: number, executions: number) => void,
+  /** The estimated time of the work (workers start at once when it is long). */
+  estimatedMs = 0,
 ): Promise<VerifyReport> {
   const model = source.model;
   const variant = resolveVariant(model, cmd.variant);
@@ -46,7 +48,7 @@ export async function runVerify(
     ...(cmd.engine !== undefined ? { engine: cmd.engine } : {}),
     ...(cmd.lockOrder ? { lockOrder: true } : {}),
   };
-  const result = await verifyInPieces(source, job, cmd.shard, workers, onProgress);
+  const result = await verifyInPieces(source, job, cmd.shard, workers, onProgress, estimatedMs);
   return { model, variant: variant.name, command: cmd, result };
 }
 

@@ -1,11 +1,13 @@
 import type { Shard } from '@kvmrace/core';
 
 /**
- * Most pieces one shard is cut into, for worker threads to share. The count depends only on the
+ * Most pieces one shard is cut into, for worker threads to share (many small pieces, taken one
+ * at a time, balance uneven scenarios: with 8, the last big piece left one of two workers idle
+ * for most of a run). The count depends only on the
  * work (never on `--workers`), so the work done and the JSON printed are the same on any number of
  * workers, and machines with different core counts still cover every shard of a sharded run.
  */
-export const MAX_PIECES_PER_SHARD = 8;
+export const MAX_PIECES_PER_SHARD = 64;
 
 /**
  * The pieces of shard `i/n` (the whole search when no shard is given) of a verification over

@@ -42,7 +42,15 @@ export interface ModelSource {
  * `workers` worker threads that each take the next piece when they finish one, and merges their
  * results: the same work and the same result for any number of workers.
  */
-export async function verifyInPieces(source: ModelSource, job: PieceJob, shard: Shard | undefined, workers: number, onProgress?: (done: number, total: number, executions: number) => void): Promise<VerifyResult> {
+export async function verifyInPieces(
+  source: ModelSource,
+  job: PieceJob,
+  shard: Shard | undefined,
+  workers: number,
+  onProgress?: (done: number, total: number, executions: number) => void,
+  /** The estimated time of the whole work (`verifyCost`): when long, workers start at once. */
+  estimatedMs = 0,
+): Promise<VerifyResult> {
   const start = performance.now();
   const pieces = piecesOf(shard, scenarioCount(source.model, job));
   const progress = pieces.map(() => ({ done: 0, total: 1, executions: 0 }));
@@ -55,7 +63,7 @@ export async function verifyInPieces(source: ModelSource, job: PieceJob, shard: 
   // the CLI and the model again, about half a second each); then the rest goes to the pool.
   let i = 0;
   for (; i < pieces.length; i++) {
-    if (workers > 1 && pieces.length - i > 1 && performance.now() - start > HANDOFF_MS) break;
+    if (workers > 1 && pieces.length - i > 1 && (estimatedMs > START_AT_ONCE_MS || performance.now() - start > HANDOFF_MS)) break;
     const piece = i;
     results[piece] = verifyPiece(source.model, job, pieces[piece] as Shard, (done, total, executions) => tell(piece, done, total, executions));
   }
@@ -68,6 +76,8 @@ export async function verifyInPieces(source: ModelSource, job: PieceJob, shard: 
 
 /** Time after which the remaining pieces go to worker threads (tests set 0 through the environment). */
 const HANDOFF_MS = Number(process.env.KVMRACE_WORKERS_AFTER_MS ?? 2000);
+/** An estimate this long (probes run slower than the search, so it is generous) starts the workers at once. */
+const START_AT_ONCE_MS = 10_000;
 
 function runOnWorkers(
   source: ModelSource,

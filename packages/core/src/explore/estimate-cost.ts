@@ -13,6 +13,8 @@ export interface CostEstimate {
   readonly scenarios: number;
   /** True when every scenario was probed to its end: `executions` is then exact. */
   readonly exact: boolean;
+  /** A probe failed: `verify` stops at its first failure (without `minimal`), so it may do far less. */
+  readonly failed: boolean;
   /** Executions and milliseconds the probes themselves took. */
   readonly probeExecutions: number;
   readonly probeMs: number;
@@ -60,6 +62,7 @@ export function estimateCost(
   let probeMs = 0;
   let probed = 0;
   let exact = true;
+  let failed = false;
   for (const members of bySize.values()) {
     const k = Math.min(members.length, Math.max(1, Math.round((maxScenarios * members.length) / scenarios.length)));
     if (k < members.length) exact = false;
@@ -71,6 +74,7 @@ export function estimateCost(
       probeMs += performance.now() - t0;
       probeExecutions += r.executions;
       probed++;
+      if (r.failure) failed = true;
       if (r.estimated === undefined) sum += r.executions;
       else {
         exact = false;
@@ -80,5 +84,5 @@ export function estimateCost(
     executions += (sum / k) * members.length;
   }
   const perExecution = probeExecutions > 0 ? probeMs / probeExecutions : 0;
-  return { executions, ms: executions * perExecution, probed, scenarios: scenarios.length, exact, probeExecutions, probeMs };
+  return { executions, ms: executions * perExecution, probed, scenarios: scenarios.length, exact, failed, probeExecutions, probeMs };
 }
