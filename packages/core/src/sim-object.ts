@@ -31,6 +31,12 @@ export interface WeakHooks {
   fence(tags: number, name: string): void;
   /** A fence-like event of the running thread that is no barrier toggle (RCU's lock, unlock and grace period). */
   event(tags: number): void;
+  /** The running thread sends an IPI to the CPUs `targets` (smp_call_function_many(): fully ordered). */
+  ipiSent(targets: readonly SimObject[]): void;
+  /** CPU `tid` takes an IPI (its handler runs there): after the send in memory, then it completes. */
+  ipiTaken(cpu: SimObject, tid: number): void;
+  /** The running thread has seen every target complete its IPI (csd_lock_wait()'s acquire). */
+  ipiWaited(targets: readonly SimObject[]): void;
   srcuReadLock(srcu: SimObject, tags: number): void;
   srcuReadUnlock(srcu: SimObject, tags: number): void;
   synchronizeSrcu(srcu: SimObject, tags: number): void;

@@ -1,5 +1,5 @@
 import { ModelMisuseError } from '../faults.js';
-import { SimObject, type ObjectWorld } from '../sim-object.js';
+import { SimObject, type ObjectWorld, type WeakHooks } from '../sim-object.js';
 import { LazyStep, oneStep, yieldOf, type Access, type Step, type StepEffect, type StepSource, type Steps } from '../step.js';
 
 /** Where a CPU is: in the host with interrupts on or off, or running a guest. */
@@ -83,6 +83,7 @@ export class Cpu extends SimObject implements StepEffect, StepSource {
   /** Delivers or queues an IPI; called from the sender's step. */
   receive(handler: IpiHandler | undefined, ticket: IpiTicket): void {
     if (this.state === 'host-irq-on') {
+      this.world.weak?.ipiTaken(this, this.tid);
       handler?.(this.tid);
       ticket.pending.delete(this.tid);
       return;
@@ -98,6 +99,7 @@ export class Cpu extends SimObject implements StepEffect, StepSource {
     if (queued === null || queued.length === 0) return;
     this.pendingIpis = null;
     for (const { handler, ticket } of queued) {
+      this.world.weak?.ipiTaken(this, this.tid);
       handler?.(this.tid);
       ticket.pending.delete(this.tid);
     }
@@ -170,6 +172,8 @@ function cpuName(tid: number): string {
 export interface CpusWorld {
   /** The thread whose step is running now. */
   readonly current: number;
+  /** The run's weak memory, or null under sequential consistency. */
+  readonly weak: WeakHooks | null;
   /** Ids of every thread of the run. */
   threadIds(): number[];
   /** The CPU of a thread. */
@@ -194,6 +198,7 @@ export class Cpus {
     const to = (targets ?? this.world.threadIds()).filter((t) => t !== self);
     yield { label: `send IPI to ${to.map((t) => `CPU${t}`).join(',') || 'nobody'}`, accesses: to.map((t) => ({ obj: this.world.cpu(t), mode: 'write' as const })) };
     const ticket: IpiTicket = { targets: to, pending: new Set(to) };
+    this.world.weak?.ipiSent(to.map((t) => this.world.cpu(t)));
     for (const t of to) this.world.cpu(t).receive(handler, ticket);
     return ticket;
   }
@@ -207,6 +212,7 @@ export class Cpus {
       enabled: () => ticket.pending.size === 0,
       waitsFor: () => [...ticket.pending],
     };
+    this.world.weak?.ipiWaited(targets.map((t) => this.world.cpu(t)));
   }
 
   /** `on_each_cpu(handler, NULL, wait)`: send, and with `wait` block until all took it. Two steps. */

@@ -237,7 +237,7 @@ export class Var<T> extends SimObject implements StepEffect, StepSource {
     const old = this.current;
     const cas = op === CMPXCHG ? (arg as CmpxchgArgs) : null;
     if (cas !== null && old !== cas.expected) {
-      weak?.readLatest(this, old, Tag.ONCE | Tag.LOCKED);
+      weak?.readLatest(this, old, FULLY_ORDERED_RMW); // a failed RMW: in the LKMM's RMW set, not a full barrier; locked on x86
       return old;
     }
     const next = (cas !== null ? cas.next : arg) as T;

@@ -1,33 +1,12 @@
-import { ExecutionGraph, Kind, MEMORY_MODELS, Skeleton, type MemoryModel, type TraceEvent } from '@kvmrace/memory/models';
+import { Kind, MEMORY_MODELS, Tag, type MemoryModel } from '@kvmrace/memory/models';
 import { describeValue } from '../describe-value.js';
 import { ModelError } from '../faults.js';
 import type { SimObject, WeakHooks } from '../sim-object.js';
 import type { Outcome } from '../outcome.js';
 import type { StaleRead, TraceEntry } from '../trace.js';
-import type { WeakRunSnapshot } from './run-snapshot.js';
-
 export type { WeakEventSnapshot, WeakRunSnapshot } from './run-snapshot.js';
 import type { Chooser } from './chooser.js';
-import { openSrcuUnlocks } from './srcu-closing.js';
-
-/** A write in a location's coherence order: a thread's (its event index) or the initial value (thread -1). */
-interface WriteRef {
-  readonly thread: number;
-  readonly index: number;
-  readonly value: unknown;
-  readonly valueId: number;
-  /** The step that made it (-1: the initial value), for the notes of a trace. */
-  readonly step: number;
-}
-
-/** One shared object's memory location: its writes in coherence order, the initial value first. */
-interface Location {
-  readonly id: number;
-  readonly obj: SimObject;
-  readonly co: WriteRef[];
-}
-
-const NONE: readonly number[] = [];
+import { NONE, WeakGraph, type Location, type WriteRef } from './weak-graph.js';
 
 /**
  * The memory of one run under a weak memory model (`tso`, `lkmm`). The scheduler still interleaves
@@ -41,21 +20,8 @@ const NONE: readonly number[] = [];
  *
  * Objects keep their coherence-latest value as their `value`, which invariants read.
  */
-export class WeakMemory implements WeakHooks {
+export class WeakMemory extends WeakGraph implements WeakHooks {
   private readonly model: MemoryModel;
-  private readonly events: TraceEvent[][];
-  /** Per thread, per event: the write a read reads from. */
-  private readonly rf: Array<Array<WriteRef | null>>;
-  private readonly locations = new Map<SimObject, Location>();
-  private readonly locationList: Location[] = [];
-  /** Per thread: per location id, the coherence-latest write it has read or made. */
-  private readonly views: Array<Map<number, WriteRef>>;
-  private readonly valueIds = new Map<unknown, number>();
-  /** Per thread: the open `srcu_read_lock()` reads of each srcu_struct, innermost last. */
-  private readonly srcuLocks: Array<Map<SimObject, number[]>>;
-  private dirty = false;
-  /** The step running now, set by the run. */
-  step = -1;
   /** Every choice made with more than one option, in order (a replay token's `choices`). */
   readonly choices: number[] = [];
   /** How many of those were not the sequentially consistent one: a counterexample's weak edges. */
@@ -70,13 +36,11 @@ export class WeakMemory implements WeakHooks {
   flags: readonly string[] = [];
   /** The last check's racing pairs (graph ids). */
   private races: ReadonlyArray<readonly [number, number]> = [];
-  /** Per thread, per event: the step that made it. */
-  private readonly eventSteps: number[][];
 
   constructor(
     readonly memory: 'tso' | 'lkmm',
     /** The world whose `current` thread makes each access. */
-    private readonly world: { readonly current: number },
+    world: { readonly current: number },
     threadCount: number,
     private readonly chooser: Chooser,
     /** Barrier toggles turned off in this run (`read_seqcount_begin:smp_rmb`). */
@@ -86,19 +50,8 @@ export class WeakMemory implements WeakHooks {
     /** Whether the run keeps notes for its trace. */
     private readonly tracing: boolean,
   ) {
+    super(world, threadCount);
     this.model = MEMORY_MODELS[memory];
-    this.events = Array.from({ length: threadCount }, () => []);
-    this.rf = Array.from({ length: threadCount }, () => []);
-    this.views = Array.from({ length: threadCount }, () => new Map());
-    this.srcuLocks = Array.from({ length: threadCount }, () => new Map());
-    this.eventSteps = Array.from({ length: threadCount }, () => []);
-  }
-
-  /** Events recorded so far, over every thread. */
-  get eventCount(): number {
-    let n = 0;
-    for (const e of this.events) n += e.length;
-    return n;
   }
 
   read(obj: SimObject, current: unknown, tags: number, accept?: (value: unknown) => boolean): unknown {
@@ -185,6 +138,38 @@ export class WeakMemory implements WeakHooks {
     this.push(this.thread(), { kind: Kind.F, loc: -1, value: 0, tags }, null);
   }
 
+  // An IPI as the kernel orders it (kernel/smp.c): the sender queues the call with a fully ordered
+  // llist_add() and, to wait, spins on the csd lock with an acquire; the target's handler runs
+  // after it reads the queued call and releases the csd lock when done. Each target CPU is the
+  // location of its call queue.
+  ipiSent(targets: readonly SimObject[]): void {
+    const tid = this.thread();
+    this.push(tid, { kind: Kind.F, loc: -1, value: 0, tags: Tag.F_MB }, null);
+    for (const cpu of targets) this.appendWrite(tid, this.location(cpu, 0), Tag.ONCE, 1);
+  }
+
+  ipiTaken(cpu: SimObject, tid: number): void {
+    const loc = this.location(cpu, 0);
+    const latest = loc.co[loc.co.length - 1] as WriteRef;
+    this.push(tid, { kind: Kind.R, loc: loc.id, value: latest.valueId, tags: Tag.ACQUIRE }, latest);
+    this.see(tid, loc, latest);
+    this.push(tid, { kind: Kind.F, loc: -1, value: 0, tags: Tag.F_MB }, null);
+    this.appendWrite(tid, loc, Tag.RELEASE, 2);
+  }
+
+  ipiWaited(targets: readonly SimObject[]): void {
+    const tid = this.thread();
+    for (const cpu of targets) this.readLatest(cpu, 0, Tag.ACQUIRE);
+    this.push(tid, { kind: Kind.F, loc: -1, value: 0, tags: Tag.F_MB }, null);
+  }
+
+  /** A write by `tid` that becomes its location's coherence-latest. */
+  private appendWrite(tid: number, loc: Location, tags: number, value: unknown): void {
+    const w = this.push(tid, { kind: Kind.W, loc: loc.id, value: this.valueId(value), tags }, null, value);
+    loc.co.push(w);
+    this.see(tid, loc, w);
+  }
+
   srcuReadLock(srcu: SimObject, tags: number): void {
     const tid = this.thread();
     const loc = this.location(srcu, 0);
@@ -241,29 +226,6 @@ export class WeakMemory implements WeakHooks {
     return verdict.consistent;
   }
 
-  /** The run's events by thread, with their locations' names and the values read and written. */
-  snapshot(): WeakRunSnapshot {
-    return {
-      locations: this.locationList.map((l) => ({ name: l.obj.name, kind: (l.obj as { kind?: string }).kind ?? '', initial: (l.co.find((w) => w.thread < 0) as WriteRef).value })),
-      threads: this.events.map((evs, t) =>
-        evs.map((e, i) => {
-          const rf = (this.rf[t] as Array<WriteRef | null>)[i] ?? null;
-          const value = e.kind === 0 ? rf?.value : this.writeValue(t, i);
-          return { kind: e.kind === 0 ? 'R' : e.kind === 1 ? 'W' : 'F', loc: e.loc, tags: e.tags, rmwRead: e.rmwRead, data: e.data, value } as const;
-        }),
-      ),
-    };
-  }
-
-  /** The value the write `index` of thread `t` stored. */
-  private writeValue(t: number, index: number): unknown {
-    for (const l of this.locationList) {
-      const w = l.co.find((x) => x.thread === t && x.index === index);
-      if (w) return w.value;
-    }
-    return undefined;
-  }
-
   /**
    * The outcome of a finished run whose execution has a data race (the LKMM's, explanation.txt
    * §24), naming the first racing pair; null when it has none.
@@ -275,115 +237,12 @@ export class WeakMemory implements WeakHooks {
     return { kind: 'data-race', message: `data race: ${a} and ${b}, unordered, one of them plain${this.races.length > 1 ? ` (and ${this.races.length - 1} more)` : ''}`, step };
   }
 
-  /** An event of the graph (by id) in words: `CPU0's plain write of x at step 3`. */
-  private describeEvent(id: number): string {
-    let base = this.locationList.length;
-    for (let t = 0; t < this.events.length; t++) {
-      const evs = this.events[t] as TraceEvent[];
-      if (id < base + evs.length) {
-        const e = evs[id - base] as TraceEvent;
-        const what = e.kind === Kind.R ? (e.tags === 0 ? 'plain read' : 'marked read') : e.tags === 0 ? 'plain write' : 'marked write';
-        const name = this.locationList[e.loc]?.obj.name ?? '?';
-        return `CPU${t}'s ${what} of ${name} at step ${((this.eventSteps[t] as number[])[id - base] ?? -1) + 1}`;
-      }
-      base += evs.length;
-    }
-    return `the initial value of ${this.locationList[id]?.obj.name ?? '?'}`;
-  }
-
-  /** A text that two runs share exactly when they built the same execution graph. */
-  key(): string {
-    const ref = (w: WriteRef | null): string => (w === null ? '' : `${w.thread}.${w.index}`);
-    const threads = this.events.map((evs, t) => evs.map((e, i) => `${e.kind}${e.loc}=${e.value}/${e.tags}<${ref((this.rf[t] as Array<WriteRef | null>)[i] ?? null)}`).join(','));
-    const co = this.locationList.map((l) => l.co.map(ref).join(','));
-    return `${threads.join('|')}#${co.join('|')}`;
-  }
-
-  /** The execution graph so far, for the memory model. */
-  graph(): ExecutionGraph {
-    const locs = this.locationList;
-    // Open SRCU sections closed where their threads are now (see srcu-closing.ts).
-    const closing = openSrcuUnlocks(this.events, this.srcuLocks, (o) => (this.locations.get(o) as Location).id, this.valueId(0));
-    const all = closing === null ? this.events : this.events.map((evs, t) => (closing[t]!.length === 0 ? evs : [...evs, ...closing[t]!]));
-    const traces = all.map((events) => ({ events, registers: [] as number[], shape: '' }));
-    const skeleton = new Skeleton(traces, locs.map((l) => (l.co.find((w) => w.thread < 0) as WriteRef).valueId), new Map());
-    const base: number[] = [];
-    let next = locs.length;
-    for (const evs of all) {
-      base.push(next);
-      next += evs.length;
-    }
-    const id = (w: WriteRef, loc: number): number => (w.thread < 0 ? loc : (base[w.thread] as number) + w.index);
-    const rfOf = new Int32Array(skeleton.n).fill(-1);
-    this.rf.forEach((reads, t) =>
-      reads.forEach((w, i) => {
-        if (w !== null) rfOf[(base[t] as number) + i] = id(w, (this.events[t] as TraceEvent[])[i]!.loc);
-      }),
-    );
-    const co = locs.map((l) => l.co.map((w) => id(w, l.id)));
-    closing?.forEach((evs, t) => evs.forEach((e, i) => (co[e.loc] as number[]).push((base[t] as number) + (this.events[t] as TraceEvent[]).length + i)));
-    return new ExecutionGraph(skeleton, rfOf, co);
-  }
-
-  private thread(): number {
-    const tid = this.world.current;
-    if (tid < 0) throw new ModelError('a shared access outside any thread step');
-    return tid;
-  }
-
   private choose(count: number): number {
     if (count <= 1) return 0;
     const c = this.chooser.choose(count);
     this.choices.push(c);
     if (c !== 0) this.weakEdges++;
     return c;
-  }
-
-  private location(obj: SimObject, current: unknown): Location {
-    let loc = this.locations.get(obj);
-    if (loc === undefined) {
-      loc = { id: this.locationList.length, obj, co: [{ thread: -1, index: -1, value: current, valueId: this.valueId(current), step: -1 }] };
-      this.locations.set(obj, loc);
-      this.locationList.push(loc);
-      this.dirty = true;
-    }
-    return loc;
-  }
-
-  /** The writes of `loc` thread `tid` may read, the coherence-latest first. */
-  private visible(tid: number, loc: Location): WriteRef[] {
-    const from = loc.co.indexOf(this.viewOf(tid, loc));
-    return loc.co.slice(from).reverse();
-  }
-
-  private viewOf(tid: number, loc: Location): WriteRef {
-    return (this.views[tid] as Map<number, WriteRef>).get(loc.id) ?? (loc.co.find((w) => w.thread < 0) as WriteRef);
-  }
-
-  private see(tid: number, loc: Location, w: WriteRef): void {
-    const views = this.views[tid] as Map<number, WriteRef>;
-    const old = views.get(loc.id);
-    if (old === undefined || loc.co.indexOf(old) < loc.co.indexOf(w)) views.set(loc.id, w);
-  }
-
-  private push(tid: number, e: { kind: Kind; loc: number; value: number; tags: number; data?: readonly number[]; rmwRead?: number }, rf: WriteRef | null, value?: unknown): WriteRef {
-    const events = this.events[tid] as TraceEvent[];
-    const index = events.length;
-    events.push({ kind: e.kind, loc: e.loc, value: e.value, tags: e.tags, addr: NONE, data: e.data ?? NONE, ctrl: NONE, rmwRead: e.rmwRead ?? -1, choice: -1 });
-    (this.rf[tid] as Array<WriteRef | null>).push(rf);
-    (this.eventSteps[tid] as number[]).push(this.step);
-    this.dirty = true;
-    return { thread: tid, index, value, valueId: e.value, step: this.step };
-  }
-
-  private valueId(v: unknown): number {
-    const key = typeof v === 'object' && v !== null ? v : describeValue(v) + typeof v;
-    let id = this.valueIds.get(key);
-    if (id === undefined) {
-      id = this.valueIds.size;
-      this.valueIds.set(key, id);
-    }
-    return id;
   }
 
   private staleNote(obj: SimObject, loc: Location, w: WriteRef): string {

@@ -18,9 +18,12 @@ import { consistent, inconsistent, type MemoryModel, type ModelVerdict } from '.
 // smp_wmb(), acquire, release and the smp_mb__*() helpers compile to nothing but a compiler
 // barrier; every atomic RMW (value-returning or not, _relaxed or not), xchg(), cmpxchg() (also
 // when it fails), spin_lock() and spin_trylock() is a locked instruction; spin_unlock() is a plain
-// store. RCU keeps its guarantee as under SC (grace-periods.ts).
+// store. srcu_read_lock() and srcu_read_unlock() are full fences too: on x86 (srcutree.c's
+// __srcu_read_lock() and __srcu_read_unlock()) each is a per-CPU increment beside an smp_mb(),
+// which is also why smp_mb__after_srcu_read_unlock() is empty there. RCU keeps its guarantee as
+// under SC (grace-periods.ts).
 
-const FULL_FENCES = Tag.F_MB | Tag.SYNC_RCU | Tag.SYNC_SRCU;
+const FULL_FENCES = Tag.F_MB | Tag.SYNC_RCU | Tag.SYNC_SRCU | Tag.SRCU_LOCK | Tag.SRCU_UNLOCK;
 
 export const tsoModel: MemoryModel = {
   name: 'tso',
