@@ -26,8 +26,21 @@ describe('kvmrace report', () => {
     expect(lost.verify.verdict).toBe('holds');
     expect(lost.ablation.necessary).toEqual(['take-lock']);
     const html = readFileSync(join(dir, 'kvmrace-report.html'), 'utf8');
-    expect(html.match(/class="lane"/g)?.length).toBe(4);
+    // Two models' buggy races (two lanes each), and the seqcount's four barrier races under the LKMM.
+    expect(html.match(/class="lane"/g)?.length).toBe(12);
+    expect(html.match(/<div class="swimlane" data-barrier="/g)?.length).toBe(4);
     expect(html).toContain('class="step breaking"');
+    // The LKMM checks: only the model with barrier toggles has them (lost-update has none).
+    expect(lost.memory).toBeUndefined();
+    const seq = json.models[1];
+    expect(seq.memory.upstream.verdict).toBe('holds');
+    expect(seq.memory.barriers.map((b: { barrier: string; lkmm: string; tso: string }) => [b.barrier, b.lkmm, b.tso])).toEqual([
+      ['read_seqcount_begin:smp_rmb', 'needed', 'not needed'],
+      ['read_seqcount_retry:smp_rmb', 'needed', 'not needed'],
+      ['write_seqcount_begin:smp_wmb', 'needed', 'not needed'],
+      ['write_seqcount_end:smp_wmb', 'needed', 'not needed'],
+    ]);
+    expect(r.out).toMatch(/under lkmm: upstream holds/);
     expect(html).not.toMatch(/<script|<link|src="http/);
   });
 
@@ -40,8 +53,10 @@ describe('kvmrace report', () => {
       ['buggy', 'buggy', 'race', 'race found', true],
       ['upstream', 'upstream', 'holds', 'holds', true],
       ['rework', 'proposal', 'either', 'races', true],
+      ['upstream under lkmm', 'upstream-lkmm', 'holds', 'holds', true],
     ]);
-    for (const v of m.variants.slice(1)) expect(v.covered).toMatch(/^7 scenarios, [1-9]\d* executions, every interleaving, memory model sc$/);
+    expect(m.variants[3].covered).toMatch(/the first catalogue scenario \(refresh-vs-deactivate\), every interleaving with every reads-from and coherence choice .*memory model lkmm$/);
+    for (const v of m.variants.slice(1, 3)) expect(v.covered).toMatch(/^7 scenarios, [1-9]\d* executions, every interleaving, memory model sc$/);
     expect(m.holes).toBeUndefined();
     const [rework] = m.proposals;
     expect(rework).toMatchObject({ name: 'rework', fixes: ['rework-refresh'], verdict: 'races', source: expect.stringContaining('20240115125707.1183-21-paul@xen.org') });
@@ -52,7 +67,7 @@ describe('kvmrace report', () => {
     expect(r.out).not.toMatch(/known hole/);
     const html = readFileSync(join(dir, 'kvmrace-report.html'), 'utf8');
     expect(html).toContain('<h3 class="proposal" data-proposal="rework">Proposal rework: <span class="finding">races</span></h3>');
-    expect(html.match(/<tr data-variant="/g)?.length).toBe(3);
+    expect(html.match(/<tr data-variant="/g)?.length).toBe(4);
     const replay = kvmrace('replay', rework.counterexample.token, '--json');
     expect(replay.code).toBe(1);
     expect(JSON.parse(replay.out).outcome.invariant).toBe('I_E2');

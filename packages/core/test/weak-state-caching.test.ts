@@ -154,6 +154,8 @@ describe('exploreWeak state caching changes no verdict', () => {
     const plain = exploreWeak(wrc, new Set(), sc, { memory: 'lkmm', stateCaching: false });
     const cached = exploreWeak(wrc, new Set(), sc, { memory: 'lkmm' });
     expect(cached.stateHits).toBeGreaterThan(0);
-    expect(cached.executions * 2).toBeLessThan(plain.executions);
+    // A state reached again with fewer preemptions (or weak edges) is explored again, to keep the
+    // smallest failure, so not every meeting is cut.
+    expect(cached.executions).toBeLessThan(plain.executions);
   });
 });

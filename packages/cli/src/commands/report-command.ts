@@ -9,7 +9,7 @@ import { reportText } from './report-text.js';
 import { runReport } from './report.js';
 
 /** The phases of one model in the report, in order (for its progress bar). */
-const PHASES = ['hunt', 'verify', 'ablate'] as const;
+const PHASES = ['hunt', 'verify', 'ablate', 'lkmm'] as const;
 
 /** `kvmrace report`: the main job. */
 export const reportCommand: CommandModule = {
@@ -21,9 +21,10 @@ export const reportCommand: CommandModule = {
       .option('--runs <n>', 'fast-check runs per hunt at most', '10000')
       .option('--out <dir>', 'where to write kvmrace-report.html and kvmrace-report.json', 'reports')
       .option('--no-ablation', 'skip verifying every subset of the fixes')
+      .option('--no-memory', 'skip the LKMM checks (upstream under lkmm, each barrier off) of models with barrier toggles')
       .option('--only <models>', 'only these models (names joined by commas)')
       .option('--json', 'print the JSON report instead of text')
-      .action(async (opts: { seed: string; runs: string; out: string; ablation: boolean; only?: string; json?: boolean }) => {
+      .action(async (opts: { seed: string; runs: string; out: string; ablation: boolean; memory: boolean; only?: string; json?: boolean }) => {
         const io = ctx.io;
         const chosen = opts.only !== undefined ? onlyModels(opts.only, (n) => ctx.findModel(n)) : ctx.extra.length ? [...ctx.extra] : ctx.models();
         const seed = parseSeed(opts.seed);
@@ -36,7 +37,8 @@ export const reportCommand: CommandModule = {
           seed,
           runs,
           ablation: opts.ablation,
-          ...(bar ? { onPhase: (m: string, phase: 'hunt' | 'verify' | 'ablate', i: number, n: number) => bar.update(i * PHASES.length + PHASES.indexOf(phase), n * PHASES.length, `${m}: ${phase}`) } : {}),
+          memory: opts.memory,
+          ...(bar ? { onPhase: (m: string, phase: (typeof PHASES)[number], i: number, n: number) => bar.update(i * PHASES.length + PHASES.indexOf(phase), n * PHASES.length, `${m}: ${phase}`) } : {}),
         });
         bar?.stop();
         const files = writeReport(report, opts.out, (v) => ctx.json(v));

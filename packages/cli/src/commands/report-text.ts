@@ -26,6 +26,14 @@ export function reportText(report: Report, files: { html: string; json: string }
       for (const row of m.ablation.rows) lines.push(`    ${row.verdict === 'holds' ? pc.green('holds   ') : pc.red('violated')}  ${row.fixes.length ? row.fixes.join(', ') : '(no fixes)'}${row.outcome ? `  ${row.outcome}` : ''}`);
       lines.push(`  necessary hunks: ${m.ablation.necessary.length ? m.ablation.necessary.join(', ') : 'none alone'} (${m.ablation.bound})`);
     }
+    const mem = m.memory;
+    if (mem) {
+      lines.push(`  under lkmm: upstream ${mem.upstream.verdict === 'holds' ? pc.green('holds') : pc.red('violated')} (${mem.upstream.executions} executions, ${mem.upstream.distinct} distinct graphs, ${mem.ms} ms)`);
+      if (mem.buggy) lines.push(`    buggy: ${shape(mem.buggy.race)}, ${plural(mem.buggy.race.weak?.weakEdges ?? 0, 'weak edge')}${mem.buggy.scAlso ? '' : ' (needs weak memory)'}`);
+      const width = Math.max(...mem.barriers.map((b) => b.barrier.length));
+      for (const b of mem.barriers) lines.push(`    ${b.barrier.padEnd(width)}  lkmm ${b.lkmm === 'needed' ? pc.yellow('needed    ') : 'not needed'}  tso ${b.tso}${b.race ? `  race: ${shape(b.race)}` : ''}`);
+      for (const p of mem.pairs) lines.push(`    pair ${p.barriers.join(' + ')}: ${p.lkmm}`);
+    }
     lines.push('');
   }
   lines.push(report.ok ? pc.green('every buggy variant raced and every upstream variant held') : pc.red('some model did not behave as expected (see above)'));

@@ -1,6 +1,7 @@
 import { ablate, verify, verifyEngineFor, type AnyModel } from '@kvmrace/core';
 import { performance } from 'node:perf_hooks';
 import type { ModelReport, ProposalReport, Report, VariantRow } from '../report/report-data.js';
+import { memoryReport } from '../report/memory-report.js';
 
 /** Options of `kvmrace report`. */
 export interface ReportOptions {
@@ -12,8 +13,10 @@ export interface ReportOptions {
   readonly ablation: boolean;
   /** Preemption bound of the ablation's searches (default 2: every subset in about a second). */
   readonly ablationPreemptions?: number;
+  /** Also the LKMM checks of models with barrier toggles (default true). */
+  readonly memory?: boolean;
   /** Told when a model starts and which phase runs. */
-  readonly onPhase?: (model: string, phase: 'hunt' | 'verify' | 'ablate', index: number, total: number) => void;
+  readonly onPhase?: (model: string, phase: 'hunt' | 'verify' | 'ablate' | 'lkmm', index: number, total: number) => void;
 }
 
 /** The memory model every verdict of the report is under (the only one the engine has yet). */
@@ -64,6 +67,11 @@ export async function reportModel(model: AnyModel, options: ReportOptions, index
       bound: `every subset of the ${model.fixNames.length === 1 ? 'one toggle' : `${model.fixNames.length} toggles`}${model.proposals ? ", the proposals' included" : ''}; every interleaving of the catalogue with at most ${bound} preemptions, ${MEMORY}`,
     };
   }
+  let memory: ModelReport['memory'];
+  if (options.memory !== false) {
+    options.onPhase?.(model.name, 'lkmm', index, total);
+    memory = memoryReport(model, race.counterexample?.scenario);
+  }
   const variants: VariantRow[] = [
     {
       variant: 'buggy',
@@ -94,8 +102,21 @@ export async function reportModel(model: AnyModel, options: ReportOptions, index
         covered: `${p.scenarios} scenarios, ${p.executions} executions, every interleaving, ${MEMORY}`,
       }),
     ),
+    ...(memory
+      ? [
+          {
+            variant: 'upstream under lkmm',
+            role: 'upstream-lkmm',
+            fixes: model.upstreamFixes,
+            expected: 'holds',
+            result: memory.upstream.verdict,
+            asExpected: memory.upstream.verdict === 'holds',
+            covered: `${memory.upstream.executions} executions (${memory.upstream.distinct} distinct graphs), ${memory.bound}`,
+          } satisfies VariantRow,
+        ]
+      : []),
   ];
-  const ok = race.found && upstream.verdict === 'holds';
+  const ok = race.found && upstream.verdict === 'holds' && (memory === undefined || memory.upstream.verdict === 'holds');
   return {
     name: model.name,
     title: model.title,
@@ -112,6 +133,7 @@ export async function reportModel(model: AnyModel, options: ReportOptions, index
     proposals,
     variants,
     ...(ablation ? { ablation } : {}),
+    ...(memory ? { memory } : {}),
     ok,
   };
 }

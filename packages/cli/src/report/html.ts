@@ -63,6 +63,20 @@ function modelSection(m: ModelReport): string {
     parts.push('</table>');
     parts.push(`<p>Necessary hunks: ${a.necessary.length ? a.necessary.map((f) => `<code>${esc(f)}</code>`).join(', ') : 'none alone'}.</p>`);
   }
+  const mem = m.memory;
+  if (mem) {
+    parts.push(`<h3 class="memory">Under the Linux-kernel memory model</h3><p>${esc(mem.bound)}. Upstream with every barrier: <span class="${mem.upstream.verdict === 'holds' ? 'ok' : 'bad'}">${mem.upstream.verdict}</span> (${mem.upstream.executions} executions, ${mem.upstream.distinct} distinct graphs).${mem.buggy ? ` Buggy: ${plural(mem.buggy.race.threads, 'thread')}, ${plural(mem.buggy.race.preemptions, 'preemption')}, ${plural(mem.buggy.race.weak?.weakEdges ?? 0, 'weak edge')}${mem.buggy.scAlso ? '' : ', a race that needs weak memory'}.` : ''}</p>`);
+    parts.push('<table class="ablation barriers"><tr><th>barrier</th><th>pairs with</th><th>lkmm</th><th>tso (x86)</th><th>race without it</th></tr>');
+    for (const b of mem.barriers) {
+      parts.push(`<tr data-barrier="${esc(b.barrier)}"><td><code>${esc(b.barrier)}</code></td><td>${esc(b.pairsWith.join(', ') || '-')}</td><td class="${b.lkmm === 'needed' ? 'finding' : 'ok'}">${b.lkmm}</td><td>${b.tso}</td><td>${b.race ? esc(`${plural(b.race.steps, 'step')}, ${plural(b.race.weak?.weakEdges ?? 0, 'weak edge')}: ${describeOutcome(b.race.outcome)}`) : 'none within the bound'}</td></tr>`);
+    }
+    parts.push('</table>');
+    for (const p of mem.pairs) parts.push(`<p>Paired barriers <code>${esc(p.barriers.join(' + '))}</code>, both off: ${p.lkmm}.</p>`);
+    for (const b of mem.barriers) {
+      if (!b.race) continue;
+      parts.push(`<details><summary>Without <code>${esc(b.barrier)}</code></summary><div class="swimlane" data-barrier="${esc(b.barrier)}">${renderSwimlaneSvg(m.name, `without ${b.barrier}`, b.race)}</div><pre>${esc(renderRaceTable(m.name, `without ${b.barrier}`, b.race))}</pre><p>Replay: <code>kvmrace replay ${esc(b.race.token)}</code></p></details>`);
+    }
+  }
   parts.push('</section>');
   return parts.join('\n');
 }
@@ -70,14 +84,14 @@ function modelSection(m: ModelReport): string {
 /** The report as one self-contained HTML page: inline CSS and SVG, no scripts, nothing fetched. */
 export function renderHtmlReport(report: Report): string {
   const rows = report.models
-    .map((m) => `<tr><td><a href="#model-${esc(m.name)}">${esc(m.name)}</a></td><td>${m.race ? `${plural(m.race.threads, 'thread')}, ${plural(m.race.operations, 'op')}, ${plural(m.race.preemptions, 'preemption')}` : '<span class="bad">none</span>'}</td><td class="${m.verify.verdict === 'holds' ? 'ok' : 'bad'}">${m.verify.verdict}</td><td class="${m.ok ? 'ok' : 'bad'}">${m.ok ? 'yes' : 'no'}</td></tr>`)
+    .map((m) => `<tr><td><a href="#model-${esc(m.name)}">${esc(m.name)}</a></td><td>${m.race ? `${plural(m.race.threads, 'thread')}, ${plural(m.race.operations, 'op')}, ${plural(m.race.preemptions, 'preemption')}` : '<span class="bad">none</span>'}</td><td class="${m.verify.verdict === 'holds' ? 'ok' : 'bad'}">${m.verify.verdict}</td><td class="${m.memory ? (m.memory.upstream.verdict === 'holds' ? 'ok' : 'bad') : ''}">${m.memory ? `${m.memory.upstream.verdict}; ${m.memory.barriers.filter((b) => b.lkmm === 'needed').length}/${m.memory.barriers.length} barriers needed` : 'not checked (no barrier toggles)'}</td><td class="${m.ok ? 'ok' : 'bad'}">${m.ok ? 'yes' : 'no'}</td></tr>`)
     .join('\n');
   return `<!doctype html>
 <html lang="en"><head><meta charset="utf-8"><title>kvmrace report</title><style>${STYLE}</style></head>
 <body>
 <h1>kvmrace report</h1>
 <p>Seed ${report.seed}. <span class="${report.ok ? 'ok' : 'bad'}">${report.ok ? 'Every buggy variant raced and every upstream variant held.' : 'Some model did not behave as expected.'}</span></p>
-<table class="summary"><tr><th>model</th><th>buggy: minimal race</th><th>upstream</th><th>as expected</th></tr>
+<table class="summary"><tr><th>model</th><th>buggy: minimal race</th><th>upstream</th><th>upstream under lkmm</th><th>as expected</th></tr>
 ${rows}
 </table>
 ${report.models.map(modelSection).join('\n')}

@@ -25,10 +25,36 @@ export interface ProposalReport {
   readonly counterexample?: Counterexample;
 }
 
+/** One barrier's line of a model's barrier table (the LKMM checks). */
+export interface BarrierReportRow {
+  readonly barrier: string;
+  readonly pairsWith: readonly string[];
+  /** Under the LKMM, without this barrier. */
+  readonly lkmm: 'needed' | 'not needed';
+  /** Under x86-TSO, without this barrier. */
+  readonly tso: 'needed' | 'not needed';
+  /** When needed under the LKMM: the race that appears without it. */
+  readonly race?: Counterexample;
+}
+
+/** The model under the Linux-kernel memory model: the upstream variant, the buggy race, each barrier. */
+export interface MemoryReport {
+  readonly memory: 'lkmm';
+  /** The upstream variant with every barrier: holds, or the race a finding. */
+  readonly upstream: { readonly verdict: 'holds' | 'violated'; readonly executions: number; readonly consistent: number; readonly distinct: number; readonly counterexample?: Counterexample };
+  /** The buggy variant's smallest race under the LKMM, and whether it needs weak memory. */
+  readonly buggy?: { readonly race: Counterexample; readonly scAlso: boolean };
+  readonly barriers: readonly BarrierReportRow[];
+  readonly pairs: ReadonlyArray<{ readonly barriers: readonly [string, string]; readonly lkmm: 'needed' | 'not needed' }>;
+  /** What was covered. */
+  readonly bound: string;
+  readonly ms: number;
+}
+
 /** One variant's line in the report. */
 export interface VariantRow {
   readonly variant: string;
-  readonly role: 'buggy' | 'upstream' | 'proposal';
+  readonly role: 'buggy' | 'upstream' | 'proposal' | 'upstream-lkmm';
   readonly fixes: readonly string[];
   /** What the job expects: a race (buggy), holds (upstream), or either (a proposal: its verdict is a finding). */
   readonly expected: 'race' | 'holds' | 'either';
@@ -69,7 +95,9 @@ export interface ModelReport {
     /** What was searched for each subset. */
     readonly bound: string;
   };
-  /** True when the buggy variant raced and the upstream one held. */
+  /** For a model with barrier toggles: its LKMM checks. */
+  readonly memory?: MemoryReport;
+  /** True when the buggy variant raced and the upstream one held (under the LKMM too, when checked). */
   readonly ok: boolean;
 }
 

@@ -58,6 +58,9 @@ export interface WeakExploreResult {
   readonly failure?: WeakFailure;
 }
 
+/** A preemption outweighs any number of weak edges in a failure's cost. */
+const PREEMPTION = 1_000_000;
+
 /** Orders failures: fewer preemptions, then fewer weak edges, then fewer steps. */
 export function compareWeakFailures(a: WeakFailure, b: WeakFailure): number {
   if (a.preemptions !== b.preemptions) return a.preemptions - b.preemptions;
@@ -100,7 +103,9 @@ export function exploreWeak(model: AnyModel, fixes: ReadonlySet<string>, scenari
   let scFailures = 0;
   let stateHits = 0;
   const caching = options.stateCaching ?? true;
-  const seen = new Set<string>();
+  // Per state, the fewest (preemptions, weak edges) it was reached with: a run that reaches it
+  // again with no fewer is cut, one with fewer goes on, so the smallest failure is still found.
+  const seen = new Map<string, { min: number; byLast: Map<number, number> }>();
   const cx = weakKeyContext();
   let failure: WeakFailure | undefined;
   const weak = { memory: options.memory, chooser: tape, ...(options.withoutBarriers ? { withoutBarriers: options.withoutBarriers } : {}) };
@@ -111,13 +116,21 @@ export function exploreWeak(model: AnyModel, fixes: ReadonlySet<string>, scenari
     while (run.outcome === null) {
       // Only the states past the replayed prefix are new to this run (those on it were recorded before).
       if (caching && cursor === stack.length && run.weak !== null) {
-        const key = weakStateKey(run, run.weak, cx);
-        if (key !== null) {
-          if (seen.has(key)) {
+        const state = weakStateKey(run, run.weak, cx);
+        if (state !== null) {
+          // The future's preemptions depend on the thread that took the last step, by one at most.
+          const cost = run.preemptions * PREEMPTION + run.weak.weakEdges;
+          const last = run.lastThread;
+          const best = seen.get(state);
+          if (best !== undefined && ((best.byLast.get(last) ?? Infinity) <= cost || best.min + PREEMPTION <= cost)) {
             hit = true;
             break;
           }
-          seen.add(key);
+          if (best === undefined) seen.set(state, { min: cost, byLast: new Map([[last, cost]]) });
+          else {
+            best.min = Math.min(best.min, cost);
+            best.byLast.set(last, cost);
+          }
         }
       }
       const count = run.enabledThreads(enabled);
