@@ -249,7 +249,8 @@ export function compareCounterexamples(a: Counterexample, b: Counterexample): nu
   );
 }
 
-function pickScenarios(model: AnyModel, options: VerifyOptions): readonly Scenario[] {
+/** The scenarios a verification covers: the given ones, or generated within the bounds, or the catalogue. */
+export function pickScenarios(model: AnyModel, options: Pick<VerifyOptions, 'scenarios' | 'threads' | 'maxOps'>): readonly Scenario[] {
   if (options.scenarios) return options.scenarios;
   if (options.threads !== undefined || options.maxOps !== undefined) {
     return enumerateScenarios(model, { ...(options.threads !== undefined ? { threads: options.threads } : {}), ...(options.maxOps !== undefined ? { maxOps: options.maxOps } : {}) });
@@ -257,7 +258,8 @@ function pickScenarios(model: AnyModel, options: VerifyOptions): readonly Scenar
   return model.scenarios.catalogue.map((s) => s.threads);
 }
 
-function sizeCompare(a: Scenario, b: Scenario): number {
+/** Orders scenarios by size: fewer threads, then fewer operations. */
+export function sizeCompare(a: Scenario, b: Scenario): number {
   const x = scenarioSize(a);
   const y = scenarioSize(b);
   return x.threads - y.threads || x.operations - y.operations;

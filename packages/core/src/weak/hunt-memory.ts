@@ -5,6 +5,7 @@ import type { Outcome } from '../outcome.js';
 import { Prng } from '../prng.js';
 import { Run } from '../run.js';
 import type { Scenario } from '../scenario.js';
+import type { Strategy } from '../strategies/strategy.js';
 import type { Chooser } from './chooser.js';
 import { checkBarrierNames } from './model-barriers.js';
 import { exploreWeak } from './verify-weak.js';
@@ -45,21 +46,15 @@ export function huntUnderMemory(model: AnyModel, options: MemoryHuntOptions): Me
   if (scenarios.length === 0) throw new NothingCoveredError(`model '${model.name}' has no scenario to hunt (its catalogue is empty)`);
   const prng = new Prng(options.seed);
   const chooser: Chooser = { choose: (count) => prng.below(count) };
+  // Thread picks draw from the same generator as the reads-from choices, in the order the run makes them.
+  const walk: Strategy = { name: `random-${options.memory}`, beginExecution: () => undefined, pick: (enabled, count) => enabled[prng.below(count)] as number };
   const weak = { memory: options.memory, chooser, withoutBarriers: new Set(without) };
   const fixes = new Set(options.fixes);
   let pruned = 0;
   for (let i = 0; i < options.runs; i++) {
     const scenario = scenarios[i % scenarios.length] as Scenario;
     const run = new Run(model, fixes, scenario, { weak });
-    const enabled = new Array<number>(scenario.length);
-    while (run.outcome === null) {
-      const count = run.enabledThreads(enabled);
-      if (count === 0) {
-        run.declareDeadlock();
-        break;
-      }
-      run.stepListed(enabled[prng.below(count)] as number, enabled, count);
-    }
+    run.drive(walk);
     options.onProgress?.(i + 1);
     if (run.pruned) {
       pruned++;

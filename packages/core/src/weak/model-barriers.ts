@@ -43,9 +43,21 @@ export function modelBarriers(model: AnyModel): readonly BarrierInfo[] {
   return out;
 }
 
+const nameCache = new WeakMap<AnyModel, ReadonlySet<string>>();
+
+/** The names of a model's barrier toggles, as a set (made once per model: every weak run asks). */
+export function barrierNames(model: AnyModel): ReadonlySet<string> {
+  let names = nameCache.get(model);
+  if (names === undefined) {
+    names = new Set(modelBarriers(model).map((b) => b.name));
+    nameCache.set(model, names);
+  }
+  return names;
+}
+
 /** Checks `names` against a model's barriers; throws a one-line error naming the first unknown one. */
 export function checkBarrierNames(model: AnyModel, names: readonly string[]): void {
-  const known = new Set(modelBarriers(model).map((b) => b.name));
+  const known = barrierNames(model);
   for (const n of names) {
     if (!known.has(n)) {
       const list = [...known];

@@ -1,9 +1,8 @@
 import { counterexampleOf, type Counterexample } from '../counterexample.js';
 import { NothingCoveredError } from '../faults.js';
 import type { AnyModel } from '../model.js';
-import { scenarioSize, type Scenario } from '../scenario.js';
-import { enumerateScenarios } from '../explore/scenarios.js';
-import { verify } from '../explore/verify.js';
+import type { Scenario } from '../scenario.js';
+import { pickScenarios, sizeCompare, verify } from '../explore/verify.js';
 import { checkBarrierNames } from './model-barriers.js';
 import { compareWeakFailures, exploreWeak, type WeakFailure } from './verify-weak.js';
 
@@ -58,9 +57,11 @@ export function verifyUnderMemory(model: AnyModel, options: MemoryVerifyOptions)
   const start = performance.now();
   const without = options.withoutBarriers ?? [];
   checkBarrierNames(model, without);
-  const generated = options.threads !== undefined || options.maxOps !== undefined;
-  const scenarios = options.scenarios ?? (generated ? enumerateScenarios(model, { ...(options.threads !== undefined ? { threads: options.threads } : {}), ...(options.maxOps !== undefined ? { maxOps: options.maxOps } : {}) }) : model.scenarios.catalogue.map((s) => s.threads));
-  if (scenarios.length === 0) throw new NothingCoveredError(`model '${model.name}' has no scenario to verify${generated ? ' within the bound' : ' (its catalogue is empty)'}`);
+  const scenarios = pickScenarios(model, options);
+  if (scenarios.length === 0) {
+    const generated = options.threads !== undefined || options.maxOps !== undefined;
+    throw new NothingCoveredError(`model '${model.name}' has no scenario to verify${generated ? ' within the bound' : ' (its catalogue is empty)'}`);
+  }
   const fixes = new Set(options.fixes);
   const off = new Set(without);
   let executions = 0;
@@ -104,9 +105,5 @@ export function verifyUnderMemory(model: AnyModel, options: MemoryVerifyOptions)
 
 /** Fewer threads, then operations, then what `compareWeakFailures` prefers. */
 function smaller(a: WeakFailure, b: WeakFailure): boolean {
-  const sa = scenarioSize(a.scenario);
-  const sb = scenarioSize(b.scenario);
-  if (sa.threads !== sb.threads) return sa.threads < sb.threads;
-  if (sa.operations !== sb.operations) return sa.operations < sb.operations;
-  return compareWeakFailures(a, b) < 0;
+  return (sizeCompare(a.scenario, b.scenario) || compareWeakFailures(a, b)) < 0;
 }

@@ -115,12 +115,9 @@ export class WeakMemory extends WeakGraph implements WeakHooks {
   }
 
   writeLatest(obj: SimObject, current: unknown, tags: number, value: unknown, data: readonly number[] = NONE): void {
-    const tid = this.thread();
-    const loc = this.location(obj, current);
-    const w = this.push(tid, { kind: Kind.W, loc: loc.id, value: this.valueId(value), tags, data }, null, value);
-    loc.co.push(w);
-    this.see(tid, loc, w);
+    this.appendWrite(this.thread(), this.location(obj, current), tags, value, data);
   }
+
 
   fence(tags: number, name: string): void {
     if (this.known !== null && !this.known.has(name)) {
@@ -164,8 +161,8 @@ export class WeakMemory extends WeakGraph implements WeakHooks {
   }
 
   /** A write by `tid` that becomes its location's coherence-latest. */
-  private appendWrite(tid: number, loc: Location, tags: number, value: unknown): void {
-    const w = this.push(tid, { kind: Kind.W, loc: loc.id, value: this.valueId(value), tags }, null, value);
+  private appendWrite(tid: number, loc: Location, tags: number, value: unknown, data: readonly number[] = NONE): void {
+    const w = this.push(tid, { kind: Kind.W, loc: loc.id, value: this.valueId(value), tags, data }, null, value);
     loc.co.push(w);
     this.see(tid, loc, w);
   }
