@@ -102,6 +102,7 @@ export { endlessModel, endlessName } from './explore/liveness-endless.js';
 export { verifyUnderMemory, WEAK_ENGINE, type MemoryVerifyOptions, type MemoryVerifyResult } from './weak/verify-memory.js';
 export type { WeakReplay } from './counterexample.js';
 export { renderLassoTable } from './render/race-table.js';
+export { renderLassoSwimlaneSvg } from './render/lasso-swimlane.js';
 export { foldRepeats } from './render/lasso-fold.js';
 export type { Fold } from './render/lasso-fold.js';
 export { ablateBarriers, type BarrierAblation, type BarrierAblationOptions, type BarrierPairRow, type BarrierRow, type BarrierVerdict } from './weak/ablate-barriers.js';

@@ -98,3 +98,26 @@ describe('renderLassoTable', () => {
     expect(folds.reduce((n, f) => n + f.body.length * f.times, 0)).toBe(r.lasso!.trace.length);
   });
 });
+
+describe('renderLassoSwimlaneSvg', () => {
+  it('draws the stem, the cycle once under "repeats for ever", loops folded as ×N', async () => {
+    const { renderLassoSwimlaneSvg, foldRepeats } = await import('../src/index.js');
+    const r = livenessSearch(model, buggy, [['retry'], ['bump']], { endless: [1] });
+    const lasso = r.lasso!;
+    const svg = renderLassoSwimlaneSvg('spin-retry', 'buggy', lasso);
+    expect(svg.startsWith('<svg')).toBe(true);
+    expect(svg.match(/class="cycle-start"/g)).toHaveLength(1);
+    expect(svg).toContain('repeats for ever');
+    expect(svg).toContain('CPU1: bump (for ever)');
+    expect(svg).toContain('=&gt; livelock: CPU0 never completes its operation');
+    // A step group per folded step, not per step: the folds' bodies, stem and cycle folded apart.
+    const stem = foldRepeats(lasso.trace.slice(0, lasso.stem.length));
+    const cycle = foldRepeats(lasso.trace.slice(lasso.stem.length));
+    const drawn = [...stem, ...cycle].reduce((n, f) => n + f.body.length, 0);
+    expect(svg.match(/<g class="step"/g)).toHaveLength(drawn);
+    const repeated = [...stem, ...cycle].filter((f) => f.times > 1);
+    expect(repeated.length).toBeGreaterThan(0);
+    for (const f of repeated) expect(svg).toContain(`\u00d7${f.times}: `);
+    expect(drawn).toBeLessThan(lasso.trace.length);
+  });
+});

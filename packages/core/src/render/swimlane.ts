@@ -56,7 +56,7 @@ export function holdBars(trace: readonly TraceEntry[]): HoldBar[] {
   return bars.sort((a, b) => a.thread - b.thread || a.from - b.from || a.object.localeCompare(b.object));
 }
 
-function esc(text: string): string {
+export function esc(text: string): string {
   return text.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;');
 }
 
@@ -66,7 +66,7 @@ function clip(text: string, width: number): string {
 }
 
 /** The text broken into lines that fit `width`, at spaces where it can (so no access is cut off). */
-function wrap(text: string, width: number): string[] {
+export function wrap(text: string, width: number): string[] {
   const max = Math.max(8, Math.floor(width / CHAR_W));
   const lines: string[] = [];
   let rest = text;
@@ -81,7 +81,7 @@ function wrap(text: string, width: number): string[] {
 }
 
 /** Several lines as `<tspan>`s under one `<text>`, the first at `y`. */
-function tspans(lines: readonly string[], x: number): string {
+export function tspans(lines: readonly string[], x: number): string {
   return lines.map((l, i) => `<tspan x="${x}" dy="${i === 0 ? 0 : LINE_H}">${esc(l)}</tspan>`).join('');
 }
 
