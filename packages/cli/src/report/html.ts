@@ -1,5 +1,6 @@
-import { describeOutcome, formatScenario, plural, renderRaceTable, renderSwimlaneSvg } from '@kvmrace/core';
+import { describeOutcome, formatScenario, plural, renderLassoSwimlaneSvg, renderRaceTable, renderSwimlaneSvg } from '@kvmrace/core';
 import type { ModelReport, Report } from './report-data.js';
+import { verdictWords } from './liveness-report.js';
 
 function esc(text: string): string {
   return text.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;');
@@ -76,6 +77,12 @@ function modelSection(m: ModelReport): string {
       if (!b.race) continue;
       parts.push(`<details><summary>Without <code>${esc(b.barrier)}</code></summary><div class="swimlane" data-barrier="${esc(b.barrier)}">${renderSwimlaneSvg(m.name, `without ${b.barrier}`, b.race)}</div><pre>${esc(renderRaceTable(m.name, `without ${b.barrier}`, b.race))}</pre><p>Replay: <code>kvmrace replay ${esc(b.race.token)}</code></p></details>`);
     }
+  }
+  if (m.liveness?.length) {
+    parts.push('<h3 class="liveness">Liveness under strong fairness</h3><table class="variants liveness"><tr><th>variant</th><th>scenario</th><th>result</th><th>states</th></tr>');
+    for (const r of m.liveness) parts.push(`<tr data-variant="${esc(r.variant)}"><td>${esc(r.variant)}</td><td>${esc(r.scenario)}</td><td class="${r.asExpected ? 'ok' : 'bad'}">${esc(verdictWords(r))}</td><td>${r.states}</td></tr>`);
+    parts.push('</table>');
+    for (const r of m.liveness) if (r.lasso) parts.push(`<div class="swimlane" data-lasso="${esc(r.variant)}">${renderLassoSwimlaneSvg(m.name, r.variant, r.lasso)}</div>`);
   }
   parts.push('</section>');
   return parts.join('\n');

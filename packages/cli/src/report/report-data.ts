@@ -1,4 +1,5 @@
 import type { Counterexample } from '@kvmrace/core';
+import type { LivenessReportRow } from './liveness-report.js';
 
 /** One row of an ablation table: a subset of fixes and whether the protocol holds with it. */
 export interface AblationRow {
@@ -97,6 +98,8 @@ export interface ModelReport {
   };
   /** For a model with barrier toggles: its LKMM checks. */
   readonly memory?: MemoryReport;
+  /** For a model with liveness scenarios: each variant's fair-lasso search. */
+  readonly liveness?: readonly LivenessReportRow[];
   /** True when the buggy variant raced and the upstream one held (under the LKMM too, when checked). */
   readonly ok: boolean;
 }
