@@ -41,6 +41,18 @@ describe('seqcount reader under weak memory', () => {
     expect(exploreWeak(seqcountReader, retries, scenario, { memory: 'tso', withoutBarriers: new Set(BARRIERS) }).failures).toBe(0);
   });
 
+  // The engine judges the graph only after a step that may close a cycle (weak-memory.ts): judging
+  // after every step must drop the same runs at the same steps, so every count is the same.
+  for (const [memory, off] of [['lkmm', []], ['lkmm', ['read_seqcount_begin:smp_rmb']], ['tso', []]] as const) {
+    it(`${memory}${off.length ? ` without ${off[0]}` : ''}: judging only steps that may close a cycle drops what judging every step drops`, () => {
+      const options = { memory, withoutBarriers: new Set<string>(off) };
+      const every = exploreWeak(seqcountReader, retries, scenario, { ...options, judgeEveryStep: true });
+      const some = exploreWeak(seqcountReader, retries, scenario, options);
+      expect(every.pruned).toBeGreaterThan(0);
+      expect(some).toEqual(every);
+    });
+  }
+
   it('sc: the retrying reader holds (barriers are not steps under sc)', () => {
     expect(boundedDfs(seqcountReader, retries, scenario).failures).toBe(0);
   });

@@ -6,4 +6,4 @@ export type { MemoryModel, MemoryModelName, ModelVerdict } from './models/model.
 export { MEMORY_MODELS, isMemoryModelName } from './models/index.js';
 export { ExecutionGraph, Skeleton, type GraphEvent } from './exec/graph.js';
 export type { ThreadTrace, TraceEvent } from './exec/trace.js';
-export { Tag, Kind } from './exec/tags.js';
+export { Tag, Kind, MARKED_TAGS } from './exec/tags.js';

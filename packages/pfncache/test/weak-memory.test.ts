@@ -23,4 +23,13 @@ describe('pfncache under lkmm', () => {
     const r = exploreWeak(pfncache, new Set(), [['refresh'], ['deactivate']], { memory: 'lkmm', stopAtFirst: true });
     expect(r.failure?.outcome.invariant).toBe('I_E1');
   });
+  // SRCU sections and stale reads: judging only the steps that may close a cycle (core's
+  // weak-memory.ts) drops the same runs as judging every step.
+  it('judging only steps that may close a cycle gives the counts of judging every step', () => {
+    const scenario = pfncache.scenarios.catalogue.find((s) => s.name === 'refresh-vs-deactivate-activate')!.threads;
+    for (const memory of ['lkmm', 'tso'] as const) {
+      const every = exploreWeak(pfncache, new Set(pfncache.upstream), scenario, { memory, judgeEveryStep: true });
+      expect(exploreWeak(pfncache, new Set(pfncache.upstream), scenario, { memory })).toEqual(every);
+    }
+  });
 });

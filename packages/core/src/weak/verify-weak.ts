@@ -21,6 +21,8 @@ export interface WeakExploreOptions {
    * plain search; the counts are of the runs actually made, and the failure kept may differ.
    */
   readonly stateCaching?: boolean;
+  /** Judge the graph after every step (`WeakRunOptions.judgeEveryStep`): for checking the shortcut. */
+  readonly judgeEveryStep?: boolean;
   /** Called with every complete, consistent execution's run. */
   readonly onExecution?: (run: Run) => void;
 }
@@ -108,7 +110,7 @@ export function exploreWeak(model: AnyModel, fixes: ReadonlySet<string>, scenari
   const seen = new Map<string, { min: number; byLast: Map<number, number> }>();
   const cx = weakKeyContext();
   let failure: WeakFailure | undefined;
-  const weak = { memory: options.memory, chooser: tape, ...(options.withoutBarriers ? { withoutBarriers: options.withoutBarriers } : {}) };
+  const weak = { memory: options.memory, chooser: tape, judgeEveryStep: options.judgeEveryStep === true, ...(options.withoutBarriers ? { withoutBarriers: options.withoutBarriers } : {}) };
   for (;;) {
     cursor = 0;
     const run = new Run(model, fixes, scenario, { weak, ...(options.maxSteps !== undefined ? { maxSteps: options.maxSteps } : {}) });

@@ -1,4 +1,4 @@
-import { Kind, MEMORY_MODELS, Tag, type MemoryModel } from '@kvmrace/memory/models';
+import { Kind, MARKED_TAGS, MEMORY_MODELS, Tag, type MemoryModel } from '@kvmrace/memory/models';
 import { describeValue } from '../describe-value.js';
 import { ModelError } from '../faults.js';
 import type { SimObject, WeakHooks } from '../sim-object.js';
@@ -36,6 +36,14 @@ export class WeakMemory extends WeakGraph implements WeakHooks {
   flags: readonly string[] = [];
   /** The last check's racing pairs (graph ids). */
   private races: ReadonlyArray<readonly [number, number]> = [];
+  /** Whether events were added since the last check that the model has to judge (see `mayCycle`). */
+  private mustCheck = false;
+  /** Whether events were added since the last check at all (its flags may be out of date). */
+  private flagsStale = false;
+  /** Whether the run made a plain (unmarked) access: only then can it have a data race. */
+  private plainAccess = false;
+  /** Per thread: how many rcu_read_lock() sections are open. */
+  private readonly rcuDepth: number[];
 
   constructor(
     readonly memory: 'tso' | 'lkmm',
@@ -49,9 +57,12 @@ export class WeakMemory extends WeakGraph implements WeakHooks {
     private readonly known: ReadonlySet<string> | null,
     /** Whether the run keeps notes for its trace. */
     private readonly tracing: boolean,
+    /** Judge every step, not only those that may close a cycle (`WeakRunOptions.judgeEveryStep`). */
+    private readonly judgeEveryStep = false,
   ) {
     super(world, threadCount);
     this.model = MEMORY_MODELS[memory];
+    this.rcuDepth = new Array<number>(threadCount).fill(0);
   }
 
   read(obj: SimObject, current: unknown, tags: number, accept?: (value: unknown) => boolean): unknown {
@@ -62,6 +73,7 @@ export class WeakMemory extends WeakGraph implements WeakHooks {
     if (allowed.length === 0) throw new ModelError(`no write of ${obj.name} that CPU${tid} may read is acceptable here (a blocking step enabled by mistake)`);
     const choice = this.choose(allowed.length);
     const w = allowed[choice] as WriteRef;
+    if (w !== loc.co[loc.co.length - 1]) this.mayCycle();
     this.push(tid, { kind: Kind.R, loc: loc.id, value: w.valueId, tags }, w);
     this.see(tid, loc, w);
     if (this.tracing && w !== loc.co[loc.co.length - 1]) {
@@ -86,6 +98,7 @@ export class WeakMemory extends WeakGraph implements WeakHooks {
     const after = loc.co.indexOf(view);
     const slots = loc.co.length - after;
     const choice = this.choose(slots);
+    if (choice > 0) this.mayCycle();
     const w = this.push(tid, { kind: Kind.W, loc: loc.id, value: this.valueId(value), tags }, null, value);
     loc.co.splice(loc.co.length - choice, 0, w);
     this.see(tid, loc, w);
@@ -132,7 +145,11 @@ export class WeakMemory extends WeakGraph implements WeakHooks {
   }
 
   event(tags: number): void {
-    this.push(this.thread(), { kind: Kind.F, loc: -1, value: 0, tags }, null);
+    if (tags & (Tag.RCU_LOCK | Tag.RCU_UNLOCK | Tag.SYNC_RCU)) this.mayCycle();
+    const tid = this.thread();
+    if (tags & Tag.RCU_LOCK) this.rcuDepth[tid]!++;
+    if (tags & Tag.RCU_UNLOCK && this.rcuDepth[tid]! > 0) this.rcuDepth[tid]!--;
+    this.push(tid, { kind: Kind.F, loc: -1, value: 0, tags }, null);
   }
 
   // An IPI as the kernel orders it (kernel/smp.c): the sender queues the call with a fully ordered
@@ -168,6 +185,7 @@ export class WeakMemory extends WeakGraph implements WeakHooks {
   }
 
   srcuReadLock(srcu: SimObject, tags: number): void {
+    this.mayCycle();
     const tid = this.thread();
     const loc = this.location(srcu, 0);
     const latest = loc.co[loc.co.length - 1] as WriteRef;
@@ -179,6 +197,7 @@ export class WeakMemory extends WeakGraph implements WeakHooks {
   }
 
   srcuReadUnlock(srcu: SimObject, tags: number): void {
+    this.mayCycle();
     const tid = this.thread();
     const stack = (this.srcuLocks[tid] as Map<SimObject, number[]>).get(srcu);
     const lockRead = stack?.pop();
@@ -188,6 +207,7 @@ export class WeakMemory extends WeakGraph implements WeakHooks {
   }
 
   synchronizeSrcu(srcu: SimObject, tags: number): void {
+    this.mayCycle();
     const loc = this.location(srcu, 0);
     this.push(this.thread(), { kind: Kind.F, loc: loc.id, value: 0, tags }, null);
   }
@@ -212,11 +232,29 @@ export class WeakMemory extends WeakGraph implements WeakHooks {
   /**
    * Judges the graph if the last step added to it: false when it is inconsistent under the model
    * (the run is to be dropped). Keeps the verdict's flags.
+   *
+   * A step whose events could not close a cycle is not judged: the graph before it was consistent,
+   * so it still is. The models' axioms are acyclicity (or irreflexivity) of relations built from
+   * po, rf, co, fr and the dependencies by union, sequence and closure, and an event from which no
+   * edge leads to an earlier event (a read of the coherence-latest write, a write made
+   * coherence-latest, a fence; outside any RCU or SRCU section, whose unlock leads back to its
+   * lock) adds no path that returns. Every other step, `mayCycle`, is judged in full.
    */
   checkIfChanged(): boolean {
-    // A step the chooser replays from an earlier run was judged then (the next real check judges all).
-    if (!this.dirty || this.chooser.replaying?.() === true) return true;
+    if (!this.dirty) return true;
     this.dirty = false;
+    this.flagsStale = true;
+    // A step the chooser replays from an earlier run was judged then.
+    if (this.chooser.replaying?.() === true || !(this.mustCheck || this.judgeEveryStep)) {
+      this.mustCheck = false;
+      return true;
+    }
+    return this.judge();
+  }
+
+  private judge(): boolean {
+    this.mustCheck = false;
+    this.flagsStale = false;
     const verdict = this.model.check(this.graph());
     this.flags = verdict.flags;
     this.races = verdict.races ?? [];
@@ -228,10 +266,29 @@ export class WeakMemory extends WeakGraph implements WeakHooks {
    * §24), naming the first racing pair; null when it has none.
    */
   dataRace(step: number): Outcome | null {
+    // The flags of a graph that steps were added to unjudged, judged now: only plain accesses race.
+    if (this.flagsStale && this.plainAccess) this.judge();
     const pair = this.races[0];
     if (!this.flags.includes('data-race') || pair === undefined) return null;
     const [a, b] = pair.map((id) => this.describeEvent(id)) as [string, string];
     return { kind: 'data-race', message: `data race: ${a} and ${b}, unordered, one of them plain${this.races.length > 1 ? ` (and ${this.races.length - 1} more)` : ''}`, step };
+  }
+
+  /** The step being taken adds an event that an edge may leave towards earlier events: judge it. */
+  private mayCycle(): void {
+    this.mustCheck = true;
+  }
+
+
+  protected override push(tid: number, e: { kind: Kind; loc: number; value: number; tags: number; data?: readonly number[]; rmwRead?: number }, rf: WriteRef | null, value?: unknown): WriteRef {
+    if (this.rcuDepth[tid] !== 0 || this.inSrcuSection(tid)) this.mayCycle();
+    if (e.kind !== Kind.F && (e.tags & MARKED_TAGS) === 0) this.plainAccess = true;
+    return super.push(tid, e, rf, value);
+  }
+
+  private inSrcuSection(tid: number): boolean {
+    for (const stack of (this.srcuLocks[tid] as Map<SimObject, number[]>).values()) if (stack.length !== 0) return true;
+    return false;
   }
 
   private choose(count: number): number {

@@ -7,4 +7,9 @@ export interface WeakRunOptions {
   readonly withoutBarriers?: ReadonlySet<string>;
   /** Where each reads-from and coherence choice comes from. */
   readonly chooser: Chooser;
+  /**
+   * Judge the execution graph after every step, also after one that cannot close a cycle (see
+   * `WeakMemory.checkIfChanged`): the same results, slower. For checking that shortcut.
+   */
+  readonly judgeEveryStep?: boolean;
 }
