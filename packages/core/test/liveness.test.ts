@@ -32,7 +32,7 @@ const model = defineModel({
   },
   setup: (w) => ({ seq: w.counter('seq'), lock: w.spinlock('lock'), names: w.var('names', '') }),
   invariants: [],
-  scenarios: { maxThreads: 2, maxOpsPerThread: 1, maxOps: 2, catalogue: [{ name: 'retry-vs-bump', threads: [['retry'], ['bump']] }] },
+  scenarios: { maxThreads: 2, maxOpsPerThread: 1, maxOps: 2, catalogue: [{ name: 'retry-vs-bump', threads: [['retry'], ['bump']] as string[][] }] },
 });
 
 const buggy = new Set<string>();
