@@ -24,6 +24,16 @@ export interface Location {
 
 export const NONE: readonly number[] = [];
 
+/** An event a step adds to its thread: what `push` records. */
+export interface NewEvent {
+  readonly kind: Kind;
+  readonly loc: number;
+  readonly value: number;
+  readonly tags: number;
+  readonly data?: readonly number[];
+  readonly rmwRead?: number;
+}
+
 /**
  * The execution graph a run under weak memory builds: each thread's events in program order, the
  * write each read reads from, each location's writes in coherence order, and each thread's
@@ -172,7 +182,7 @@ export class WeakGraph {
     if (old === undefined || loc.co.indexOf(old) < loc.co.indexOf(w)) views.set(loc.id, w);
   }
 
-  protected push(tid: number, e: { kind: Kind; loc: number; value: number; tags: number; data?: readonly number[]; rmwRead?: number }, rf: WriteRef | null, value?: unknown): WriteRef {
+  protected push(tid: number, e: NewEvent, rf: WriteRef | null, value?: unknown): WriteRef {
     const events = this.events[tid] as TraceEvent[];
     const index = events.length;
     events.push({ kind: e.kind, loc: e.loc, value: e.value, tags: e.tags, addr: NONE, data: e.data ?? NONE, ctrl: NONE, rmwRead: e.rmwRead ?? -1, choice: -1 });

@@ -6,7 +6,7 @@ import type { Outcome } from '../outcome.js';
 import type { StaleRead, TraceEntry } from '../trace.js';
 export type { WeakEventSnapshot, WeakRunSnapshot } from './run-snapshot.js';
 import type { Chooser } from './chooser.js';
-import { NONE, WeakGraph, type Location, type WriteRef } from './weak-graph.js';
+import { NONE, WeakGraph, type Location, type NewEvent, type WriteRef } from './weak-graph.js';
 
 /**
  * The memory of one run under a weak memory model (`tso`, `lkmm`). The scheduler still interleaves
@@ -42,8 +42,10 @@ export class WeakMemory extends WeakGraph implements WeakHooks {
   private flagsStale = false;
   /** Whether the run made a plain (unmarked) access: only then can it have a data race. */
   private plainAccess = false;
-  /** Per thread: how many rcu_read_lock() sections are open. */
-  private readonly rcuDepth: number[];
+  /** Per thread: how many rcu_read_lock() sections are open (events inside them are judged). */
+  private readonly openRcu: number[];
+  /** Per thread: how many srcu_read_lock() sections are open, over every srcu_struct. */
+  private readonly openSrcu: number[];
 
   constructor(
     readonly memory: 'tso' | 'lkmm',
@@ -62,7 +64,8 @@ export class WeakMemory extends WeakGraph implements WeakHooks {
   ) {
     super(world, threadCount);
     this.model = MEMORY_MODELS[memory];
-    this.rcuDepth = new Array<number>(threadCount).fill(0);
+    this.openRcu = new Array<number>(threadCount).fill(0);
+    this.openSrcu = new Array<number>(threadCount).fill(0);
   }
 
   read(obj: SimObject, current: unknown, tags: number, accept?: (value: unknown) => boolean): unknown {
@@ -73,10 +76,11 @@ export class WeakMemory extends WeakGraph implements WeakHooks {
     if (allowed.length === 0) throw new ModelError(`no write of ${obj.name} that CPU${tid} may read is acceptable here (a blocking step enabled by mistake)`);
     const choice = this.choose(allowed.length);
     const w = allowed[choice] as WriteRef;
-    if (w !== loc.co[loc.co.length - 1]) this.mayCycle();
+    const stale = w !== loc.co[loc.co.length - 1];
+    if (stale) this.mayCycle();
     this.push(tid, { kind: Kind.R, loc: loc.id, value: w.valueId, tags }, w);
     this.see(tid, loc, w);
-    if (this.tracing && w !== loc.co[loc.co.length - 1]) {
+    if (this.tracing && stale) {
       this.notes.push(this.staleNote(obj, loc, w));
       (this.readValues ??= new Map()).set(obj, w.value);
       const unseen = loc.co.slice(loc.co.indexOf(w) + 1).map((x) => x.step);
@@ -147,8 +151,8 @@ export class WeakMemory extends WeakGraph implements WeakHooks {
   event(tags: number): void {
     if (tags & (Tag.RCU_LOCK | Tag.RCU_UNLOCK | Tag.SYNC_RCU)) this.mayCycle();
     const tid = this.thread();
-    if (tags & Tag.RCU_LOCK) this.rcuDepth[tid]!++;
-    if (tags & Tag.RCU_UNLOCK && this.rcuDepth[tid]! > 0) this.rcuDepth[tid]!--;
+    if (tags & Tag.RCU_LOCK) this.openRcu[tid]!++;
+    if (tags & Tag.RCU_UNLOCK && this.openRcu[tid]! > 0) this.openRcu[tid]!--;
     this.push(tid, { kind: Kind.F, loc: -1, value: 0, tags }, null);
   }
 
@@ -194,6 +198,7 @@ export class WeakMemory extends WeakGraph implements WeakHooks {
     const stack = open.get(srcu) ?? [];
     stack.push(r.index);
     open.set(srcu, stack);
+    this.openSrcu[tid]!++;
   }
 
   srcuReadUnlock(srcu: SimObject, tags: number): void {
@@ -201,6 +206,7 @@ export class WeakMemory extends WeakGraph implements WeakHooks {
     const tid = this.thread();
     const stack = (this.srcuLocks[tid] as Map<SimObject, number[]>).get(srcu);
     const lockRead = stack?.pop();
+    if (lockRead !== undefined) this.openSrcu[tid]!--;
     // srcu_read_unlock(ss, idx) writes the index its srcu_read_lock() returned: a data dependency,
     // which is how the LKMM matches an unlock with its lock.
     this.writeLatest(srcu, 0, tags, 0, lockRead === undefined ? NONE : [lockRead]);
@@ -279,16 +285,10 @@ export class WeakMemory extends WeakGraph implements WeakHooks {
     this.mustCheck = true;
   }
 
-
-  protected override push(tid: number, e: { kind: Kind; loc: number; value: number; tags: number; data?: readonly number[]; rmwRead?: number }, rf: WriteRef | null, value?: unknown): WriteRef {
-    if (this.rcuDepth[tid] !== 0 || this.inSrcuSection(tid)) this.mayCycle();
+  protected override push(tid: number, e: NewEvent, rf: WriteRef | null, value?: unknown): WriteRef {
+    if (this.openRcu[tid] !== 0 || this.openSrcu[tid] !== 0) this.mayCycle();
     if (e.kind !== Kind.F && (e.tags & MARKED_TAGS) === 0) this.plainAccess = true;
     return super.push(tid, e, rf, value);
-  }
-
-  private inSrcuSection(tid: number): boolean {
-    for (const stack of (this.srcuLocks[tid] as Map<SimObject, number[]>).values()) if (stack.length !== 0) return true;
-    return false;
   }
 
   private choose(count: number): number {
