@@ -1,15 +1,10 @@
 import type { Lasso } from '../explore/liveness.js';
 import type { TraceEntry } from '../trace.js';
 import { foldRepeats } from './lasso-fold.js';
-import { plural } from './race-table.js';
-import { describeStep } from './race-table.js';
-import { esc, tspans, wrap } from './swimlane.js';
+import { describeStep, plural } from './race-table.js';
+import { esc, HEAD, INDEX_W, LANE_W, LINE_H, ROW, tspans, wrap } from './swimlane.js';
 
-const ROW = 22;
-const LINE_H = 13;
-const HEAD = 58;
-const INDEX_W = 34;
-const LANE_W = 430;
+// The swimlane's layout (swimlane.ts), with a fixed gutter and the bands' rows added.
 const GUTTER = 40;
 /** Height of a band's heading row ("×N", "repeats for ever"). */
 const BAND_H = 20;

@@ -3,15 +3,15 @@ import type { TraceEntry } from '../trace.js';
 import { describeOutcome, describeStep } from './race-table.js';
 
 /** Layout constants of the swimlane picture, in SVG user units. */
-const ROW = 22;
-const HEAD = 58;
-const INDEX_W = 34;
-const LANE_W = 430;
+export const ROW = 22;
+export const HEAD = 58;
+export const INDEX_W = 34;
+export const LANE_W = 430;
 const BAR_W = 5;
 /** Width of one character of an 11-unit monospace font (DejaVu Sans Mono and Menlo measure 6.62). */
 const CHAR_W = 6.7;
 /** Extra height of each wrapped line of a step. */
-const LINE_H = 13;
+export const LINE_H = 13;
 /** Room kept clear at the right end of a step for its marks (⇄, ✗). */
 const MARK_ROOM = 50;
 const PALETTE = ['#4e79a7', '#f28e2b', '#59a14f', '#b07aa1', '#76b7b2', '#edc948', '#9c755f', '#e15759'];
