@@ -52,7 +52,8 @@ interface TypedName {
 class LitmusParser extends chevrotain.EmbeddedActionsParser {
   constructor() {
     // Grammar validations run in the tests (test/parser.test.ts builds a validating parser); at start they cost ~0.2 s.
-    super(T.allTokens, { errorMessageProvider: messages, maxLookahead: 4, skipValidations: !validateGrammar });
+    // One token of lookahead (the gates settle the rest) keeps the lookahead analysis at start short.
+    super(T.allTokens, { errorMessageProvider: messages, maxLookahead: 1, skipValidations: !validateGrammar });
     this.performSelfAnalysis();
   }
 

@@ -1,4 +1,4 @@
-import Table from 'cli-table3';
+import { boxTable } from './box-table.js';
 import { propositionCounts, type LitmusResult, type Observation } from './result.js';
 
 /** One row of a summary: a test's result and what its header expected. */
@@ -11,10 +11,7 @@ export interface SummaryRow {
 
 /** A table of several tests' results: one line each, expected results checked. */
 export function formatSummaryTable(rows: readonly SummaryRow[]): string {
-  const table = new Table({
-    head: ['test', 'memory', 'observation', 'expected', 'states', 'holds/fails', 'executions', 'flags'],
-    style: { head: [], border: [] },
-  });
+  const table: string[][] = [['test', 'memory', 'observation', 'expected', 'states', 'holds/fails', 'executions', 'flags']];
   for (const { result, expected } of rows) {
     const { holds, fails } = propositionCounts(result);
     const verdict = expected === undefined ? '-' : expected === result.observation ? `${expected} ok` : `${expected} DIFFERS`;
@@ -31,5 +28,5 @@ export function formatSummaryTable(rows: readonly SummaryRow[]): string {
   }
   const differing = rows.filter((r) => r.expected !== undefined && r.expected !== r.result.observation).length;
   const checked = rows.filter((r) => r.expected !== undefined).length;
-  return `${table.toString()}\n${rows.length} tests, ${checked} with an expected result, ${differing} differ\n`;
+  return `${boxTable(table)}\n${rows.length} tests, ${checked} with an expected result, ${differing} differ\n`;
 }
