@@ -1,4 +1,3 @@
-import { Command } from 'commander';
 import { ablateCommand } from './commands/ablate-command.js';
 import { huntCommand } from './commands/hunt-command.js';
 import { listCommand } from './commands/list-command.js';
@@ -8,10 +7,9 @@ import { reportCommand } from './commands/report-command.js';
 import { verifyCommand } from './commands/verify-command.js';
 import type { CommandModule } from './program/command-module.js';
 import { CliContext, type GuardHooks } from './program/context.js';
-import { exitCodeOf } from './program/exit-code.js';
 import { processIo, terminalSafe, type Io } from './program/io.js';
 import { loadModelBeforeAction } from './program/load-model-hook.js';
-import { cliVersion } from './version.js';
+import { newProgram, runProgram } from './program/new-program.js';
 
 export type { GuardHooks } from './program/context.js';
 export { processIo, type Io } from './program/io.js';
@@ -23,20 +21,10 @@ const COMMANDS: readonly CommandModule[] = [listCommand, huntCommand, verifyComm
 export async function main(argv: readonly string[], rawIo: Io = processIo, guard?: GuardHooks): Promise<number> {
   // Everything printed passes through here: a model's strings cannot drive the terminal.
   const io = terminalSafe(rawIo);
-  const program = new Command('kvmrace')
-    .description('Hunt, verify and replay races in executable models of kernel concurrency protocols.')
-    .exitOverride()
-    .configureOutput({ writeOut: (s) => io.out(s), writeErr: (s) => io.err(s), outputError: () => undefined })
-    .showSuggestionAfterError(true)
-    .version(cliVersion(), '-V, --version', 'print the version of kvmrace')
+  const program = newProgram(io)
     .option('--no-timing', 'leave wall-clock times (ms fields) out of JSON, so the same command prints the same bytes');
   const ctx = new CliContext(io, program, guard);
   loadModelBeforeAction(program, ctx);
   for (const command of COMMANDS) command.register(program, ctx);
-  try {
-    await program.parseAsync([...argv], { from: 'user' });
-    return ctx.code;
-  } catch (err) {
-    return exitCodeOf(err, io);
-  }
+  return runProgram(program, argv, ctx, io);
 }

@@ -4,6 +4,8 @@ import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import { litmusCommand } from '../src/commands/litmus.js';
+import { litmusMain } from '../src/litmus-main.js';
+import { main } from '../src/main.js';
 import type { Io } from '../src/program/io.js';
 
 // `kvmrace litmus` called directly (the lead registers it in main.ts). The tests are written here;
@@ -154,6 +156,21 @@ describe('kvmrace litmus', () => {
       expect(doc.tests.length).toBeGreaterThanOrEqual(80);
       expect(doc.tests.every((t) => t.matches === true), memory).toBe(true);
       expect(code).toBe(0);
+    }
+  });
+
+  it('runs the same from its own program (what `kvmrace litmus` starts) as from the whole CLI', async () => {
+    const bad = SB.replace('r0 = READ_ONCE(*y);', 'r0 = READ_ONCE(*y)');
+    const dir = dirWith({ 'SB+once.litmus': SB, 'MP+wmb+rmb.litmus': MP_WRONG_CLAIM });
+    const badDir = dirWith({ 'b-bad.litmus': bad });
+    const runs: string[][] = [['litmus', dir], ['litmus', dir, '--memory', 'sc', '--json'], ['litmus', badDir], ['litmus', '--memory'], ['litmus', '--help']];
+    for (const argv of runs) {
+      const whole = capture();
+      const own = capture();
+      const wholeCode = await main(argv, whole);
+      expect(await litmusMain(argv, own), argv.join(' ')).toBe(wholeCode);
+      expect(own.stdout, argv.join(' ')).toEqual(whole.stdout);
+      expect(own.stderr, argv.join(' ')).toEqual(whole.stderr);
     }
   });
 });

@@ -13,6 +13,7 @@ import {
   type MemoryModelName,
   type Observation,
 } from '@kvmrace/memory';
+import type { Command } from 'commander';
 import type { CommandModule } from '../program/command-module.js';
 import { processIo, type Io } from '../program/io.js';
 
@@ -123,18 +124,18 @@ export async function litmusCommand(paths: string[], opts: LitmusOptions, io: Io
   return differs ? 1 : 0;
 }
 
+/** Adds the `litmus` command to `program`; it needs of the CLI's context only where to write and the exit code. */
+export function registerLitmus(program: Command, ctx: { readonly io: Io; code: number }): void {
+  program
+    .command('litmus')
+    .description(litmusUsage)
+    .argument('<paths...>', 'litmus files, or directories of *.litmus files')
+    .option('--memory <model>', 'memory model: lkmm (default), sc or tso', 'lkmm')
+    .option('--json', 'print one JSON document')
+    .action(async (paths: string[], opts: LitmusOptions) => {
+      ctx.code = await litmusCommand(paths, opts, ctx.io);
+    });
+}
+
 /** The `litmus` command, ready for the program's list of commands. */
-export const litmusCommandModule: CommandModule = {
-  name: 'litmus',
-  register(program, ctx) {
-    program
-      .command('litmus')
-      .description(litmusUsage)
-      .argument('<paths...>', 'litmus files, or directories of *.litmus files')
-      .option('--memory <model>', 'memory model: lkmm (default), sc or tso', 'lkmm')
-      .option('--json', 'print one JSON document')
-      .action(async (paths: string[], opts: LitmusOptions) => {
-        ctx.code = await litmusCommand(paths, opts, ctx.io);
-      });
-  },
-};
+export const litmusCommandModule: CommandModule = { name: 'litmus', register: registerLitmus };
