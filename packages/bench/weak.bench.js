@@ -3,7 +3,9 @@
 // each, and the ratio lkmm / sc. A scenario whose lkmm search has not ended within --cap seconds of
 // work is reported as such (the weak explorer has no time limit of its own: the cap is checked
 // between scenarios, and the slow scenarios of pfncache are those with an invalidation).
-//   pnpm --filter @kvmrace/bench bench:weak [--cap 60] [--only refresh-vs-deactivate,...]
+// Each scenario is warmed up under both (the JIT), then timed in `--rounds` rounds, sc and lkmm
+// alternating so that a load change on this shared machine hits both; the medians are compared.
+//   pnpm --filter @kvmrace/bench bench:weak [--rounds 9] [--only refresh-vs-deactivate,...]
 // Plain ESM over the built packages: run `pnpm build` first.
 import { performance } from 'node:perf_hooks';
 import { exploreWeak, verify } from '@kvmrace/core';
@@ -16,6 +18,13 @@ const opt = (name, dflt) => {
   return i === -1 ? dflt : args[i + 1];
 };
 const only = opt('--only', '').split(',').filter(Boolean);
+const rounds = Number(opt('--rounds', '9'));
+const median = (xs) => [...xs].sort((a, b) => a - b)[xs.length >> 1];
+const timed = (f) => {
+  const t0 = performance.now();
+  const result = f();
+  return { result, ms: performance.now() - t0 };
+};
 // pfncache's scenarios with an invalidation take minutes under lkmm (README): left out unless named.
 const SLOW = new Set(['refresh-vs-invalidate', 'use-vs-invalidate', 'refresh-vs-deactivate-vs-invalidate', 'use-vs-deactivate-activate-vs-invalidate']);
 
@@ -24,14 +33,25 @@ for (const model of [seqcountReader, pfncache]) {
   for (const s of model.scenarios.catalogue) {
     if (only.length ? !only.includes(s.name) : SLOW.has(s.name)) continue;
     const fixes = model.upstreamFixes;
-    // Warm both up once (the JIT), then time one run of each.
-    verify(model, { fixes, scenarios: [s.threads] });
-    const t0 = performance.now();
-    const sc = verify(model, { fixes, scenarios: [s.threads] });
-    const t1 = performance.now();
-    const weak = exploreWeak(model, new Set(fixes), s.threads, { memory: 'lkmm' });
-    const t2 = performance.now();
-    rows.push({ model: model.name, scenario: s.name, sc: `${sc.verdict}, ${sc.executions} executions, ${(t1 - t0).toFixed(0)} ms`, lkmm: `${weak.failures ? 'violated' : 'holds'}, ${weak.executions} runs (${weak.distinct} graphs), ${(t2 - t1).toFixed(0)} ms`, ratio: ((t2 - t1) / Math.max(1, t1 - t0)).toFixed(1) });
+    const runSc = () => verify(model, { fixes, scenarios: [s.threads] });
+    const runLkmm = () => exploreWeak(model, new Set(fixes), s.threads, { memory: 'lkmm' });
+    // The slow scenarios are timed once (their runs are long enough to need no rounds).
+    const n = SLOW.has(s.name) ? 1 : rounds;
+    const scMs = [];
+    const lkmmMs = [];
+    let sc = runSc();
+    let weak = n > 1 ? runLkmm() : null;
+    for (let i = 0; i < n; i++) {
+      const a = timed(runSc);
+      const b = timed(runLkmm);
+      sc = a.result;
+      weak = b.result;
+      scMs.push(a.ms);
+      lkmmMs.push(b.ms);
+    }
+    const scTime = median(scMs);
+    const lkmmTime = median(lkmmMs);
+    rows.push({ model: model.name, scenario: s.name, sc: `${sc.verdict}, ${sc.executions} executions, ${scTime.toFixed(1)} ms`, lkmm: `${weak.failures ? 'violated' : 'holds'}, ${weak.executions} runs (${weak.distinct} graphs), ${lkmmTime.toFixed(1)} ms`, ratio: (lkmmTime / scTime).toFixed(1) });
   }
 }
 console.table(rows);

@@ -4,6 +4,7 @@ import { ModelError } from '../faults.js';
 import type { SimObject } from '../sim-object.js';
 import type { WeakRunSnapshot } from './run-snapshot.js';
 import { openSrcuUnlocks } from './srcu-closing.js';
+import { shapeMemo } from './shape-memo.js';
 
 /** A write in a location's coherence order: a thread's (its event index) or the initial value (thread -1). */
 export interface WriteRef {
@@ -56,6 +57,8 @@ export class WeakGraph {
   step = -1;
   /** Per thread, per event: the step that made it. */
   protected readonly eventSteps: number[][];
+  /** Per thread: its events' shapes (kind, location, tags, dependencies), for `shapeMemo`. */
+  private readonly shapes: string[];
 
   constructor(
     /** The world whose `current` thread makes each access. */
@@ -67,6 +70,7 @@ export class WeakGraph {
     this.views = Array.from({ length: threadCount }, () => new Map());
     this.srcuLocks = Array.from({ length: threadCount }, () => new Map());
     this.eventSteps = Array.from({ length: threadCount }, () => []);
+    this.shapes = new Array<string>(threadCount).fill('');
   }
 
   /** Events recorded so far, over every thread. */
@@ -130,7 +134,8 @@ export class WeakGraph {
     const closing = openSrcuUnlocks(this.events, this.srcuLocks, (o) => (this.locations.get(o) as Location).id, this.valueId(0));
     const all = closing === null ? this.events : this.events.map((evs, t) => (closing[t]!.length === 0 ? evs : [...evs, ...closing[t]!]));
     const traces = all.map((events) => ({ events, registers: [] as number[], shape: '' }));
-    const skeleton = new Skeleton(traces, locs.map((l) => (l.co.find((w) => w.thread < 0) as WriteRef).valueId), new Map());
+    const shape = closing === null ? this.shapes : this.shapes.map((s, t) => s + closing[t]!.map(eventShape).join(''));
+    const skeleton = new Skeleton(traces, locs.map((l) => (l.co.find((w) => w.thread < 0) as WriteRef).valueId), shapeMemo(`${locs.length}#${shape.join('|')}`));
     const base: number[] = [];
     let next = locs.length;
     for (const evs of all) {
@@ -185,7 +190,9 @@ export class WeakGraph {
   protected push(tid: number, e: NewEvent, rf: WriteRef | null, value?: unknown): WriteRef {
     const events = this.events[tid] as TraceEvent[];
     const index = events.length;
-    events.push({ kind: e.kind, loc: e.loc, value: e.value, tags: e.tags, addr: NONE, data: e.data ?? NONE, ctrl: NONE, rmwRead: e.rmwRead ?? -1, choice: -1 });
+    const event: TraceEvent = { kind: e.kind, loc: e.loc, value: e.value, tags: e.tags, addr: NONE, data: e.data ?? NONE, ctrl: NONE, rmwRead: e.rmwRead ?? -1, choice: -1 };
+    events.push(event);
+    this.shapes[tid] += eventShape(event);
     (this.rf[tid] as Array<WriteRef | null>).push(rf);
     (this.eventSteps[tid] as number[]).push(this.step);
     this.dirty = true;
@@ -201,4 +208,9 @@ export class WeakGraph {
     }
     return id;
   }
+}
+
+/** What of an event the value-independent relations depend on (not its value). */
+function eventShape(e: TraceEvent): string {
+  return `${e.kind}.${e.loc}.${e.tags}.${e.data.join(':')}.${e.rmwRead};`;
 }

@@ -258,10 +258,18 @@ export class WeakMemory extends WeakGraph implements WeakHooks {
     return this.judge();
   }
 
-  private judge(): boolean {
+  /**
+   * Judges the graph. Unless `full` (or `judgeEveryStep`), a graph that sequential consistency
+   * allows is taken as consistent without asking the weaker model, which allows all of those
+   * (memory's model-inclusion test pins it) and is far slower to ask; its flags are then judged
+   * later, if the run needs them (`dataRace`).
+   */
+  private judge(full = false): boolean {
     this.mustCheck = false;
+    const graph = this.graph();
+    if (!full && !this.judgeEveryStep && MEMORY_MODELS.sc.check(graph).consistent) return true;
     this.flagsStale = false;
-    const verdict = this.model.check(this.graph());
+    const verdict = this.model.check(graph);
     this.flags = verdict.flags;
     this.races = verdict.races ?? [];
     return verdict.consistent;
@@ -273,7 +281,7 @@ export class WeakMemory extends WeakGraph implements WeakHooks {
    */
   dataRace(step: number): Outcome | null {
     // The flags of a graph that steps were added to unjudged, judged now: only plain accesses race.
-    if (this.flagsStale && this.plainAccess) this.judge();
+    if (this.flagsStale && this.plainAccess) this.judge(true);
     const pair = this.races[0];
     if (!this.flags.includes('data-race') || pair === undefined) return null;
     const [a, b] = pair.map((id) => this.describeEvent(id)) as [string, string];
