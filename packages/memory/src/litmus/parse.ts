@@ -1,8 +1,9 @@
 import type { IToken } from 'chevrotain';
 import { compileLitmus } from './compile.js';
 import { LitmusError } from './litmus-error.js';
-import { litmusLexer, Loop, LBrace } from './lexer.js';
+import { Loop, LBrace } from './lexer.js';
 import { litmusParser } from './parser.js';
+import { scanLitmus } from './scanner.js';
 import type { LitmusTest } from './program.js';
 
 /**
@@ -14,14 +15,14 @@ import type { LitmusTest } from './program.js';
  * @throws LitmusError on a syntax error, an unknown primitive or name, or a loop
  */
 export function parseLitmus(text: string, file = '<litmus>'): LitmusTest {
-  const lexed = litmusLexer.tokenize(text);
-  const lexError = lexed.errors[0];
+  const lexed = scanLitmus(text);
+  const lexError = lexed.error;
   if (lexError) {
     const bad = text.slice(lexError.offset, lexError.offset + lexError.length).split(/\s/)[0] ?? '';
     const reason = lexed.tokens.length === 0 && !/^C\s/.test(text.trimStart())
       ? `expected 'C <name>' at the start of a C litmus test but found '${bad}'`
       : `unexpected character${bad.length > 1 ? 's' : ''} '${bad}'`;
-    throw new LitmusError(file, lexError.line ?? 1, lexError.column ?? 1, reason);
+    throw new LitmusError(file, lexError.line, lexError.column, reason);
   }
   const loop = lexed.tokens.find((t) => t.tokenType === Loop);
   if (loop) throw at(file, loop, `'${loop.image}' is a loop or a jump: litmus tests have none, and kvmrace refuses them as unbounded`);
@@ -46,8 +47,7 @@ export function parseLitmus(text: string, file = '<litmus>'): LitmusTest {
 
   // The header: every comment before the initial state's `{`.
   const initStart = lexed.tokens.find((t) => t.tokenType === LBrace)?.startOffset ?? text.length;
-  const comments = (lexed.groups['comments'] ?? []) as IToken[];
-  const header = comments.filter((c) => c.startOffset < initStart).map((c) => c.image).join('\n');
+  const header = lexed.comments.filter((c) => c.startOffset < initStart).map((c) => c.image).join('\n');
   return compileLitmus(ast, file, header);
 }
 
