@@ -1,4 +1,5 @@
 import { defineModel } from '@kvmrace/core';
+import { hptResizeBarriers } from './barriers.js';
 import { hptFixes } from './fixes.js';
 import { hptResizeInvariants } from './invariants.js';
 import { hvPageFault } from './page-fault.js';
@@ -27,6 +28,7 @@ export const hptResize = defineModel({
     '38c53af85306 "KVM: PPC: Book3S HV: Fix exclusion between HPT resizing and other HPT updates" (Cc: stable v4.14+)',
   ],
   fixes: hptFixes,
+  barriers: hptResizeBarriers,
   variants: {
     'guest-entry-only': ['run-core-checks-flag', 'setup-in-run-loop'],
     'fault-only': ['fault-checks-flag'],

@@ -30,6 +30,8 @@ export function kvmppcBook3sHvPageFault(s: HptResizeState, t: Thread<HptFix>): S
 
 function* kvmppcBook3sHvPageFaultBody(s: HptResizeState, t: Thread<HptFix>): Steps {
   // F1: index = vcpu->arch.pgfault_index; hptep = kvm->arch.hpt.virt + (index << 4); rev = &kvm->arch.hpt.rev[index];
+  // Marked: kvm->arch.hpt is a plain struct in the kernel, written by the pivot under mmu_lock
+  // and read here under SRCU only (README, "Under the LKMM").
   const myGen = yield* s.hpt.read('index = pgfault_index; hptep, rev = &kvm->arch.hpt.rev[index]');
   // The real-mode handler found the ABSENT guest HPTE in the installed table. The rehash drops
   // it (not bolted), so NEW has no such entry and the guest would not have taken this exit.
@@ -40,7 +42,8 @@ function* kvmppcBook3sHvPageFaultBody(s: HptResizeState, t: Thread<HptFix>): Ste
 
   // F2: while (!try_lock_hpte(hptep, HPTE_V_HVLOCK)) cpu_relax(); read hpte[0..2]; unlock_hpte
   yield* hvlock.lock();
-  const hpte0 = yield* hpte.read('hpte[0] = be64_to_cpu(hptep[0]) & ~HPTE_V_HVLOCK');
+  // Plain, as in the kernel: every write of hptep[0] is made with the HPTE lock held.
+  const hpte0 = yield* hpte.plainRead('hpte[0] = be64_to_cpu(hptep[0]) & ~HPTE_V_HVLOCK');
   yield* hvlock.unlock();
   if (hpte0 !== 'ABSENT') return; // hpte != pgfault_hpte: RESUME_GUEST
 
@@ -48,11 +51,12 @@ function* kvmppcBook3sHvPageFaultBody(s: HptResizeState, t: Thread<HptFix>): Ste
 
   // F4: while (!try_lock_hpte(hptep, HPTE_V_HVLOCK)) cpu_relax(); hnow_v = hptep[0]
   yield* hvlock.lock();
-  const hnowV = yield* hpte.read('hnow_v = be64_to_cpu(hptep[0])');
+  const hnowV = yield* hpte.plainRead('hnow_v = be64_to_cpu(hptep[0])');
 
   if (t.fixed('fault-checks-flag')) {
-    // F5: "If the HPT is being resized, don't update the HPTE": the HPTE lock orders this
-    // test against the rehash of this entry.
+    // F5: "If the HPT is being resized, don't update the HPTE ... The synchronization for
+    // mmu_ready test vs. set is provided by the HPTE lock": the rehash takes it after clearing the
+    // flag. A plain load in the kernel; the resize writes the flag without this lock, so marked.
     const done = yield* s.hpteSetupDone.read('if (!kvm->arch.hpte_setup_done) goto out_unlock');
     if (!done) {
       yield* hvlock.unlock(); // out_unlock: __unlock_hpte(hptep, be64_to_cpu(hptep[0]))
@@ -70,7 +74,9 @@ function* kvmppcBook3sHvPageFaultBody(s: HptResizeState, t: Thread<HptFix>): Ste
   yield* s.rmapLock.lock();
   yield* kvmppcAddRevmapChain(s, t, myGen, index);
 
-  // F8: hptep[1] = cpu_to_be64(r); __unlock_hpte(hptep, hpte[0] | HPTE_V_VALID)
+  // F8: hptep[1] = cpu_to_be64(r); eieio(); __unlock_hpte(hptep, hpte[0] | HPTE_V_VALID): one
+  // store after PPC_RELEASE_BARRIER, value and lock bit together. The model writes the value
+  // (marked: the rehash's unlocked pre-check reads it) and then releases the lock.
   yield* hpte.write('VALID', 'hptep[1] = r; hptep[0] = hpte[0] | HPTE_V_VALID');
   yield* hvlock.unlock(); // the release half of __unlock_hpte
 }

@@ -1,5 +1,6 @@
 import type { Steps, Thread } from '@kvmrace/core';
 import type { HptFix } from './fixes.js';
+import type { HpteV } from './layout.js';
 import type { HptResizeState } from './state.js';
 
 /**
@@ -26,10 +27,17 @@ function* resizeHptRehashHpteBody(s: HptResizeState, t: Thread<HptFix>, idx: num
   // this before we take the HPTE lock". I_B2 is exactly that assumption.
   // The first look also starts the window of I_B3 (ghost `rehashing`), so it declares a read of
   // every CPU: its order against guest entry and exit matters to the explorers.
-  yield* t.step(`hptep = old->virt + (${idx} << 4); vpte = be64_to_cpu(hptep[0]) (unlocked pre-check)`, {
-    reads: idx === 0 ? [hpte, ...s.cpus] : [hpte],
-  });
-  const pre = hpte.value;
+  // The check is a plain load in the kernel; a host fault that read the flag before it was
+  // cleared may still write this entry under its lock, so it is marked here (README, "Under the
+  // LKMM"). Slot 0 is never written: its one step reads the initial value.
+  const label = `hptep = old->virt + (${idx} << 4); vpte = be64_to_cpu(hptep[0]) (unlocked pre-check)`;
+  let pre: HpteV;
+  if (idx === 0) {
+    yield* t.step(label, { reads: [hpte, ...s.cpus] });
+    pre = hpte.value;
+  } else {
+    pre = yield* hpte.read(label);
+  }
   s.rehashing = true;
   if (pre !== 'VALID' && pre !== 'ABSENT') {
     s.visited[idx] = true;
@@ -37,7 +45,7 @@ function* resizeHptRehashHpteBody(s: HptResizeState, t: Thread<HptFix>, idx: num
   }
   // R4b: while (!try_lock_hpte(hptep, HPTE_V_HVLOCK)) cpu_relax(); vpte = be64_to_cpu(hptep[0])
   yield* hvlock.lock();
-  const vpte = yield* hpte.read('vpte = be64_to_cpu(hptep[0])');
+  const vpte = yield* hpte.plainRead('vpte = be64_to_cpu(hptep[0])'); // plain: under the HPTE lock, as every write
   if (vpte === 'VALID') {
     // R4c: lock_rmap(rmapp); kvmppc_unmap_hpte(kvm, idx, memslot, rmapp, gfn); unlock_rmap(rmapp)
     yield* s.rmapLock.lock();

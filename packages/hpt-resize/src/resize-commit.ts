@@ -14,15 +14,20 @@ export function kvmVmIoctlResizeHptCommit(s: HptResizeState, t: Thread<HptFix>):
 
 function* kvmVmIoctlResizeHptCommitBody(s: HptResizeState, t: Thread<HptFix>): Steps {
   yield* s.kvmLock.lock(); // R1: mutex_lock(&kvm->lock)
-  const was = yield* s.hpteSetupDone.read('if (WARN_ON(!kvm->arch.hpte_setup_done)) goto out_no_hpt');
+  // Plain, as in the kernel: every write of the flag is made under kvm->lock.
+  const was = yield* s.hpteSetupDone.plainRead('if (WARN_ON(!kvm->arch.hpte_setup_done)) goto out_no_hpt');
   t.warnOn(!was, 'resize commit with hpte_setup_done clear');
-  // R2: "Stop VCPUs from running while we mess with the HPT"
-  yield* s.hpteSetupDone.write(0, 'kvm->arch.hpte_setup_done = 0; smp_mb()');
+  // R2: "Stop VCPUs from running while we mess with the HPT". A plain store in the kernel, read
+  // by vCPUs and faults without kvm->lock: marked here (README, "Under the LKMM": the data race).
+  yield* s.hpteSetupDone.write(0, 'kvm->arch.hpte_setup_done = 0');
+  t.smp_mb('kvm_vm_ioctl_resize_hpt_commit');
   // R3: "Boot all CPUs out of the guest so they re-read hpte_setup_done"
   yield* t.within('on_each_cpu(resize_hpt_boot_vcpu, NULL, 1)', t.world.cpus.onEachCpu()); // the IPI is the kick
   yield* resizeHptRehash(s, t); // R4
   yield* resizeHptPivot(s, t); // R5, R6
-  yield* s.hpteSetupDone.write(1, 'kvm->arch.hpte_setup_done = 1; smp_mb()'); // R7: "Let VCPUs run again"
+  // R7, out: "Let VCPUs run again" (a plain store in the kernel, marked as R2 is).
+  yield* s.hpteSetupDone.write(1, 'kvm->arch.hpte_setup_done = 1');
+  t.smp_mb('kvm_vm_ioctl_resize_hpt_commit.out');
   yield* resizeHptRelease(s, t); // R8
   yield* s.kvmLock.unlock(); // mutex_unlock(&kvm->lock)
 }

@@ -17,7 +17,9 @@ function* kvmppcRunCoreBody(s: HptResizeState, t: Thread<HptFix>): Steps<RunCore
   yield* t.cpu.irqDisable(); // V1: local_irq_disable(); hard_irq_disable()
   if (t.fixed('run-core-checks-flag')) {
     // V2: "If the HPT is being resized, don't go into the guest": with interrupts off, the
-    // resize IPI cannot complete between this check and the guest entry.
+    // resize IPI cannot complete between this check and the guest entry. No barrier in the
+    // kernel: the IPI orders the flag (the sender's llist_add() is fully ordered, the target
+    // takes the call with an acquire). A plain load there, without kvm->lock: marked here.
     const done = yield* s.hpteSetupDone.read('if (!kvm->arch.hpte_setup_done) refuse entry');
     if (!done) {
       yield* t.cpu.irqEnable(); // local_irq_enable(); vc->vcore_state = VCORE_INACTIVE; return

@@ -16,7 +16,10 @@ export function kvmppcVcpuRunHv(s: HptResizeState, t: Thread<HptFix>): Steps {
 
 function* kvmppcVcpuRunHvBody(s: HptResizeState, t: Thread<HptFix>): Steps {
   if (!t.fixed('setup-in-run-loop')) {
+    // atomic_inc(&vcpus_running); smp_mb(): left out, it orders vcpus_running for
+    // kvmppc_alloc_reset_hpt(), which the model does not have (README, "Under the LKMM").
     // if (!kvm_is_radix(kvm) && !kvm->arch.hpte_setup_done) r = kvmppc_hv_setup_htab_rma(vcpu);
+    // A plain load without kvm->lock in the kernel: marked here, as every lockless flag test.
     const done = yield* s.hpteSetupDone.read('if (!kvm->arch.hpte_setup_done) set up HTAB');
     if (!done) yield* kvmppcHvSetupHtabRma(s, t);
   }
