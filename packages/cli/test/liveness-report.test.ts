@@ -21,7 +21,7 @@ describe('report: liveness rows of pfncache-retry', () => {
     const md = livenessMarkdown(rows);
     expect(md).toMatch(/\| buggy \| refresh-vs-endless-invalidate-other: .* \| lasso found: stem \d+, cycle \d+ steps \|/);
     expect(md).toMatch(/\| upstream \| .* \| holds under fairness \|/);
-    const model = { name: 'pfncache-retry', title: 't', summary: 's', hunt: { engine: 'x', runs: 0, ms: 0 }, verify: { verdict: 'holds', method: 'm', executions: 0, ms: 0 }, proposals: [], variants: [], liveness: rows, ok: true } as ModelReport;
+    const model = { name: 'pfncache-retry', role: 'liveness', title: 't', summary: 's', hunt: { engine: 'x', runs: 0, ms: 0 }, verify: { verdict: 'holds', method: 'm', executions: 0, ms: 0 }, proposals: [], variants: [], liveness: rows, ok: true } as ModelReport;
     const html = renderHtmlReport({ version: 2, seed: 1, models: [model], ok: true });
     expect(html).toContain('Liveness under strong fairness');
     expect(html).toMatch(/data-variant="buggy"><td>buggy<\/td><td>[^<]*<\/td><td class="ok">lasso found/);

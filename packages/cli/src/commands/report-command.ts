@@ -6,17 +6,14 @@ import { withModelFile } from '../program/shared-options.js';
 import { progressBar } from '../progress.js';
 import { prepareReportDir, writeReport } from './report-output.js';
 import { reportText } from './report-text.js';
-import { runReport } from './report.js';
-
-/** The phases of one model in the report, in order (for its progress bar). */
-const PHASES = ['hunt', 'verify', 'ablate', 'lkmm'] as const;
+import { REPORT_PHASES as PHASES, runReport, type ReportPhase } from './report.js';
 
 /** `kvmrace report`: the main job. */
 export const reportCommand: CommandModule = {
   name: 'report',
   register(program, ctx) {
     withModelFile(program.command('report'))
-      .description("the main job: every model's buggy race found and shrunk, upstream variant and proposals verified, fix hunks ablated; text, HTML and JSON")
+      .description("the main job: every model's buggy race found and shrunk, upstream variant and proposals verified, fix hunks ablated, liveness models' fair lassos; text, HTML and JSON")
       .option('--seed <n>', 'seed of the fast-check hunts', '1')
       .option('--runs <n>', 'fast-check runs per hunt at most', '10000')
       .option('--out <dir>', 'where to write kvmrace-report.html and kvmrace-report.json', 'reports')
@@ -38,7 +35,7 @@ export const reportCommand: CommandModule = {
           runs,
           ablation: opts.ablation,
           memory: opts.memory,
-          ...(bar ? { onPhase: (m: string, phase: (typeof PHASES)[number], i: number, n: number) => bar.update(i * PHASES.length + PHASES.indexOf(phase), n * PHASES.length, `${m}: ${phase}`) } : {}),
+          ...(bar ? { onPhase: (m: string, phase: ReportPhase, i: number, n: number) => bar.update(i * PHASES.length + PHASES.indexOf(phase), n * PHASES.length, `${m}: ${phase}`) } : {}),
         });
         bar?.stop();
         const files = writeReport(report, opts.out, (v) => ctx.json(v));

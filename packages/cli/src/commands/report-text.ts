@@ -1,12 +1,18 @@
 import { formatScenario, plural, type Counterexample } from '@kvmrace/core';
 import pc from 'picocolors';
-import type { Report } from '../report/report-data.js';
+import type { ModelReport, Report } from '../report/report-data.js';
+import { verdictWords } from '../report/liveness-report.js';
+import { livenessLines } from './report-liveness.js';
 
 /** The report as text: one block per model and where the files are. */
 export function reportText(report: Report, files: { html: string; json: string }): string {
   const lines: string[] = [];
   for (const m of report.models) {
     lines.push(pc.bold(`== ${m.name}: ${m.title}`) + `  ${m.ok ? pc.green('as expected') : pc.red('NOT as expected')}`);
+    if (m.role === 'liveness') {
+      lines.push(...livenessModelLines(m), '');
+      continue;
+    }
     const cx = m.race;
     lines.push(cx ? `  buggy:    race ${cx.outcome.invariant ?? cx.outcome.kind}, ${shape(cx)} (${m.hunt.engine}, ${m.hunt.runs} runs, ${m.hunt.ms} ms)` : `  buggy:    ${pc.red('no race found')}`);
     if (cx) lines.push(`            replay: kvmrace replay ${cx.token}`);
@@ -34,12 +40,27 @@ export function reportText(report: Report, files: { html: string; json: string }
       for (const b of mem.barriers) lines.push(`    ${b.barrier.padEnd(width)}  lkmm ${b.lkmm === 'needed' ? pc.yellow('needed    ') : 'not needed'}  tso ${b.tso}${b.race ? `  race: ${shape(b.race)}` : ''}`);
       for (const p of mem.pairs) lines.push(`    pair ${p.barriers.join(' + ')}: ${p.lkmm}`);
     }
+    if (m.liveness) lines.push('  liveness (strong fairness):', ...livenessLines(m.liveness));
     lines.push('');
   }
-  lines.push(report.ok ? pc.green('every buggy variant raced and every upstream variant held') : pc.red('some model did not behave as expected (see above)'));
+  const livelocks = report.models.some((m) => m.role === 'liveness');
+  lines.push(report.ok ? pc.green(`every buggy variant ${livelocks ? 'raced or livelocked' : 'raced'} and every upstream variant held`) : pc.red('some model did not behave as expected (see above)'));
   lines.push(`report: ${files.html}`);
   lines.push(`json:   ${files.json}`);
   return lines.join('\n');
+}
+
+/** A liveness model's block: the buggy lasso, the upstream verdicts, how to see the lasso. */
+function livenessModelLines(m: ModelReport): string[] {
+  const rows = m.liveness ?? [];
+  const lines: string[] = [];
+  for (const r of rows) {
+    const words = verdictWords(r);
+    lines.push(`  ${`${r.variant}:`.padEnd(10)}${r.asExpected ? pc.green(words) : pc.red(words)} on ${r.scenario} (liveness search, strong fairness, ${r.states} states)`);
+  }
+  lines.push(`  upstream: ${m.verify.verdict === 'holds' ? pc.green('holds') : pc.red('violated')} over the catalogue (${m.verify.method}, ${m.verify.executions} executions, ${m.verify.ms} ms)`);
+  lines.push(`  no race hunted (the bug is a livelock; liveness searches ${m.hunt.ms} ms); the folded lasso: kvmrace verify ${m.name} --liveness --variant buggy`);
+  return lines;
 }
 
 /** `2 threads, 2 operations, 1 preemption, 20 steps`. */

@@ -1,7 +1,10 @@
-import { ablate, verify, verifyEngineFor, type AnyModel } from '@kvmrace/core';
+import { ablate, livenessScenarios, verify, type AnyModel } from '@kvmrace/core';
 import { performance } from 'node:perf_hooks';
 import type { ModelReport, ProposalReport, Report, VariantRow } from '../report/report-data.js';
 import { memoryReport } from '../report/memory-report.js';
+import { modelRole } from '../registry.js';
+import { livenessVariantRows, optionalLiveness, reportLivenessModel } from './report-liveness.js';
+import { MEMORY, verifyUpstream } from './report-upstream.js';
 
 /** Options of `kvmrace report`. */
 export interface ReportOptions {
@@ -16,28 +19,31 @@ export interface ReportOptions {
   /** Also the LKMM checks of models with barrier toggles (default true). */
   readonly memory?: boolean;
   /** Told when a model starts and which phase runs. */
-  readonly onPhase?: (model: string, phase: 'hunt' | 'verify' | 'ablate' | 'lkmm', index: number, total: number) => void;
+  readonly onPhase?: (model: string, phase: ReportPhase, index: number, total: number) => void;
 }
 
-/** The memory model every verdict of the report is under (the only one the engine has yet). */
-const MEMORY = 'memory model sc';
+/** The phases of one model in the report, in order (a liveness model has only the last). */
+export const REPORT_PHASES = ['hunt', 'verify', 'ablate', 'lkmm', 'liveness'] as const;
+export type ReportPhase = (typeof REPORT_PHASES)[number];
+
 
 /**
  * The main job for one model: the buggy race found by fast-check and shrunk to the minimum, the
  * upstream variant verified exhaustively over the whole catalogue, each proposal verified over the
  * same catalogue (holds, or its smallest race as a finding), and every subset of the fix toggles
- * verified.
+ * verified; and the liveness rows of a model with liveness scenarios. A model whose bug is a
+ * livelock (role `liveness`) gets the liveness rows and the upstream verification only.
  */
 export async function reportModel(model: AnyModel, options: ReportOptions, index = 0, total = 1): Promise<ModelReport> {
+  if (modelRole(model) === 'liveness') {
+    options.onPhase?.(model.name, 'liveness', index, total);
+    return reportLivenessModel(model);
+  }
   options.onPhase?.(model.name, 'hunt', index, total);
   const { findMinimalRace } = await import('@kvmrace/properties');
   const race = findMinimalRace(model, { variant: 'buggy', seed: options.seed, numRuns: options.runs });
   options.onPhase?.(model.name, 'verify', index, total);
-  const catalogue = model.scenarios.catalogue.map((s) => s.threads);
-  const method = `${verifyEngineFor(model) === 'stateful' ? 'stateful search' : 'DPOR'} over ${catalogue.length} catalogue scenarios, every interleaving`;
-  const t0 = performance.now();
-  const upstream = verify(model, { fixes: model.upstreamFixes, scenarios: catalogue });
-  const verifyMs = Math.round(performance.now() - t0);
+  const { verify: upstream, row: upstreamRow, method, catalogue } = verifyUpstream(model);
   const proposals: ProposalReport[] = Object.entries(model.proposals ?? {}).map(([name, p]) => {
     const t = performance.now();
     const fixes = model.fixNames.filter((f) => p.fixes.includes(f));
@@ -72,6 +78,8 @@ export async function reportModel(model: AnyModel, options: ReportOptions, index
     options.onPhase?.(model.name, 'lkmm', index, total);
     memory = memoryReport(model, race.counterexample?.scenario);
   }
+  if (livenessScenarios(model).length > 0) options.onPhase?.(model.name, 'liveness', index, total);
+  const liveness = optionalLiveness(model);
   const variants: VariantRow[] = [
     {
       variant: 'buggy',
@@ -82,15 +90,7 @@ export async function reportModel(model: AnyModel, options: ReportOptions, index
       asExpected: race.found,
       covered: `fast-check, ${race.runs} runs, generated scenarios, ${MEMORY}`,
     },
-    {
-      variant: 'upstream',
-      role: 'upstream',
-      fixes: model.upstreamFixes,
-      expected: 'holds',
-      result: upstream.verdict,
-      asExpected: upstream.verdict === 'holds',
-      covered: `${upstream.scenarios} scenarios, ${upstream.executions} executions, every interleaving, ${MEMORY}`,
-    },
+    upstreamRow,
     ...proposals.map(
       (p): VariantRow => ({
         variant: p.name,
@@ -115,25 +115,22 @@ export async function reportModel(model: AnyModel, options: ReportOptions, index
           } satisfies VariantRow,
         ]
       : []),
+    ...(liveness ? livenessVariantRows(model, liveness) : []),
   ];
-  const ok = race.found && upstream.verdict === 'holds' && (memory === undefined || memory.upstream.verdict === 'holds');
+  const ok = race.found && upstream.verdict === 'holds' && (memory === undefined || memory.upstream.verdict === 'holds') && (liveness ?? []).every((r) => r.asExpected);
   return {
     name: model.name,
+    role: 'safety',
     title: model.title,
     summary: model.summary,
     ...(race.counterexample ? { race: race.counterexample } : {}),
     hunt: { engine: 'fast-check', runs: race.runs, ms: Math.round(race.msToFind + race.msToShrink + race.msToMinimise) },
-    verify: {
-      verdict: upstream.verdict,
-      method,
-      executions: upstream.executions,
-      ms: verifyMs,
-      ...(upstream.counterexample ? { counterexample: upstream.counterexample } : {}),
-    },
+    verify: upstream,
     proposals,
     variants,
     ...(ablation ? { ablation } : {}),
     ...(memory ? { memory } : {}),
+    ...(liveness ? { liveness } : {}),
     ok,
   };
 }

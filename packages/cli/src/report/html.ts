@@ -31,6 +31,8 @@ function modelSection(m: ModelReport): string {
     parts.push(`<div class="swimlane" data-variant="buggy">${renderSwimlaneSvg(m.name, 'buggy', cx)}</div>`);
     parts.push(`<details><summary>Race table</summary><pre>${esc(renderRaceTable(m.name, 'buggy', cx))}</pre></details>`);
     parts.push(`<p>Replay: <code>kvmrace replay ${esc(cx.token)}</code></p>`);
+  } else if (m.role === 'liveness') {
+    parts.push('<p>No race hunted: the bug is a livelock, shown by the liveness search below.</p>');
   } else {
     parts.push(`<p class="bad">No race found in the buggy variant (${m.hunt.runs} runs).</p>`);
   }
@@ -88,17 +90,25 @@ function modelSection(m: ModelReport): string {
   return parts.join('\n');
 }
 
+/** The summary's buggy cell: the minimal race's shape, or a liveness model's lasso. */
+function buggyCell(m: ModelReport): string {
+  if (m.race) return `${plural(m.race.threads, 'thread')}, ${plural(m.race.operations, 'op')}, ${plural(m.race.preemptions, 'preemption')}`;
+  const lasso = m.role === 'liveness' ? m.liveness?.find((r) => r.variant === 'buggy') : undefined;
+  if (lasso) return `<span class="${lasso.asExpected ? 'ok' : 'bad'}">${esc(verdictWords(lasso))}</span>`;
+  return '<span class="bad">none</span>';
+}
+
 /** The report as one self-contained HTML page: inline CSS and SVG, no scripts, nothing fetched. */
 export function renderHtmlReport(report: Report): string {
   const rows = report.models
-    .map((m) => `<tr><td><a href="#model-${esc(m.name)}">${esc(m.name)}</a></td><td>${m.race ? `${plural(m.race.threads, 'thread')}, ${plural(m.race.operations, 'op')}, ${plural(m.race.preemptions, 'preemption')}` : '<span class="bad">none</span>'}</td><td class="${m.verify.verdict === 'holds' ? 'ok' : 'bad'}">${m.verify.verdict}</td><td class="${m.memory ? (m.memory.upstream.verdict === 'holds' ? 'ok' : 'bad') : ''}">${m.memory ? `${m.memory.upstream.verdict}; ${m.memory.barriers.filter((b) => b.lkmm === 'needed').length}/${m.memory.barriers.length} barriers needed` : 'not checked (no barrier toggles)'}</td><td class="${m.ok ? 'ok' : 'bad'}">${m.ok ? 'yes' : 'no'}</td></tr>`)
+    .map((m) => `<tr><td><a href="#model-${esc(m.name)}">${esc(m.name)}</a></td><td>${buggyCell(m)}</td><td class="${m.verify.verdict === 'holds' ? 'ok' : 'bad'}">${m.verify.verdict}</td><td class="${m.memory ? (m.memory.upstream.verdict === 'holds' ? 'ok' : 'bad') : ''}">${m.memory ? `${m.memory.upstream.verdict}; ${m.memory.barriers.filter((b) => b.lkmm === 'needed').length}/${m.memory.barriers.length} barriers needed` : 'not checked (no barrier toggles)'}</td><td class="${m.ok ? 'ok' : 'bad'}">${m.ok ? 'yes' : 'no'}</td></tr>`)
     .join('\n');
   return `<!doctype html>
 <html lang="en"><head><meta charset="utf-8"><title>kvmrace report</title><style>${STYLE}</style></head>
 <body>
 <h1>kvmrace report</h1>
-<p>Seed ${report.seed}. <span class="${report.ok ? 'ok' : 'bad'}">${report.ok ? 'Every buggy variant raced and every upstream variant held.' : 'Some model did not behave as expected.'}</span></p>
-<table class="summary"><tr><th>model</th><th>buggy: minimal race</th><th>upstream</th><th>upstream under lkmm</th><th>as expected</th></tr>
+<p>Seed ${report.seed}. <span class="${report.ok ? 'ok' : 'bad'}">${report.ok ? `Every buggy variant ${report.models.some((m) => m.role === 'liveness') ? 'raced or livelocked' : 'raced'} and every upstream variant held.` : 'Some model did not behave as expected.'}</span></p>
+<table class="summary"><tr><th>model</th><th>buggy: minimal race (or lasso)</th><th>upstream</th><th>upstream under lkmm</th><th>as expected</th></tr>
 ${rows}
 </table>
 ${report.models.map(modelSection).join('\n')}

@@ -1,4 +1,5 @@
 import type { Counterexample } from '@kvmrace/core';
+import type { ModelRole } from '../registry.js';
 import type { LivenessReportRow } from './liveness-report.js';
 
 /** One row of an ablation table: a subset of fixes and whether the protocol holds with it. */
@@ -55,12 +56,15 @@ export interface MemoryReport {
 /** One variant's line in the report. */
 export interface VariantRow {
   readonly variant: string;
-  readonly role: 'buggy' | 'upstream' | 'proposal' | 'upstream-lkmm';
+  readonly role: 'buggy' | 'upstream' | 'proposal' | 'upstream-lkmm' | 'buggy-liveness' | 'upstream-liveness';
   readonly fixes: readonly string[];
-  /** What the job expects: a race (buggy), holds (upstream), or either (a proposal: its verdict is a finding). */
-  readonly expected: 'race' | 'holds' | 'either';
-  /** What the engine found. */
-  readonly result: 'race found' | 'no race found' | 'holds' | 'violated' | 'races';
+  /**
+   * What the job expects: a race (buggy), holds (upstream), either (a proposal: its verdict is a
+   * finding); for a liveness model, a fair lasso (buggy) or none (upstream: `holds`).
+   */
+  readonly expected: 'race' | 'holds' | 'either' | 'livelock';
+  /** What the engine found (`livelock`, `bound-reached`: the liveness search's verdicts). */
+  readonly result: 'race found' | 'no race found' | 'holds' | 'violated' | 'races' | 'livelock' | 'bound-reached';
   readonly asExpected: boolean;
   /** What was covered, in words (runs or scenarios and executions, the bound, the memory model). */
   readonly covered: string;
@@ -69,11 +73,13 @@ export interface VariantRow {
 /** Everything the report says about one model. */
 export interface ModelReport {
   readonly name: string;
+  /** What the job checked: a race (`safety`), or a livelock only (`liveness`: no race hunted, no ablation). */
+  readonly role: ModelRole;
   readonly title: string;
   readonly summary: string;
   /** The buggy variant's race, found and shrunk (absent when none was found: a failure of the job). */
   readonly race?: Counterexample;
-  /** How the race was found (`fast-check`, `pct`...), runs and time. */
+  /** How the race was found (`fast-check`, `pct`...), runs and time; for a liveness model, the liveness searches. */
   readonly hunt: { readonly engine: string; readonly runs: number; readonly ms: number };
   /** The upstream variant's verification (the fix as merged), over the whole catalogue. */
   readonly verify: {
@@ -100,7 +106,11 @@ export interface ModelReport {
   readonly memory?: MemoryReport;
   /** For a model with liveness scenarios: each variant's fair-lasso search. */
   readonly liveness?: readonly LivenessReportRow[];
-  /** True when the buggy variant raced and the upstream one held (under the LKMM too, when checked). */
+  /**
+   * True when the buggy variant raced and the upstream one held (under the LKMM too, when checked),
+   * and every liveness row is as expected; for a liveness model, when its buggy variant has a fair
+   * lasso, its upstream one none, and the upstream variant holds over the catalogue.
+   */
   readonly ok: boolean;
 }
 
