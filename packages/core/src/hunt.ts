@@ -1,7 +1,9 @@
 import { NothingCoveredError } from './faults.js';
 import { counterexampleOf, type Counterexample } from './counterexample.js';
 import { execute } from './execute.js';
+import { recheckBoundReached, type LivenessRecheck } from './explore/liveness-recheck.js';
 import { withLockOrder } from './explore/lock-order.js';
+import { withoutLockWatch } from './explore/lock-order-watch.js';
 import type { LockOrderReport } from './explore/lock-order-report.js';
 import type { AnyModel } from './model.js';
 import type { OutcomeKind } from './outcome.js';
@@ -51,6 +53,12 @@ export interface HuntResult {
   readonly counterexample?: Counterexample;
   /** With `lockOrder`: the lock orders seen, and their cycles (possible deadlocks). */
   readonly lockOrder?: LockOrderReport;
+  /**
+   * When the failure is `bound-reached`: the liveness search from its scenario. A suspected
+   * livelock only when it found a fair lasso (`verdict: 'livelock'`); otherwise the run stays
+   * `bound-reached`, not decided.
+   */
+  readonly liveness?: LivenessRecheck;
 }
 
 /** Makes a core strategy from its name and a seed. */
@@ -84,7 +92,9 @@ export function hunt(model: AnyModel, options: HuntOptions): HuntResult {
     if ((i + 1) % every === 0) options.onProgress?.(i + 1);
     if (execution.outcome.kind !== 'ok') {
       const counterexample = counterexampleOf(model, options.fixes, scenario, execution.schedule, options.strategy);
-      return { found: true, runs: i + 1, steps, outcomes, gaveUp, counterexample };
+      // Recorded lock orders stay those of the hunt's own runs, not of the recheck's.
+      const liveness = execution.outcome.kind === 'bound-reached' ? withoutLockWatch(() => recheckBoundReached(model, fixes, scenario)) : undefined;
+      return { found: true, runs: i + 1, steps, outcomes, gaveUp, counterexample, ...(liveness ? { liveness } : {}) };
     }
   }
   return { found: false, runs: options.runs, steps, outcomes, gaveUp };

@@ -95,6 +95,8 @@ export { modelBarriers, checkBarrierNames, type BarrierInfo } from './weak/model
 export { livenessScenarios, withLivenessScenarios } from './scenario.js';
 export type { LivenessScenario, WithLiveness } from './scenario.js';
 export { livenessSearch } from './explore/liveness.js';
+export { recheckBoundReached, RECHECK_MAX_STATES } from './explore/liveness-recheck.js';
+export type { LivenessRecheck } from './explore/liveness-recheck.js';
 export type { Lasso, LivenessOptions, LivenessResult } from './explore/liveness.js';
 export type { Fairness } from './explore/liveness-cycles.js';
 export { loopHead } from './explore/liveness-hooks.js';
@@ -109,3 +111,6 @@ export { ablateBarriers, type BarrierAblation, type BarrierAblationOptions, type
 export { runToLitmus } from './weak/to-litmus.js';
 export type { WeakRunSnapshot, WeakEventSnapshot } from './weak/weak-memory.js';
 export { huntUnderMemory, type MemoryHuntOptions, type MemoryHuntResult } from './weak/hunt-memory.js';
+export { StealSearch, MAX_STEAL_THREADS } from './explore/steal-search.js';
+export type { StealSignal, StealTask, StealTaskResult } from './explore/steal-search.js';
+export { SharedStateTable, tableSlotsFor } from './explore/steal-table.js';

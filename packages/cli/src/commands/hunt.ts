@@ -1,7 +1,8 @@
-import { hunt, renderRaceTable, resolveVariant, withLockOrder, type AnyModel, type RaceTableOptions, type Counterexample, type HuntStrategy, type LockOrderReport, type OutcomeKind, type Scenario } from '@kvmrace/core';
+import { hunt, renderLassoTable, renderRaceTable, resolveVariant, withLockOrder, type AnyModel, type RaceTableOptions, type Counterexample, type HuntStrategy, type LivenessRecheck, type LockOrderReport, type OutcomeKind, type Scenario } from '@kvmrace/core';
 import { performance } from 'node:perf_hooks';
 import pc from 'picocolors';
 import { lockOrderJson, lockOrderText } from './lock-order-output.js';
+import { lassoJson } from './verify-liveness.js';
 
 /** Options of `kvmrace hunt`, parsed. */
 export interface HuntCommand {
@@ -24,6 +25,8 @@ export interface HuntFindings {
   readonly counterexample?: Counterexample;
   /** With `--lock-order`: the lock orders seen and their cycles. */
   readonly lockOrder?: LockOrderReport;
+  /** When the run found ran out of steps (random and PCT): the liveness search from its scenario. */
+  readonly liveness?: LivenessRecheck;
 }
 
 /** One hunt, with its timing and variant name: what text and JSON are made from. */
@@ -76,6 +79,7 @@ export function huntJson(r: HuntReport): Record<string, unknown> {
     ...(r.result.outcomes ? { outcomes: r.result.outcomes } : {}),
     ...(r.result.gaveUp !== undefined ? { gaveUp: r.result.gaveUp } : {}),
     ...(r.result.lockOrder ? { lockOrder: lockOrderJson(r.result.lockOrder) } : {}),
+    ...(r.result.liveness ? { liveness: livenessRecheckJson(r.result.liveness) } : {}),
     ...(cx
       ? {
           counterexample: {
@@ -102,6 +106,14 @@ export function huntText(r: HuntReport, table: RaceTableOptions = {}): string {
   const tried = `${r.result.runs} runs, ${r.ms} ms${r.result.gaveUp ? `, ${r.result.gaveUp} with a retry loop that gave up` : ''}`;
   const locks = r.result.lockOrder ? `\n${lockOrderText(r.result.lockOrder)}` : '';
   if (!cx) return `${pc.green('no race found')} in ${r.model.name} (${r.variant}): ${tried}${locks}`;
+  const live = r.result.liveness;
+  if (live?.lasso) {
+    // A fair lasso found again: the folded lasso says more than the 2,000 steps of the run.
+    return [`${pc.red('suspected livelock')} in ${r.model.name} (${r.variant}) after ${tried}: a run ran out of steps, and ${live.message.slice('suspected livelock: '.length)}`, '', renderLassoTable(r.model.name, r.variant, live.lasso, table.width !== undefined ? { width: table.width } : {})].join('\n') + locks;
+  }
+  if (cx.outcome.kind === 'bound-reached') {
+    return [`${pc.yellow('bound reached')} in ${r.model.name} (${r.variant}) after ${tried}: not decided within ${cx.steps} steps; ${live?.message ?? ''}`, '', renderRaceTable(r.model.name, r.variant, cx, table), '', `replay: kvmrace replay ${cx.token}`].join('\n') + locks;
+  }
   return [
     `${pc.red('race found')} in ${r.model.name} (${r.variant}) after ${tried}`,
     '',
@@ -109,4 +121,17 @@ export function huntText(r: HuntReport, table: RaceTableOptions = {}): string {
     '',
     `replay: kvmrace replay ${cx.token}`,
   ].join('\n') + locks;
+}
+
+/** The `liveness` section of `hunt --json`: the liveness search from the scenario of a run that ran out of steps. */
+function livenessRecheckJson(l: LivenessRecheck): Record<string, unknown> {
+  return {
+    verdict: l.verdict,
+    suspectedLivelock: l.verdict === 'livelock',
+    scenario: l.scenario,
+    endless: l.endless,
+    states: l.states,
+    message: l.message,
+    ...(l.lasso ? { lasso: lassoJson(l.lasso) } : {}),
+  };
 }

@@ -1,5 +1,5 @@
 import { UsageError } from '../errors.js';
-import { formatScenario, livenessScenarios, livenessSearch, renderLassoTable, resolveVariant, type AnyModel, type Fairness, type LivenessResult } from '@kvmrace/core';
+import { formatScenario, livenessScenarios, livenessSearch, renderLassoTable, resolveVariant, type AnyModel, type Fairness, type Lasso, type LivenessResult } from '@kvmrace/core';
 
 /** What `verify --liveness` found over a model's liveness scenarios. */
 export interface LivenessReport {
@@ -68,8 +68,13 @@ export function livenessJson(report: LivenessReport): unknown {
       spurious: s.result.spurious,
       ...(s.result.failure ? { failure: s.result.failure } : {}),
       ...(s.result.lasso
-        ? { lasso: { starving: s.result.lasso.starving, stem: s.result.lasso.stem, cycle: s.result.lasso.cycle, repeats: s.result.lasso.repeats, message: s.result.lasso.message, trace: s.result.lasso.trace } }
+        ? { lasso: lassoJson(s.result.lasso) }
         : {}),
     })),
   };
+}
+
+/** A lasso in JSON (see README: keep these names): who starves, the stem and cycle, the trace. */
+export function lassoJson(lasso: Lasso): Record<string, unknown> {
+  return { starving: lasso.starving, stem: lasso.stem, cycle: lasso.cycle, repeats: lasso.repeats, message: lasso.message, trace: lasso.trace };
 }

@@ -30,7 +30,7 @@ export function activeLockWatch(): LockWatchFactory | null {
  * acquisitions to `recorder`. An ambient setting rather than an option threaded through every
  * explorer: the searches are synchronous, and one run reads it once, in its constructor.
  */
-export function withLockWatch<T>(recorder: LockWatchFactory, search: () => T): T {
+export function withLockWatch<T>(recorder: LockWatchFactory | null, search: () => T): T {
   const before = active;
   active = recorder;
   try {
@@ -38,4 +38,9 @@ export function withLockWatch<T>(recorder: LockWatchFactory, search: () => T): T
   } finally {
     active = before;
   }
+}
+
+/** Runs `search` with no recorder: its runs (a recheck, a replay) are not part of the search recorded. */
+export function withoutLockWatch<T>(search: () => T): T {
+  return withLockWatch(null, search);
 }
