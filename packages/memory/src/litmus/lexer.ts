@@ -16,6 +16,10 @@ export const BlockComment = createToken({ name: 'BlockComment', pattern: /\/\*[\
 export const ArchC = createToken({ name: 'ArchC', pattern: /C(?=\s)/, push_mode: 'name' });
 export const TestName = createToken({ name: 'TestName', pattern: /[^\s]+/, push_mode: 'main' });
 
+/** Every binary operator of expressions (a category: the parser reads any of them in one place). */
+export const BinaryOperator = createToken({ name: 'BinaryOperator', pattern: Lexer.NA });
+const binary = { categories: [BinaryOperator] };
+
 export const Identifier = createToken({ name: 'Identifier', pattern: /[A-Za-z_][A-Za-z0-9_]*/ });
 const keyword = (name: string, word: string): TokenType =>
   createToken({ name, pattern: new RegExp(`${word}(?![A-Za-z0-9_])`), longer_alt: Identifier });
@@ -45,25 +49,25 @@ export const Comma = createToken({ name: 'Comma', pattern: /,/ });
 export const Colon = createToken({ name: 'Colon', pattern: /:/ });
 export const And = createToken({ name: 'And', pattern: /\/\\/ });
 export const Or = createToken({ name: 'Or', pattern: /\\\// });
-export const EqEq = createToken({ name: 'EqEq', pattern: /==/ });
-export const NotEq = createToken({ name: 'NotEq', pattern: /!=/ });
-export const LessEq = createToken({ name: 'LessEq', pattern: /<=/ });
-export const GreaterEq = createToken({ name: 'GreaterEq', pattern: />=/ });
-export const Less = createToken({ name: 'Less', pattern: /</ });
-export const Greater = createToken({ name: 'Greater', pattern: />/ });
-export const AndAnd = createToken({ name: 'AndAnd', pattern: /&&/ });
-export const OrOr = createToken({ name: 'OrOr', pattern: /\|\|/ });
+export const EqEq = createToken({ name: 'EqEq', pattern: /==/, ...binary });
+export const NotEq = createToken({ name: 'NotEq', pattern: /!=/, ...binary });
+export const LessEq = createToken({ name: 'LessEq', pattern: /<=/, ...binary });
+export const GreaterEq = createToken({ name: 'GreaterEq', pattern: />=/, ...binary });
+export const Less = createToken({ name: 'Less', pattern: /</, ...binary });
+export const Greater = createToken({ name: 'Greater', pattern: />/, ...binary });
+export const AndAnd = createToken({ name: 'AndAnd', pattern: /&&/, ...binary });
+export const OrOr = createToken({ name: 'OrOr', pattern: /\|\|/, ...binary });
 export const Assign = createToken({ name: 'Assign', pattern: /=/ });
 export const Bang = createToken({ name: 'Bang', pattern: /!/ });
 export const Tilde = createToken({ name: 'Tilde', pattern: /~/ });
-export const Plus = createToken({ name: 'Plus', pattern: /\+/ });
-export const Minus = createToken({ name: 'Minus', pattern: /-/ });
-export const Star = createToken({ name: 'Star', pattern: /\*/ });
-export const Slash = createToken({ name: 'Slash', pattern: /\// });
-export const Percent = createToken({ name: 'Percent', pattern: /%/ });
-export const Amp = createToken({ name: 'Amp', pattern: /&/ });
-export const Pipe = createToken({ name: 'Pipe', pattern: /\|/ });
-export const Caret = createToken({ name: 'Caret', pattern: /\^/ });
+export const Plus = createToken({ name: 'Plus', pattern: /\+/, ...binary });
+export const Minus = createToken({ name: 'Minus', pattern: /-/, ...binary });
+export const Star = createToken({ name: 'Star', pattern: /\*/, ...binary });
+export const Slash = createToken({ name: 'Slash', pattern: /\//, ...binary });
+export const Percent = createToken({ name: 'Percent', pattern: /%/, ...binary });
+export const Amp = createToken({ name: 'Amp', pattern: /&/, ...binary });
+export const Pipe = createToken({ name: 'Pipe', pattern: /\|/, ...binary });
+export const Caret = createToken({ name: 'Caret', pattern: /\^/, ...binary });
 
 const comments = [OcamlComment, BlockComment, LineComment];
 
@@ -78,7 +82,7 @@ export const mainTokens: TokenType[] = [
 ];
 
 /** Every token type the parser may see. */
-export const allTokens: TokenType[] = [ArchC, TestName, ...mainTokens];
+export const allTokens: TokenType[] = [ArchC, TestName, ...mainTokens, BinaryOperator];
 
 /**
  * The lexer's modes: the definition of the tokens. scanner.ts lexes by hand to the same tokens (a

@@ -2,6 +2,7 @@ import type { IToken, TokenType, IParserErrorMessageProvider } from 'chevrotain'
 import { chevrotain } from './chevrotain.js';
 import type { AtomValue, BinaryOp, Expr, InitItem, LitmusAst, LocRef, Param, Prop, Quantifier, Stmt, ThreadAst, TypeName } from './ast.js';
 import type { SourcePos } from './litmus-error.js';
+import { groupByPrecedence } from './binary-expression.js';
 import * as T from './lexer.js';
 
 // The grammar of a C litmus test (the format of herd7 and the kernel's tools/memory-model), as a
@@ -254,18 +255,21 @@ class LitmusParser extends chevrotain.EmbeddedActionsParser {
     return out;
   });
 
-  // Expressions, by C precedence, lowest first.
-  private binaryLevel(name: string, ops: readonly TokenType[], next: () => () => Expr): () => Expr {
-    return this.RULE(name, () => {
-      let left = this.subrule(0, next());
-      this.MANY(() => {
-        const t = this.OR(ops.map((op) => ({ ALT: () => this.CONSUME(op) })));
-        const right = this.subrule(1, next());
-        left = { kind: 'binary', op: t.image as BinaryOp, left, right, pos: pos(t) };
-      });
-      return left;
+  /**
+   * An expression: unary operands joined by binary operators, read as one flat list and then
+   * grouped by C precedence (binary-expression.ts). One rule instead of one per precedence level
+   * keeps chevrotain's work per operand small: a litmus test's expressions are mostly one name.
+   */
+  private readonly expression: () => Expr = this.RULE('expression', (): Expr => {
+    const operands: Expr[] = [this.SUBRULE(this.unary)];
+    const operators: IToken[] = [];
+    this.MANY(() => {
+      operators.push(this.CONSUME(T.BinaryOperator));
+      operands.push(this.SUBRULE2(this.unary));
     });
-  }
+    if (this.RECORDING_PHASE) return operands[0]!;
+    return groupByPrecedence(operands, operators.map((t) => ({ op: t.image as BinaryOp, pos: pos(t) })));
+  });
 
   private readonly unary: () => Expr = this.RULE('unary', (): Expr => {
     return this.OR([
@@ -333,16 +337,6 @@ class LitmusParser extends chevrotain.EmbeddedActionsParser {
       },
     ]);
   });
-
-  private readonly multiplicative = this.binaryLevel('multiplicative', [T.Star, T.Slash, T.Percent], () => this.unary);
-  private readonly additive = this.binaryLevel('additive', [T.Plus, T.Minus], () => this.multiplicative);
-  private readonly relational = this.binaryLevel('relational', [T.LessEq, T.GreaterEq, T.Less, T.Greater], () => this.additive);
-  private readonly equality = this.binaryLevel('equality', [T.EqEq, T.NotEq], () => this.relational);
-  private readonly bitAnd = this.binaryLevel('bitAnd', [T.Amp], () => this.equality);
-  private readonly bitXor = this.binaryLevel('bitXor', [T.Caret], () => this.bitAnd);
-  private readonly bitOr = this.binaryLevel('bitOr', [T.Pipe], () => this.bitXor);
-  private readonly logicalAnd = this.binaryLevel('logicalAnd', [T.AndAnd], () => this.bitOr);
-  private readonly expression: () => Expr = this.binaryLevel('expression', [T.OrOr], () => this.logicalAnd);
 
   // The final clause.
   private readonly quantifier = this.RULE('quantifier', (): Quantifier => {
