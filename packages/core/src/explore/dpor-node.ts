@@ -1,5 +1,6 @@
 import type { Footprint } from './footprint.js';
 import type { TrackerSnapshot } from './state-tracker.js';
+import type { WakeupNode } from './dpor-wakeup-tree.js';
 
 // What DPOR keeps per event and per state of the current execution (see dpor-search.ts).
 
@@ -13,6 +14,8 @@ export interface Event {
   /** Per thread, how many of its events are at positions up to and including this one. */
   readonly counts: Int32Array;
   readonly fp: Footprint;
+  /** The step could block (it has an `enabled` test). */
+  readonly blocks: boolean;
 }
 
 /** A sleeping thread: the footprint of its pending step, and whether that step cut a run short. */
@@ -25,7 +28,10 @@ export interface Sleeper {
 export interface Node {
   /** Threads enabled in this state, in id order. */
   readonly enabled: readonly number[];
-  readonly backtrack: Set<number>;
+  /** The wakeup tree's branches not begun yet (see dpor-wakeup-tree.ts). */
+  readonly wut: WakeupNode[];
+  /** The subtree to follow after `chosen`. */
+  guide: WakeupNode[];
   readonly done: Set<number>;
   /** Sleeping threads with the footprint of their pending step. */
   readonly sleep: Map<number, Sleeper>;

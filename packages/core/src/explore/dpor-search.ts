@@ -8,6 +8,7 @@ import { StateSpace } from './state-space.js';
 import { StateTracker } from './state-tracker.js';
 import { happensBefore, type Event, type Node, type Sleeper } from './dpor-node.js';
 import { CutChecker, withoutStateInvariants } from './cut-invariants.js';
+import { insertSequence, isWeakInitial, type SequenceStep, type WakeupNode } from './dpor-wakeup-tree.js';
 
 /**
  * One source-DPOR search of a scenario's interleavings, with a fixed set of objects the state
@@ -69,7 +70,7 @@ export class Dpor {
     }
     const prefix = this.events.length;
     if (this.cuts && prefix > 0 && this.cuts.checkPrefix(this.options.prefix ?? [], (f, run) => this.addFailure(f, run)) && stopAtFirst) return this.result();
-    this.extend(sleep);
+    this.extend(sleep, []);
     const cap = this.options.maxExecutions ?? Number.POSITIVE_INFINITY;
     while (!(stopAtFirst && this.failure) && !this.cuts?.grew) {
       if (this.executions >= cap) return { ...this.result(), estimated: this.executions + this.remaining() };
@@ -78,7 +79,7 @@ export class Dpor {
       this.replayTo(k);
       const node = this.nodes[k] as Node;
       node.chosenFp = this.stepEvent(node.chosen);
-      this.extend(this.childSleep(node));
+      this.extend(this.childSleep(node), node.guide);
     }
     return this.result();
   }
@@ -87,7 +88,7 @@ export class Dpor {
   private remaining(): number {
     const levels = this.nodes.filter((n) => !n.frozen && n.chosen >= 0).map((n) => {
       let unstarted = 0;
-      for (const t of n.backtrack) if (t !== n.chosen && !n.done.has(t) && !n.sleep.has(t)) unstarted++;
+      for (const c of n.wut) if (!n.done.has(c.tid) && !n.sleep.has(c.tid)) unstarted++;
       return { started: n.started, lastCost: n.lastCost, unstarted };
     });
     return remainingExecutions(levels, this.executions, this.siblings.ratio);
@@ -115,12 +116,15 @@ export class Dpor {
     return run;
   }
 
-  /** Runs the current execution to its end, choosing the lowest awake enabled thread each time. */
-  private extend(sleep: Map<number, Sleeper>): void {
+  /**
+   * Runs the current execution to its end, following the wakeup tree `guide` while it lasts, then
+   * choosing the lowest awake enabled thread each time.
+   */
+  private extend(sleep: Map<number, Sleeper>, guide: WakeupNode[]): void {
     const run = this.run;
     for (;;) {
       if (run.outcome !== null) return this.endExecution();
-      const node = this.makeNode(sleep, false);
+      const node = this.makeNode(sleep, false, guide);
       for (let tid = 0; tid < this.n; tid++) {
         if (run.isAlive(tid) && !node.enabled.includes(tid)) this.pendingRaces(tid);
       }
@@ -128,7 +132,18 @@ export class Dpor {
         run.declareDeadlock();
         return this.endExecution();
       }
-      let p = node.enabled.find((t) => !sleep.has(t));
+      let p: number | undefined;
+      guide = [];
+      // The leftmost branch of the tree; one whose step is not enabled here (a blocking step the
+      // race predicted to run) is dropped, and the search goes on as source-DPOR would.
+      while (node.wut.length > 0 && p === undefined) {
+        const c = node.wut.shift() as WakeupNode;
+        if (node.enabled.includes(c.tid) && !sleep.has(c.tid)) {
+          p = c.tid;
+          guide = c.children;
+        }
+      }
+      p ??= node.enabled.find((t) => !sleep.has(t));
       // Only deferred cutting steps left: take one (it ends the run; see `dpor`'s header).
       if (p === undefined && node.enabled.every((t) => (sleep.get(t) as Sleeper).cut)) p = node.enabled[0];
       if (p === undefined) {
@@ -136,17 +151,16 @@ export class Dpor {
         this.redundant++;
         return;
       }
-      node.backtrack.add(p);
       node.chosen = p;
       node.chosenFp = this.stepEvent(p);
       sleep = this.childSleep(node);
     }
   }
 
-  private makeNode(sleep: Map<number, Sleeper>, frozen: boolean): Node {
+  private makeNode(sleep: Map<number, Sleeper>, frozen: boolean, wut: WakeupNode[] = []): Node {
     const count = this.run.enabledThreads(this.enabledBuf);
     // Stryker disable next-line UnaryOperator: a state whose `chosen` is never set (deadlock, all asleep) has no backtrack point and is popped unread
-    const node: Node = { enabled: this.enabledBuf.slice(0, count), backtrack: new Set(), done: new Set(), sleep, frozen, chosen: -1, chosenFp: null, cut: false, started: this.executions, lastCost: -1, firstCost: -1 };
+    const node: Node = { enabled: this.enabledBuf.slice(0, count), wut, guide: [], done: new Set(), sleep, frozen, chosen: -1, chosenFp: null, cut: false, started: this.executions, lastCost: -1, firstCost: -1 };
     if (this.states?.tracker) node.snap = this.states.tracker.snapshot();
     this.nodes.push(node);
     return node;
@@ -206,15 +220,11 @@ export class Dpor {
         node.sleep.set(node.chosen, { fp: node.chosenFp as Footprint, cut: node.cut });
         node.cut = false;
       }
-      let next = -1;
-      for (const t of node.enabled) {
-        if (node.backtrack.has(t) && !node.done.has(t) && !node.sleep.has(t)) {
-          next = t;
-          break;
-        }
-      }
-      if (next >= 0) {
-        node.chosen = next;
+      while (node.wut.length > 0) {
+        const c = node.wut.shift() as WakeupNode;
+        if (!node.enabled.includes(c.tid) || node.done.has(c.tid) || node.sleep.has(c.tid)) continue;
+        node.chosen = c.tid;
+        node.guide = c.children;
         node.started = this.executions;
         return k;
       }
@@ -249,6 +259,7 @@ export class Dpor {
   private stepEvent(tid: number): Footprint {
     const tracker = this.states?.tracker;
     tracker?.before(tid);
+    const blocks = this.run.pendingStep(tid)?.enabled !== undefined;
     const fp = this.observer.step(this.run, tid);
     // Stryker disable next-line LogicalOperator: the tracker exists exactly when states are counted
     if (tracker && this.states) {
@@ -261,23 +272,26 @@ export class Dpor {
     }
     this.steps++;
     this.cuts?.record(this.run, this.events.length, fp);
-    this.events.push(this.detectRaces(tid, fp, true) as Event);
+    this.events.push(this.detectRaces(tid, fp, blocks, true) as Event);
     return fp;
   }
 
   /** Races of the pending step of `tid`, as if it ran now; it also conflicts with event `disabledBy` if given. */
   private pendingRaces(tid: number, disabledBy = -1): void {
     const step = this.run.pendingStep(tid);
-    if (step) this.detectRaces(tid, declaredFootprint(step), false, disabledBy, !this.run.isEnabled(tid));
+    if (!step) return;
+    // A step already blocked was not disabled by the cut: only what blocks it orders it.
+    const blocked = !this.run.isEnabled(tid);
+    this.detectRaces(tid, declaredFootprint(step), step.enabled !== undefined, false, blocked ? -1 : disabledBy, blocked);
   }
 
   /**
    * Computes the vector clock of an event of `tid` with footprint `fp` at the end of the current
    * execution, and for every earlier event it races with (dependent, another thread, and not
    * happening before it through a third event) adds a backtrack point. `blocked`: a pending step
-   * that cannot run now.
+   * that cannot run now; `blocks`: the step has an `enabled` test.
    */
-  private detectRaces(tid: number, fp: Footprint, build: boolean, conflictsWith = -1, blocked = false): Event | undefined {
+  private detectRaces(tid: number, fp: Footprint, blocks: boolean, build: boolean, conflictsWith = -1, blocked = false): Event | undefined {
     const events = this.events;
     const k = events.length;
     const n = this.n;
@@ -314,54 +328,78 @@ export class Dpor {
       for (let d = c + 1; d < candidates.length && immediate; d++) {
         if (happensBefore(ei, events[candidates[d] as number] as Event)) immediate = false;
       }
-      if (immediate) this.addBacktrack(i, tid, vc);
+      if (immediate) this.addBacktrack(i, tid, vc, fp, build, blocks);
     }
     if (!build) return undefined;
     const counts = k > 0 ? Int32Array.from((events[k - 1] as Event).counts) : new Int32Array(n);
     counts[tid] = (counts[tid] as number) + 1;
-    return { tid, local, vc, counts, fp };
+    return { tid, local, vc, counts, fp, blocks };
   }
 
   /**
-   * For the race of event `i` with a later event of `tid` (clock `vc`): adds an initial of
-   * `v = notdep(e_i).e'` to the backtrack set of the state before `e_i`, unless an initial is
-   * already there or asleep there.
+   * For the race of event `i` with a later step of `tid` (clock `vc`, footprint `fp`, `observed`
+   * when it ran rather than only pending): inserts `v = notdep(e_i).e'` into the wakeup tree of
+   * the state before `e_i`, unless a weak initial of `v` sleeps there (an explored or covered
+   * order already starts like `v`). `v` is every later event not happening after `e_i`, in
+   * execution order, then `e'`.
    */
-  private addBacktrack(i: number, tid: number, vc: Int32Array): void {
+  private addBacktrack(i: number, tid: number, vc: Int32Array, fp: Footprint, observed: boolean, blocks: boolean): void {
     const node = this.nodes[i] as Node;
     if (node.frozen) return;
     const events = this.events;
     const ei = events[i] as Event;
-    // An event of thread u that happens before an event in v and sits after e_i is itself in v,
-    // so an event of v is an initial when no thread's clock entry reaches past position i.
-    const before = ei.counts; // events of each thread at positions <= i
-    const initials: number[] = [];
-    const seen = new Set<number>();
-    const isInitial = (t: number, clock: Int32Array): boolean => {
-      for (let u = 0; u < this.n; u++) if (u !== t && (clock[u] as number) > (before[u] as number)) return false;
-      return true;
-    };
-    let newIsInitial = true; // e' is HB-after e_i, so test it against the members of v directly
+    const v: SequenceStep[] = [];
     for (let m = i + 1; m < events.length; m++) {
       const em = events[m] as Event;
-      if (happensBefore(ei, em)) continue;
-      if (newIsInitial && (vc[em.tid] as number) > em.local) newIsInitial = false;
-      if (seen.has(em.tid)) continue;
-      seen.add(em.tid);
-      if (isInitial(em.tid, em.vc)) initials.push(em.tid);
+      if (!happensBefore(ei, em)) v.push({ tid: em.tid, local: em.local, vc: em.vc, fp: em.fp, observed: true });
     }
-    if (!seen.has(tid) && newIsInitial) initials.push(tid);
-    for (const q of initials) if (node.backtrack.has(q) || node.sleep.has(q)) return;
-    const q = initials.find((t) => node.enabled.includes(t));
-    if (q !== undefined) {
-      node.backtrack.add(q);
+    v.push({ tid, local: (vc[tid] as number) - 1, vc, fp, observed });
+    if (blocks && !this.reversible(i, v)) return;
+    // A deferred sleeper (the cut-short rule) covers only the orders it begins, not those it commutes with.
+    for (const [q, s] of node.sleep) if (isWeakInitial(v, q, s.fp, !s.cut)) return;
+    const first = (v[0] as SequenceStep).tid;
+    if (node.enabled.includes(first)) {
+      insertSequence(node.wut, v);
       return;
     }
-    // The one initial is the racing step itself, blocked before e_i: whatever unblocks it is e_i or
-    // happens after it (it would be in v otherwise, and come first), so the race is not reversible
-    // (a lock released by e_i, a variable e_i changes) and needs no backtrack point. Abdulla et al.
-    // only reverse reversible races; the acquisitions that blocked it race as pending steps.
-    if (initials.length === 1 && initials[0] === tid && !node.enabled.includes(tid)) return;
-    for (const t of node.enabled) node.backtrack.add(t);
+    // v's first event ran right after its past, all before e_i, so it is enabled here unless a
+    // footprint missed an access: Flanagan and Godefroid's conservative fallback, every thread.
+    for (const t of node.enabled) {
+      if (t !== node.chosen && !node.done.has(t) && !node.sleep.has(t) && !node.wut.some((c) => c.tid === t)) node.wut.push({ tid: t, fp: [], observed: false, children: [] });
+    }
+  }
+
+  /**
+   * True when the racing step `e'` (the last of `v = notdep(e_i).e'`, one that can block) can run
+   * after the state before `e_i` and the rest of `v`: the paper reverses only such races. Its
+   * `enabled` test reads only its thread and the objects it touches; the writers of those after
+   * `e_i` are `e_i` or in `v` (a later one would happen after `e_i` and before `e'`, and the race
+   * would not be immediate), so when `e_i` writes none of them nothing changes, and when `v` holds
+   * no step of its thread nor a write of them, `e'` is the thread's step pending before `e_i`,
+   * enabled there or not. Otherwise a fresh run takes the steps and asks. A race that cannot be
+   * reversed (an unlock and the acquisition it let through) would only make a run that ends with
+   * every enabled thread asleep.
+   */
+  private reversible(i: number, v: readonly SequenceStep[]): boolean {
+    const last = v[v.length - 1] as SequenceStep;
+    if (!writesObjectOf((this.events[i] as Event).fp, last.fp)) return true;
+    let own = false;
+    let written = false;
+    for (let k = 0; k < v.length - 1; k++) {
+      const s = v[k] as SequenceStep;
+      if (s.tid === last.tid) own = true;
+      if (writesObjectOf(s.fp, last.fp)) written = true;
+    }
+    const node = this.nodes[i] as Node;
+    if (!own && !written) return node.enabled.includes(last.tid);
+    const run = new Run(this.runModel, this.fixes, this.scenario, this.options.maxSteps !== undefined ? { maxSteps: this.options.maxSteps } : {});
+    for (let k = 0; k < i; k++) run.replayStep((this.nodes[k] as Node).chosen);
+    for (let k = 0; k < v.length - 1; k++) {
+      const t = (v[k] as SequenceStep).tid;
+      // (A step of v that cannot run, or a run that ends, would mean a footprint missed an access: keep the race.)
+      if (run.outcome !== null || !run.isEnabled(t)) return true;
+      run.step(t);
+    }
+    return run.outcome !== null || run.isEnabled(last.tid);
   }
 }

@@ -8,18 +8,18 @@ import { recordInvariantReads } from './visibility.js';
 import type { ExploreResult, ExplorerOptions } from './result.js';
 
 /**
- * Stateless exhaustive exploration with source-set DPOR and sleep sets: Algorithm 1 ("Source-DPOR")
- * of Abdulla, Aronis, Jonsson and Sagonas, "Optimal Dynamic Partial Order Reduction", POPL 2014.
+ * Stateless exhaustive exploration with optimal DPOR: Algorithm 2 ("Optimal-DPOR", source sets
+ * with wakeup trees) of Abdulla, Aronis, Jonsson and Sagonas, "Optimal Dynamic Partial Order
+ * Reduction", POPL 2014.
  *
  * Events are steps; two events are dependent when their footprints conflict (same object, one
  * writes; see `footprint.ts`, which also adds the writes a step was seen to do). Happens-before is
  * program order plus dependence, kept as vector clocks. For each reversible race `e ⋖ e'` the
- * algorithm adds one initial of `notdep(e).e'` to the backtrack set of the state before `e`, unless
- * one is there already; sleep sets stop re-exploring orders already covered, and an execution in
- * which every enabled thread sleeps is abandoned (counted as redundant; the paper's Algorithm 2,
- * wakeup trees, avoids those, but here most of them came from the two rules below that say
- * "blocked" and "deferred", and the few left after them, 0 to 2% of the executions, are not worth
- * the trees).
+ * sequence `notdep(e).e'` is inserted into the wakeup tree of the state before `e` (see
+ * `dpor-wakeup-tree.ts`), unless one of its weak initials sleeps there; a branch begun from a
+ * tree follows its subtree, and sleep sets stop re-exploring orders already covered. An execution
+ * in which every enabled thread sleeps would be abandoned (counted as redundant); the trees
+ * leave none on the tests' generated models and the kernel models' catalogues.
  *
  * Where this differs from the paper, to stay sound with blocking steps (a held lock, an unfinished
  * SRCU grace period, an IPI not yet taken), whose `enabled` predicate reads only objects in the
@@ -41,13 +41,15 @@ import type { ExploreResult, ExplorerOptions } from './result.js';
  *   only deferred steps are left enabled it takes one (which ends it, a maximal execution the
  *   paper's dependence tells apart, as the cutting step disables the others) instead of being
  *   abandoned sleep-set-blocked after doing the very work the cut rule asked for. Source-DPOR
- *   counted most of those runs redundant on models with failures; this only adds steps;
- * - when no initial of `notdep(e).e'` is enabled before `e`: if the only initial is the racing
- *   step itself, blocked there, whatever unblocks it is `e` or comes after `e` (an earlier
- *   unblocking event would be in `notdep(e)` and come first), so the race is not reversible and
- *   adds nothing (the paper reverses only reversible races); otherwise every thread enabled there
- *   is added, Flanagan and Godefroid's conservative fallback.
-Apart from the non-reversible races, these only add dependence, backtrack points or steps. Within a
+ *   counted most of those runs redundant on models with failures; this only adds steps. A step
+ *   already blocked when the run was cut was not disabled by the cut and gets no such race;
+ * - a race whose later step can block is reversed only when that step can run after the state
+ *   before `e` and the rest of `notdep(e)` (`reversible` in dpor-search.ts): an unlock and the
+ *   acquisition it let through race, but the acquisition cannot go first;
+ * - when the first step of `notdep(e).e'` is not enabled before `e` (a footprint missed an
+ *   access), every thread enabled there is added, Flanagan and Godefroid's conservative fallback;
+ *   and a tree branch whose step is not enabled when reached is dropped.
+ * Apart from the non-reversible races, these only add dependence, backtrack points or steps. Within a
  * fixed schedule prefix (a shard's unit) nothing is backtracked: the shard enumeration expands
  * those states fully.
  *
