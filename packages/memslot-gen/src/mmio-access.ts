@@ -1,4 +1,4 @@
-import { makeStep, type Steps, type Thread } from '@kvmrace/core';
+import type { Steps, Thread } from '@kvmrace/core';
 import type { MemslotGenFix } from './fixes.js';
 import { mmioInfoHits } from './generation.js';
 import { gfnToPfn } from './gfn-to-pfn.js';
@@ -18,18 +18,12 @@ export function* mmioAccess(s: MemslotGenState, t: Thread<MemslotGenFix>): Steps
   const info = s.mmioInfo[t.tid];
   if (!info) t.oops(`no mmio info cache for vcpu${t.tid}`);
   yield* s.srcu.readLock(); //                                   vcpu->srcu_idx = srcu_read_lock(&kvm->srcu);
-  yield* t.within(
-    'vcpu_mmio_gva_to_gpa',
-    (function* () {
-      // vcpu_match_mmio_gen(vcpu): a fresh kvm_memslots(vcpu->kvm)->generation against mmio_gen
-      yield makeStep('mmio_gen == kvm_memslots(kvm)->generation?', [
-        { obj: s.memslots, mode: 'read' },
-        { obj: info, mode: 'read' },
-      ]);
-    })(),
-  );
-  if (mmioInfoHits(info.value, s.memslots.value.generation)) {
-    assertHitAgrees(s, t, `vcpu${t.tid}'s mmio_gen cache`); // return 1: the emulator takes the mmio route
+  // vcpu_match_mmio_gen(vcpu): kvm_memslots(vcpu->kvm)->generation, an srcu_dereference() and a
+  // plain load through it (one marked read of the one location, state.ts), against mmio_gen,
+  // which only this vCPU writes.
+  const slots = yield* t.within('vcpu_mmio_gva_to_gpa', s.memslots.read('mmio_gen == kvm_memslots(kvm)->generation?'));
+  if (mmioInfoHits(info.value, slots.generation)) {
+    assertHitAgrees(s, t, `vcpu${t.tid}'s mmio_gen cache`, slots); // return 1: the emulator takes the mmio route
   } else {
     yield* t.within('kvm_read_guest', gfnToPfn(s)); //           slow path: read_write_emulate() looks gfn_X up
   }

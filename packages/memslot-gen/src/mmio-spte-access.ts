@@ -1,4 +1,4 @@
-import { makeStep, type Steps, type Thread } from '@kvmrace/core';
+import type { Steps, Thread } from '@kvmrace/core';
 import type { MemslotGenFix } from './fixes.js';
 import { spteHits } from './generation.js';
 import { assertHitAgrees } from './mmio-decision.js';
@@ -22,14 +22,11 @@ export function* mmioSpteAccess(s: MemslotGenState, t: Thread<MemslotGenFix>): S
   } else if (spte === 'none') {
     yield* t.within('handle_ept_violation', tdpPageFault(s, t)); //   EPT violation -> tdp_page_fault()
   } else {
-    yield* t.within(
-      'check_mmio_spte',
-      (function* () {
-        yield makeStep(`kvm_gen = kvm_current_mmio_generation(kvm); kvm_gen == spte_gen (${spte.gen})?`, [{ obj: s.memslots, mode: 'read' }]);
-      })(),
-    );
-    if (spteHits(spte, s.memslots.value.generation)) {
-      assertHitAgrees(s, t, `the MMIO spte (gen ${spte.gen})`); //    RET_MMIO_PF_EMULATE: emulate as MMIO
+    // kvm_current_mmio_generation(): kvm_memslots(kvm)->generation, srcu_dereference() and a
+    // plain load through it (one marked read of the one location, state.ts).
+    const slots = yield* t.within('check_mmio_spte', s.memslots.read(`kvm_gen = kvm_current_mmio_generation(kvm); kvm_gen == spte_gen (${spte.gen})?`));
+    if (spteHits(spte, slots.generation)) {
+      assertHitAgrees(s, t, `the MMIO spte (gen ${spte.gen})`, slots); //    RET_MMIO_PF_EMULATE: emulate as MMIO
     } else {
       yield* t.within('kvm_mmu_page_fault', tdpPageFault(s, t)); //   RET_MMIO_PF_INVALID: slow path
     }

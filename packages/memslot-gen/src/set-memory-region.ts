@@ -16,14 +16,21 @@ import type { MemslotGenState, Memslots } from './state.js';
  */
 export function* installNewMemslots(s: MemslotGenState, t: Thread<MemslotGenFix>, next: (old: Memslots) => Memslots): Steps {
   const second = t.fixed('second-increment-after-synchronize');
-  yield* s.memslots.update((old) => {
+  // rcu_assign_pointer() is a release store. The new set's generation is written (plain) into
+  // the private copy before it, from the old set's, which only slots_lock holders write: one
+  // release RMW of kvm->memslots, whose read is the latest set either way. The set and its
+  // generation are one location: readers reach the generation through the pointer they loaded
+  // (an address dependency, which core does not model; one location gives that order, no more).
+  yield* s.memslots.atomic((old) => {
     if (second) t.warnOn((old.generation & 1) !== 0, `install_new_memslots(): old_memslots->generation ${old.generation} is odd`);
     s.updating++;
     return { ...next(old), generation: old.generation + 1 };
-  }, 'slots->generation = old + 1; rcu_assign_pointer(kvm->memslots, slots)');
+  }, 'release', 'slots->generation = old + 1; rcu_assign_pointer(kvm->memslots, slots)');
   yield* t.within('synchronize_srcu_expedited', s.srcu.synchronize()); // U3
   if (!second) s.updating--; //                                         BUGGY: the update is over once readers are gone
   if (second) {
+    // U4: a plain store in the kernel (slots->generation++; later slots->generation = gen), read
+    // by vCPUs without slots_lock: marked here (README, "Memory ordering": the data race).
     yield* s.memslots.update((cur) => ({ ...cur, generation: cur.generation + 1 }), 'slots->generation++'); // U4
     s.updating--;
   }
