@@ -60,4 +60,23 @@ describe('--lock-order', () => {
       expect(j.lockOrder.possibleDeadlocks).toEqual([]);
     });
   }, 180_000);
+
+  it("lockdep's irq rule: a lock taken with interrupts on and in an interrupt handler, though no run deadlocks", async () => {
+    const irq = fixture('lock-order-irq.ts');
+    const [buggy, json, fixed] = await Promise.all([
+      spawnCli(['verify', '--model', irq, '--variant', 'buggy', '--lock-order']),
+      spawnCli(['verify', '--model', irq, '--variant', 'buggy', '--lock-order', '--json']),
+      spawnCli(['verify', '--model', irq, '--lock-order']),
+    ]);
+    expect(buggy.code, buggy.err).toBe(1);
+    expect(buggy.out).toMatch(/^holds: fx-lock-irq \(buggy\)/);
+    expect(buggy.out).toContain(
+      'possible deadlock: gpc->lock (write) in hva_to_pfn_retry() on CPU0 (refresh) with interrupts enabled ... gpc->lock (read) in kvm_xen_set_evtchn_fast() on CPU1 (timer) in interrupt context',
+    );
+    const j = JSON.parse(json.out) as { lockOrder: { possibleDeadlocks: unknown[]; irqDeadlocks: Array<{ lock: string; irqsOn: { takenIn: string }; inIrq: { takenIn: string } }> } };
+    expect(j.lockOrder.possibleDeadlocks).toEqual([]);
+    expect(j.lockOrder.irqDeadlocks.map((d) => [d.lock, d.irqsOn.takenIn, d.inIrq.takenIn])).toEqual([['gpc->lock', 'hva_to_pfn_retry', 'kvm_xen_set_evtchn_fast']]);
+    expect(fixed.code, fixed.err).toBe(0);
+    expect(fixed.out).toContain('no cycle; 1 lock taken in interrupt context, none also with interrupts enabled');
+  });
 });

@@ -78,6 +78,8 @@ export { withLockOrder } from './explore/lock-order.js';
 export { describeChain, lockOrderReport, mergeLockOrderReports } from './explore/lock-order-report.js';
 export type { LockOrderReport, PossibleDeadlock } from './explore/lock-order-report.js';
 export type { LockOrderChain } from './explore/lock-order-chain.js';
+export { irqDeadlocks } from './explore/lock-order-irq.js';
+export type { IrqContext, IrqDeadlock, IrqUsage } from './explore/lock-order-irq.js';
 export type { StatefulOptions, StatefulResult } from './explore/stateful.js';
 export { ablate } from './explore/ablate.js';
 export type { AblateOptions, Ablation, AblationRow } from './explore/ablate.js';

@@ -1,4 +1,5 @@
 import type { SimObject } from '../sim-object.js';
+import { irqContextOf, irqUsageKey, type IrqUsageWitness } from './lock-order-irq.js';
 import type { LockWatch, LockWatchFactory, WatchedRun } from './lock-order-watch.js';
 
 /**
@@ -43,9 +44,11 @@ interface Held {
 export class LockOrderRecorder implements LockWatchFactory {
   /** Every dependency seen, by `dependencyKey`, in the order first seen. */
   readonly dependencies = new Map<string, LockOrderWitness>();
+  /** Every lock taken with interrupts on or in an interrupt handler, by `irqUsageKey`, first seen first. */
+  readonly irqUsages = new Map<string, IrqUsageWitness>();
 
   watchRun(run: WatchedRun): LockWatch {
-    return new RunLockWatch(run, this.dependencies);
+    return new RunLockWatch(run, this.dependencies, this.irqUsages);
   }
 }
 
@@ -56,11 +59,19 @@ class RunLockWatch implements LockWatch {
   constructor(
     private readonly run: WatchedRun,
     private readonly dependencies: Map<string, LockOrderWitness>,
+    private readonly irqUsages: Map<string, IrqUsageWitness>,
   ) {}
 
   acquire(lock: SimObject, tid: number, shared: boolean): void {
     const held = (this.held[tid] ??= []);
     const step = this.run.schedule.length - 1;
+    const context = irqContextOf(this.run.world.cpu(tid).state);
+    if (context !== undefined) {
+      const key = irqUsageKey(lock.name, shared, context);
+      if (!this.irqUsages.has(key)) {
+        this.irqUsages.set(key, { lock: lock.name, shared, context, thread: tid, scenario: this.run.scenario, schedule: this.run.schedule.slice(), held: held.map((h) => h.obj.name) });
+      }
+    }
     for (const h of held) {
       if (h.obj.name === lock.name) continue; // two instances of one class: lockdep's nesting annotations, not modelled
       const key = dependencyKey({ from: h.obj.name, fromShared: h.shared, to: lock.name, toShared: shared });

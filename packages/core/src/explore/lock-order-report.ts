@@ -1,4 +1,5 @@
 import type { LockOrderChain } from './lock-order-chain.js';
+import { irqDeadlocks, irqUsageKey, type IrqDeadlock, type IrqUsage } from './lock-order-irq.js';
 import { dependencyKey } from './lock-order-recorder.js';
 import { lockOrderCycles } from './lock-order-cycles.js';
 
@@ -18,6 +19,10 @@ export interface LockOrderReport {
   readonly dependencies: readonly LockOrderChain[];
   /** The cycles among them that can deadlock, even if no execution explored did. */
   readonly possibleDeadlocks: readonly PossibleDeadlock[];
+  /** Every lock taken with interrupts enabled or in an interrupt handler (each lock, side and context once), first seen first. */
+  readonly irqUsages: readonly IrqUsage[];
+  /** The locks taken both ways (lockdep's irq-safe/irq-unsafe rule): each can deadlock against an interrupt. */
+  readonly irqDeadlocks: readonly IrqDeadlock[];
 }
 
 /** `read_lock(A)` side as a word after a lock name: nothing for the usual exclusive side. */
@@ -31,8 +36,8 @@ export function describeChain(c: LockOrderChain, rwLocks: ReadonlySet<string> = 
   return `${c.held}${side(c.heldSide, rwLocks.has(c.held))} then ${c.taken}${side(c.takenSide, rwLocks.has(c.taken))} ${where} on CPU${c.cpu} (${c.operation})`;
 }
 
-/** The report of a set of dependencies: their deadlocking cycles, each described. */
-export function lockOrderReport(dependencies: readonly LockOrderChain[]): LockOrderReport {
+/** The report of a set of dependencies and irq usages: their deadlocking cycles and irq conflicts, each described. */
+export function lockOrderReport(dependencies: readonly LockOrderChain[], irqUsages: readonly IrqUsage[] = []): LockOrderReport {
   // A lock taken on its read side anywhere is an rwlock: name the sides of its acquisitions.
   const rw = new Set<string>();
   for (const d of dependencies) {
@@ -44,21 +49,27 @@ export function lockOrderReport(dependencies: readonly LockOrderChain[]): LockOr
     chains,
     message: `possible deadlock: ${chains.map((c) => describeChain(c, rw)).join(' ... ')}`,
   }));
-  return { dependencies, possibleDeadlocks };
+  return { dependencies, possibleDeadlocks, irqUsages, irqDeadlocks: irqDeadlocks(irqUsages) };
 }
 
 /**
  * The report over several searches (a verification's shards, several scenarios): the union of
- * their dependencies, the first report's witness kept for each, and the cycles of the union (an
- * inversion may have one order in one shard and the other in another).
+ * their dependencies and irq usages, the first report's witness kept for each, and the cycles and
+ * irq conflicts of the union (an inversion may have one order in one shard and the other in another).
  */
 export function mergeLockOrderReports(reports: readonly LockOrderReport[]): LockOrderReport {
   const byKey = new Map<string, LockOrderChain>();
+  const usages = new Map<string, IrqUsage>();
   for (const r of reports) {
     for (const d of r.dependencies) {
       const key = dependencyKey({ from: d.held, fromShared: d.heldSide === 'read', to: d.taken, toShared: d.takenSide === 'read' });
       if (!byKey.has(key)) byKey.set(key, d);
     }
+    // A report made before irq usages were recorded (a worker of an older build) has none.
+    for (const u of r.irqUsages ?? []) {
+      const key = irqUsageKey(u.lock, u.side === 'read', u.context);
+      if (!usages.has(key)) usages.set(key, u);
+    }
   }
-  return lockOrderReport([...byKey.values()]);
+  return lockOrderReport([...byKey.values()], [...usages.values()]);
 }

@@ -1,3 +1,4 @@
+import type { CpuState } from '../primitives/cpus.js';
 import type { LockWatch } from '../sim-object.js';
 
 // The watch itself is declared beside the objects that call it (sim-object.ts), below the explorers.
@@ -15,6 +16,8 @@ export interface WatchedRun {
   readonly schedule: readonly number[];
   /** The scenario run. */
   readonly scenario: readonly (readonly string[])[];
+  /** Each thread's CPU: whether it takes a lock with interrupts on, or in an interrupt handler. */
+  readonly world: { cpu(tid: number): { readonly state: CpuState } };
 }
 
 /** The recorder runs made now report to, or null: read once by every run's constructor. */

@@ -2,8 +2,11 @@ import { ModelMisuseError } from '../faults.js';
 import { SimObject, type ObjectWorld, type WeakHooks } from '../sim-object.js';
 import { LazyStep, oneStep, yieldOf, type Access, type Step, type StepEffect, type StepSource, type Steps } from '../step.js';
 
-/** Where a CPU is: in the host with interrupts on or off, or running a guest. */
-export type CpuState = 'host-irq-on' | 'host-irq-off' | 'in-guest';
+/**
+ * Where a CPU is: in the host with interrupts on or off, running a guest, or running an interrupt
+ * handler (`in-irq`: hardirq context, interrupts off, between `irq_enter()` and `irq_exit()`).
+ */
+export type CpuState = 'host-irq-on' | 'host-irq-off' | 'in-guest' | 'in-irq';
 
 /** Code an IPI runs on its target, atomically, when the target takes it. */
 export type IpiHandler = (target: number) => void;
@@ -26,7 +29,9 @@ const IRQ_DISABLE = 0;
 const IRQ_ENABLE = 1;
 const ENTER_GUEST = 2;
 const EXIT_GUEST = 3;
-const CPU_LABELS = ['local_irq_disable()', 'local_irq_enable()', 'enter guest', 'exit guest'];
+const IRQ_ENTER = 4;
+const IRQ_EXIT = 5;
+const CPU_LABELS = ['local_irq_disable()', 'local_irq_enable()', 'enter guest', 'exit guest', 'irq_enter()', 'irq_exit()'];
 
 export class Cpu extends SimObject implements StepEffect, StepSource {
   /** The thread (CPU) this is. */
@@ -36,7 +41,7 @@ export class Cpu extends SimObject implements StepEffect, StepSource {
   declare state: CpuState;
   /** IPIs waiting for interrupts to be enabled. */
   private declare pendingIpis: Array<{ handler: IpiHandler | undefined; ticket: IpiTicket }> | null;
-  /** Its four steps, made on first use (most runs never touch a CPU's interrupts). */
+  /** Its six steps, made on first use (most runs never touch a CPU's interrupts). */
   private declare steps: IteratorYieldResult<Step>[] | null;
 
   constructor(world: ObjectWorld, tid: number) {
@@ -58,9 +63,9 @@ export class Cpu extends SimObject implements StepEffect, StepSource {
 
   private take(op: number): Steps {
     if (this.steps === null) {
-      // The four steps share the first one's footprint.
+      // The steps share the first one's footprint.
       const first = new LazyStep(this, IRQ_DISABLE);
-      this.steps = [yieldOf(first), yieldOf(new LazyStep(this, IRQ_ENABLE, undefined, first)), yieldOf(new LazyStep(this, ENTER_GUEST, undefined, first)), yieldOf(new LazyStep(this, EXIT_GUEST, undefined, first))];
+      this.steps = [yieldOf(first), ...[IRQ_ENABLE, ENTER_GUEST, EXIT_GUEST, IRQ_ENTER, IRQ_EXIT].map((op) => yieldOf(new LazyStep(this, op, undefined, first)))];
     }
     return oneStep<void>(this.steps[op] as IteratorYieldResult<Step>, this, op);
   }
@@ -125,17 +130,47 @@ export class Cpu extends SimObject implements StepEffect, StepSource {
     return this.take(EXIT_GUEST);
   }
 
+  /**
+   * One step: `irq_enter()`, the start of an interrupt handler on this CPU (the thread plays the
+   * handler: a timer callback, an IPI's function). Interrupts must be on, as a CPU takes an
+   * interrupt only then; they stay off until `irqExit`. Locks taken meanwhile are taken in
+   * interrupt context (lockdep's irq-safe usage).
+   */
+  irqEnter(): Steps {
+    return this.take(IRQ_ENTER);
+  }
+
+  /** One step: `irq_exit()`, back from the handler with interrupts on, taking queued IPIs. */
+  irqExit(): Steps {
+    return this.take(IRQ_EXIT);
+  }
+
+  /** True while the CPU runs an interrupt handler. */
+  get inInterrupt(): boolean {
+    return this.state === 'in-irq';
+  }
+
   /** @internal */
   stepEffect(op: number): undefined {
     switch (op) {
       case IRQ_DISABLE:
         this.own('local_irq_disable');
         if (this.state === 'in-guest') throw new ModelMisuseError(`${this.name}: local_irq_disable while in a guest`);
-        this.state = 'host-irq-off';
+        if (this.state !== 'in-irq') this.state = 'host-irq-off'; // in a handler: local_irq_save() of flags already off
         return undefined;
       case IRQ_ENABLE:
         this.own('local_irq_enable');
         if (this.state === 'in-guest') throw new ModelMisuseError(`${this.name}: local_irq_enable while in a guest`);
+        if (this.state !== 'in-irq') this.enableInterrupts(); // in a handler: local_irq_restore() of flags that were off
+        return undefined;
+      case IRQ_ENTER:
+        this.own('irq_enter');
+        if (this.state !== 'host-irq-on') throw new ModelMisuseError(`${this.name}: irq_enter with ${this.state === 'in-irq' ? 'an interrupt already running (nested interrupts are not modelled)' : `the CPU ${this.state} (an interrupt is taken only with interrupts on)`}`);
+        this.state = 'in-irq';
+        return undefined;
+      case IRQ_EXIT:
+        this.own('irq_exit');
+        if (this.state !== 'in-irq') throw new ModelMisuseError(`${this.name}: irq_exit outside an interrupt handler`);
         this.enableInterrupts();
         return undefined;
       case ENTER_GUEST:
