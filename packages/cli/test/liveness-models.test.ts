@@ -4,6 +4,7 @@ import { hptResize } from '@kvmrace/hpt-resize';
 import { memslotGen } from '@kvmrace/memslot-gen';
 import { pfncache } from '@kvmrace/pfncache';
 import { radixNested } from '@kvmrace/radix-nested';
+import { vcpuRequests } from '@kvmrace/vcpu-requests';
 import { describe, expect, it } from 'vitest';
 
 /** Each KVM model's invalidator (the thread that changes mappings under the others), run for ever. */
@@ -31,4 +32,13 @@ describe('no livelock on an upstream variant with an endless invalidator (issue 
       expect(verdicts).toHaveLength(others.length);
     });
   }
+});
+
+describe('no livelock on vcpu-requests upstream with a requester that never stops (issue 22)', () => {
+  it('vcpu_run against make_request_and_kick for ever: decided, and it holds', () => {
+    const fixes = new Set(resolveVariant(vcpuRequests, 'upstream').fixes);
+    const r = livenessSearch(vcpuRequests, fixes, [['vcpu_run'], ['make_request_and_kick']], { endless: [1], maxStates: 40_000 });
+    expect(r.verdict, r.lasso?.message ?? r.failure?.outcome.message ?? '').toBe('holds');
+    expect(r.states).toBeGreaterThan(1000);
+  });
 });
