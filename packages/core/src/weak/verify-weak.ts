@@ -2,6 +2,7 @@ import type { AnyModel } from '../model.js';
 import type { Outcome } from '../outcome.js';
 import { Run } from '../run.js';
 import type { Scenario } from '../scenario.js';
+import { FootprintObserver, footprintsConflict, type Footprint } from '../explore/footprint.js';
 import type { Chooser } from './chooser.js';
 import { weakKeyContext, weakStateKey } from './weak-state-key.js';
 
@@ -23,6 +24,14 @@ export interface WeakExploreOptions {
   readonly stateCaching?: boolean;
   /** Judge the graph after every step (`WeakRunOptions.judgeEveryStep`): for checking the shortcut. */
   readonly judgeEveryStep?: boolean;
+  /**
+   * Sleep sets (Godefroid 1996): after the subtree of one thread's step is explored, sibling
+   * branches do not take that step again until a step that conflicts with it (`footprintsConflict`)
+   * has run, since it would lead to states already explored (default true). Every reachable state
+   * is still reached, so the verdict is the same; a scenario that fails is explored again without
+   * them, whose smallest failure the pruned orders may hold (`sleepBlocked` then counts nothing).
+   */
+  readonly sleepSets?: boolean;
   /** Called with every complete, consistent execution's run. */
   readonly onExecution?: (run: Run) => void;
 }
@@ -57,6 +66,8 @@ export interface WeakExploreResult {
   readonly states: number;
   /** Failing runs that made no weak choice: interleavings that fail under `sc` too. */
   readonly scFailures: number;
+  /** Runs cut because every enabled thread's step was asleep (with `sleepSets`). */
+  readonly sleepBlocked: number;
   readonly failure?: WeakFailure;
 }
 
@@ -83,11 +94,31 @@ export function compareWeakFailures(a: WeakFailure, b: WeakFailure): number {
  * reduction beyond that (`distinct` counts the graphs of the runs made to their end).
  */
 export function exploreWeak(model: AnyModel, fixes: ReadonlySet<string>, scenario: Scenario, options: WeakExploreOptions): WeakExploreResult {
-  const stack: Array<{ count: number; at: number }> = [];
+  const sleeping = options.sleepSets ?? true;
+  const result = search(model, fixes, scenario, options, sleeping);
+  // The orders sleep sets leave out may hold the failure with the fewest preemptions.
+  if (sleeping && result.failure !== undefined && options.stopAtFirst !== true) return search(model, fixes, scenario, options, false);
+  return result;
+}
+
+/** A choice point of the search: which thread steps, or (inside a step) a reads-from or coherence choice. */
+interface Node {
+  readonly count: number;
+  at: number;
+  /** At a thread choice: the enabled threads, the choice's options. */
+  readonly threads?: readonly number[];
+  /** At a thread choice: the threads asleep on arrival, with their steps' footprints. */
+  readonly asleep?: ReadonlyMap<number, Footprint>;
+  /** At a thread choice: per thread explored here, the union of its step's footprints over the runs. */
+  readonly taken?: Map<number, number[]>;
+}
+
+function search(model: AnyModel, fixes: ReadonlySet<string>, scenario: Scenario, options: WeakExploreOptions, sleeping: boolean): WeakExploreResult {
+  const stack: Node[] = [];
   let cursor = 0;
   const tape: Chooser = {
     choose(count: number): number {
-      if (cursor < stack.length) return (stack[cursor++] as { at: number }).at;
+      if (cursor < stack.length) return (stack[cursor++] as Node).at;
       stack.push({ count, at: 0 });
       cursor++;
       return 0;
@@ -95,6 +126,8 @@ export function exploreWeak(model: AnyModel, fixes: ReadonlySet<string>, scenari
     // The last choice on the stack is the one this run changes: until it is taken, this run repeats the one before.
     replaying: () => cursor < stack.length,
   };
+  const observer = new FootprintObserver();
+  const NO_SLEEP: ReadonlyMap<number, Footprint> = new Map();
   const enabled = new Array<number>(scenario.length);
   const graphs = new Set<string>();
   let executions = 0;
@@ -104,10 +137,13 @@ export function exploreWeak(model: AnyModel, fixes: ReadonlySet<string>, scenari
   let failures = 0;
   let scFailures = 0;
   let stateHits = 0;
+  let sleepBlocked = 0;
   const caching = options.stateCaching ?? true;
   // Per state, the fewest (preemptions, weak edges) it was reached with: a run that reaches it
   // again with no fewer is cut, one with fewer goes on, so the smallest failure is still found.
-  const seen = new Map<string, { min: number; byLast: Map<number, number> }>();
+  // With sleep sets, also the threads asleep there on the first visit: a later visit is cut only
+  // if at least those sleep (Godefroid's condition for combining sleep sets with a state cache).
+  const seen = new Map<string, { min: number; byLast: Map<number, number>; asleep: number }>();
   const cx = weakKeyContext();
   let failure: WeakFailure | undefined;
   const weak = { memory: options.memory, chooser: tape, judgeEveryStep: options.judgeEveryStep === true, ...(options.withoutBarriers ? { withoutBarriers: options.withoutBarriers } : {}) };
@@ -115,7 +151,11 @@ export function exploreWeak(model: AnyModel, fixes: ReadonlySet<string>, scenari
     cursor = 0;
     const run = new Run(model, fixes, scenario, { weak, ...(options.maxSteps !== undefined ? { maxSteps: options.maxSteps } : {}) });
     let hit = false;
+    let blocked = false;
+    // The threads whose next step is asleep, with its footprint, and the same as a bit mask.
+    let asleep = NO_SLEEP;
     while (run.outcome === null) {
+      const mask = sleepMask(asleep);
       // Only the states past the replayed prefix are new to this run (those on it were recorded before).
       if (caching && cursor === stack.length && run.weak !== null) {
         const state = weakStateKey(run, run.weak, cx);
@@ -124,14 +164,15 @@ export function exploreWeak(model: AnyModel, fixes: ReadonlySet<string>, scenari
           const cost = run.preemptions * PREEMPTION + run.weak.weakEdges;
           const last = run.lastThread;
           const best = seen.get(state);
-          if (best !== undefined && ((best.byLast.get(last) ?? Infinity) <= cost || best.min + PREEMPTION <= cost)) {
+          if (best !== undefined && (best.asleep & ~mask) === 0 && ((best.byLast.get(last) ?? Infinity) <= cost || best.min + PREEMPTION <= cost)) {
             hit = true;
             break;
           }
-          if (best === undefined) seen.set(state, { min: cost, byLast: new Map([[last, cost]]) });
+          if (best === undefined) seen.set(state, { min: cost, byLast: new Map([[last, cost]]), asleep: mask });
           else {
             best.min = Math.min(best.min, cost);
             best.byLast.set(last, cost);
+            best.asleep &= mask;
           }
         }
       }
@@ -140,13 +181,38 @@ export function exploreWeak(model: AnyModel, fixes: ReadonlySet<string>, scenari
         run.declareDeadlock();
         break;
       }
-      run.stepListed(enabled[tape.choose(count)] as number, enabled, count);
+      if (!sleeping) {
+        run.stepListed(enabled[tape.choose(count)] as number, enabled, count);
+        steps++;
+        continue;
+      }
+      let node: Node;
+      if (cursor < stack.length) node = stack[cursor++] as Node;
+      else {
+        const first = firstAwake(enabled, count, 0, asleep);
+        if (first === count) {
+          blocked = true;
+          break;
+        }
+        node = { count, at: first, threads: enabled.slice(0, count), asleep, taken: new Map() };
+        stack.push(node);
+        cursor++;
+      }
+      const tid = (node.threads as readonly number[])[node.at] as number;
+      const fp = observer.step(run, tid);
       steps++;
+      const taken = node.taken as Map<number, number[]>;
+      const union = taken.get(tid);
+      if (union === undefined) taken.set(tid, fp);
+      else for (const x of fp) if (!union.includes(x)) union.push(x);
+      asleep = afterStep(node, tid, fp);
     }
     executions++;
     const memory = run.weak;
     if (hit) {
       stateHits++;
+    } else if (blocked) {
+      sleepBlocked++;
     } else if (run.pruned || memory === null) {
       pruned++;
     } else {
@@ -163,11 +229,46 @@ export function exploreWeak(model: AnyModel, fixes: ReadonlySet<string>, scenari
       }
     }
     while (stack.length > 0) {
-      const top = stack[stack.length - 1] as { count: number; at: number };
-      if (++top.at < top.count) break;
+      const top = stack[stack.length - 1] as Node;
+      top.at = top.threads === undefined ? top.at + 1 : firstAwake(top.threads, top.count, top.at + 1, top.asleep as ReadonlyMap<number, Footprint>);
+      if (top.at < top.count) break;
       stack.pop();
     }
     if (stack.length === 0) break;
   }
-  return { executions, consistent, distinct: graphs.size, pruned, steps, failures, stateHits, states: seen.size, scFailures, ...(failure ? { failure } : {}) };
+  return { executions, consistent, distinct: graphs.size, pruned, steps, failures, stateHits, states: seen.size, scFailures, sleepBlocked, ...(failure ? { failure } : {}) };
+}
+
+/** The first option from `from` on whose thread is not asleep (`count` if none). */
+function firstAwake(threads: readonly number[], count: number, from: number, asleep: ReadonlyMap<number, Footprint>): number {
+  let i = from;
+  while (i < count && asleep.has(threads[i] as number)) i++;
+  return i;
+}
+
+/**
+ * The sleep set after `tid` took its step of footprint `fp` at `node`: the threads asleep there and
+ * the siblings explored before it, less `tid` and every step `fp` conflicts with (which wakes it).
+ */
+function afterStep(node: Node, tid: number, fp: Footprint): ReadonlyMap<number, Footprint> {
+  let out: Map<number, Footprint> | null = null;
+  const keep = (t: number, f: Footprint): void => {
+    if (t === tid || footprintsConflict(f, fp)) return;
+    (out ??= new Map()).set(t, f);
+  };
+  for (const [t, f] of node.asleep as ReadonlyMap<number, Footprint>) keep(t, f);
+  const threads = node.threads as readonly number[];
+  for (let i = 0; i < node.at; i++) {
+    const t = threads[i] as number;
+    const f = (node.taken as Map<number, number[]>).get(t);
+    if (f !== undefined) keep(t, f);
+  }
+  return out ?? EMPTY;
+}
+const EMPTY: ReadonlyMap<number, Footprint> = new Map();
+
+function sleepMask(asleep: ReadonlyMap<number, Footprint>): number {
+  let m = 0;
+  for (const t of asleep.keys()) m |= 1 << t;
+  return m;
 }

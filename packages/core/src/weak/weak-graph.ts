@@ -119,11 +119,24 @@ export class WeakGraph {
     return `the initial value of ${this.locationList[id]?.obj.name ?? '?'}`;
   }
 
-  /** A text that two runs share exactly when they built the same execution graph. */
+  /**
+   * A text that two runs share exactly when they built the same execution graph. It names each
+   * location by its object's id and each value by where it first appears in the text, so two runs
+   * that touched the same locations, or met the same values, in another order still share it.
+   */
   key(): string {
     const ref = (w: WriteRef | null): string => (w === null ? '' : `${w.thread}.${w.index}`);
-    const threads = this.events.map((evs, t) => evs.map((e, i) => `${e.kind}${e.loc}=${e.value}/${e.tags}<${ref((this.rf[t] as Array<WriteRef | null>)[i] ?? null)}`).join(','));
-    const co = this.locationList.map((l) => l.co.map(ref).join(','));
+    const values = new Map<number, number>();
+    const value = (id: number): number => {
+      let v = values.get(id);
+      if (v === undefined) values.set(id, (v = values.size));
+      return v;
+    };
+    const locs = [...this.locationList].sort((a, b) => a.obj.id - b.obj.id);
+    const co = locs.map((l) => `${l.obj.id}:${value((l.co.find((w) => w.thread < 0) as WriteRef).valueId)}:${l.co.map(ref).join(',')}`);
+    const threads = this.events.map((evs, t) =>
+      evs.map((e, i) => `${e.kind}${e.loc < 0 ? '' : (this.locationList[e.loc] as Location).obj.id}=${e.kind === Kind.F ? '' : value(e.value)}/${e.tags}<${ref((this.rf[t] as Array<WriteRef | null>)[i] ?? null)}`).join(','),
+    );
     return `${threads.join('|')}#${co.join('|')}`;
   }
 
