@@ -1,14 +1,8 @@
-import { enumerateScenarios, mergeVerifyResults, type AnyModel, type Shard, type VerifyResult } from '@kvmrace/core';
-import { Worker } from 'node:worker_threads';
-import { UsageError } from '../errors.js';
-import { exitRecorded } from '../guard/forbid-exit.js';
-import { modelNames } from '../guard/guard-model.js';
-import { modelExitMessage, outOfHeapMessage } from '../guard/limit-messages.js';
-import { forwardModelOutput } from '../guard/model-output.js';
-import { describeCode } from '../guard/user-code-now.js';
-import { CELL, SLOT, slotBase, takePoolSlot, USER_CODE } from '../guard/watchdog-cell.js';
+import { enumerateScenarios, MAX_STEAL_THREADS, mergeVerifyResults, verifyEngineFor, type AnyModel, type Scenario, type Shard, type VerifyResult } from '@kvmrace/core';
 import { verifyPiece, type PieceJob } from './piece-job.js';
 import { piecesOf } from './pieces.js';
+import { stealUnits, verifyByStealing } from './steal-pool.js';
+import { WorkerPool } from './worker-pool.js';
 
 /** What a piece worker is started with. */
 export interface PieceWorkerData {
@@ -39,8 +33,10 @@ export interface ModelSource {
 
 /**
  * Verifies the pieces of one shard (see `piecesOf`), here or, once the work has taken a while, on
- * `workers` worker threads that each take the next piece when they finish one, and merges their
- * results: the same work and the same result for any number of workers.
+ * `workers` worker threads, and merges their results. The stateful search's pieces are shared by
+ * work stealing (`verifyByStealing`): the same verdict and counterexample for any number of
+ * workers, but not the same executions, states and hits. Every other search takes whole pieces
+ * one at a time: the same work and the same result for any number of workers.
  */
 export async function verifyInPieces(
   source: ModelSource,
@@ -52,7 +48,8 @@ export async function verifyInPieces(
   estimatedMs = 0,
 ): Promise<VerifyResult> {
   const start = performance.now();
-  const pieces = piecesOf(shard, scenarioCount(source.model, job));
+  const scenarios = scenariosOf(source.model, job);
+  const pieces = piecesOf(shard, scenarios.length);
   const progress = pieces.map(() => ({ done: 0, total: 1, executions: 0 }));
   const tell = (piece: number, done: number, total: number, executions: number): void => {
     progress[piece] = { done, total, executions };
@@ -61,17 +58,37 @@ export async function verifyInPieces(
   const results: VerifyResult[] = new Array<VerifyResult>(pieces.length);
   // Pieces run here until the work proves long enough to pay for starting workers (each loads
   // the CLI and the model again, about half a second each); then the rest goes to the pool.
+  // The stateful search steals subtrees, so even one piece left is worth sharing.
+  const steal = workers > 1 && stealable(source.model, job, scenarios);
   let i = 0;
   for (; i < pieces.length; i++) {
-    if (workers > 1 && pieces.length - i > 1 && (estimatedMs > START_AT_ONCE_MS || performance.now() - start > HANDOFF_MS)) break;
+    if (workers > 1 && pieces.length - i > (steal ? 0 : 1) && (estimatedMs > START_AT_ONCE_MS || performance.now() - start > HANDOFF_MS)) break;
     const piece = i;
     results[piece] = verifyPiece(source.model, job, pieces[piece] as Shard, (done, total, executions) => tell(piece, done, total, executions));
+  }
+  if (i < pieces.length && steal) {
+    const units = stealUnits(source.model, job.fixes, scenarios, pieces.slice(i));
+    const before = results.slice(0, i);
+    const done = before.reduce((n, r) => n + r.executions, 0);
+    const stolen = await verifyByStealing(source, job, units, pieces.length - i, workers, onProgress ? (d, total, executions) => onProgress(i + d, i + total, done + executions) : undefined);
+    return { ...mergeVerifyResults([...before, { ...stolen, scenarios: scenarios.length, ms: 0 }]), ms: Math.round(performance.now() - start) };
   }
   if (i < pieces.length) {
     const todo = Array.from({ length: pieces.length - i }, (_, k) => i + k);
     await runOnWorkers(source, job, pieces, todo, Math.min(workers, todo.length), results, tell);
   }
   return { ...mergeVerifyResults(results), ms: Math.round(performance.now() - start) };
+}
+
+/**
+ * Whether the pool can share the search by work stealing: the stateful search without a
+ * preemption bound (`StealSearch`), stopping at the first failure (`--minimal` and
+ * `--lock-order` keep whole pieces).
+ */
+function stealable(model: AnyModel, job: PieceJob, scenarios: readonly Scenario[]): boolean {
+  if (job.preemptions !== undefined || job.minimal || job.lockOrder) return false;
+  if (verifyEngineFor(model, job.engine) !== 'stateful') return false;
+  return scenarios.every((s) => s.length <= MAX_STEAL_THREADS);
 }
 
 /** Time after which the remaining pieces go to worker threads (tests set 0 through the environment). */
@@ -88,92 +105,43 @@ function runOnWorkers(
   results: VerifyResult[],
   tell: (piece: number, done: number, total: number, executions: number) => void,
 ): Promise<void> {
-  const data: PieceWorkerData = {
-    modelName: source.model.name,
-    ...(source.file !== undefined ? { modelFile: source.file } : {}),
-    ...(source.watchdog ? { watchdog: source.watchdog } : {}),
-    job,
-  };
-  // Guarded: every worker gets the heap limit of --max-memory and a slot of its own in the cell.
-  const cell = source.watchdog;
-  const heapMb = cell ? Atomics.load(cell, CELL.maxMemoryMb) : 0;
+  const data: PieceWorkerData = { modelName: source.model.name, ...(source.file !== undefined ? { modelFile: source.file } : {}), job };
   let next = 0;
   let finished = 0;
   return new Promise<void>((resolve, reject) => {
-    const pool: Worker[] = [];
-    // Workers told they are done: their exit is expected.
-    const released = new Set<Worker>();
-    let failed = false;
-    const fail = (err: Error): void => {
-      if (failed) return;
-      failed = true;
-      for (const w of pool) void w.terminate();
-      reject(err);
-    };
-    const ready = new Set<Worker>();
-    const release = (w: Worker): void => {
-      released.add(w);
-      // One still loading has done nothing: it need not finish loading.
-      if (ready.has(w)) w.postMessage('done');
-      else void w.terminate();
-    };
-    const dispatch = (w: Worker): void => {
+    const dispatch = (w: number): void => {
       if (next < todo.length) {
         const piece = todo[next++] as number;
-        w.postMessage({ piece, shard: pieces[piece] });
+        pool.post(w, { piece, shard: pieces[piece] });
       } else {
-        release(w);
+        pool.release(w);
       }
     };
-    for (let i = 0; i < workers; i++) {
-      const slot = cell ? takePoolSlot(cell) : undefined;
-      if (cell) Atomics.add(cell, CELL.poolWorkers, 1);
-      const w = new Worker(new URL('./piece-worker.js', import.meta.url), {
-        workerData: { ...data, ...(slot !== undefined ? { slot } : {}) },
-        ...(heapMb > 0 ? { resourceLimits: { maxOldGenerationSizeMb: heapMb } } : {}),
-      });
-      pool.push(w);
-      w.on('message', (m: FromPieceWorker) => {
-        if (m.type === 'ready') {
-          ready.add(w);
-          if (released.has(w)) w.postMessage('done');
-          else dispatch(w);
-        }
-        else if (m.type === 'output') forwardModelOutput(m.text);
+    const pool = new WorkerPool<FromPieceWorker>(
+      source,
+      new URL('./piece-worker.js', import.meta.url),
+      data,
+      workers,
+      (w, m) => {
+        if (m.type === 'ready') dispatch(w);
         else if (m.type === 'progress') tell(m.piece, m.done, m.total, m.executions);
-        else {
+        else if (m.type === 'result') {
           results[m.piece] = m.result;
           if (++finished === todo.length) {
-            for (const x of pool) release(x);
+            pool.releaseAll();
             resolve();
           } else {
             dispatch(w);
           }
         }
-      });
-      w.on('error', (err: Error & { code?: string }) => {
-        fail(err.code === 'ERR_WORKER_OUT_OF_MEMORY' ? new UsageError(outOfHeapMessage(modelNames(source.model), heapMb)) : err);
-      });
-      w.on('exit', (exitCode) => {
-        if (cell && slot !== undefined) {
-          Atomics.sub(cell, CELL.poolWorkers, 1);
-          Atomics.store(cell, slotBase(slot) + SLOT.kind, USER_CODE.none);
-        }
-        if (released.has(w) || failed) return;
-        const exited = cell ? exitRecorded(cell) : undefined;
-        if (exited) {
-          const names = modelNames(source.model);
-          fail(new UsageError(modelExitMessage(names, describeCode(exited, names), exited.kind === USER_CODE.loading)));
-        } else {
-          fail(new Error(`a verify worker stopped before its work was done (exit code ${exitCode})`));
-        }
-      });
-    }
+      },
+      reject,
+    );
   });
 }
 
-/** How many scenarios the verification covers (the catalogue, or those generated within the bounds). */
-function scenarioCount(model: AnyModel, job: PieceJob): number {
-  if (job.threads === undefined && job.maxOps === undefined) return model.scenarios.catalogue.length;
-  return enumerateScenarios(model, { ...(job.threads !== undefined ? { threads: job.threads } : {}), ...(job.maxOps !== undefined ? { maxOps: job.maxOps } : {}) }).length;
+/** The scenarios the verification covers (the catalogue, or those generated within the bounds). */
+function scenariosOf(model: AnyModel, job: PieceJob): readonly Scenario[] {
+  if (job.threads === undefined && job.maxOps === undefined) return model.scenarios.catalogue.map((s) => s.threads);
+  return enumerateScenarios(model, { ...(job.threads !== undefined ? { threads: job.threads } : {}), ...(job.maxOps !== undefined ? { maxOps: job.maxOps } : {}) });
 }

@@ -69,7 +69,8 @@ interface Entry {
   failed: boolean;
 }
 
-interface Node {
+/** A state on the search stack (work stealing's nodes extend it). */
+export interface Node {
   readonly key: number;
   /** Threads to take from here, in order. */
   readonly choices: readonly number[];
@@ -91,8 +92,8 @@ interface Node {
   firstCost: number;
 }
 
-const NO_SLEEP: ReadonlyMap<number, Footprint> = new Map();
-const NO_SNAPSHOT: TrackerSnapshot = { keyIds: [], ghost: '', ghostUnique: false, ghostId: 0, history: [], counts: [], tickets: [] };
+export const NO_SLEEP: ReadonlyMap<number, Footprint> = new Map();
+export const NO_SNAPSHOT: TrackerSnapshot = { keyIds: [], ghost: '', ghostUnique: false, ghostId: 0, history: [], counts: [], tickets: [] };
 
 class Stateful {
   private readonly bound: number;
@@ -349,7 +350,7 @@ class Stateful {
  * The sleep set after `tid` (footprint `fp`) at `node`: sleepers and finished siblings that
  * commute with it. Sleep sets are never changed once made, so an empty one is shared.
  */
-function childSleep(node: Node, tid: number, fp: Footprint): ReadonlyMap<number, Footprint> {
+export function childSleep(node: Pick<Node, 'sleep' | 'done'>, tid: number, fp: Footprint): ReadonlyMap<number, Footprint> {
   let out: Map<number, Footprint> | null = null;
   if (node.sleep.size !== 0) {
     // `forEach`, not `for...of`: a cold `for...of` allocates per entry.
