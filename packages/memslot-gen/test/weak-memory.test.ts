@@ -1,4 +1,4 @@
-import { ablateBarriers, exploreWeak, modelBarriers, type Scenario } from '@kvmrace/core';
+import { ablateBarriers, defineModel, exploreWeak, modelBarriers, type Scenario } from '@kvmrace/core';
 import { describe, expect, it } from 'vitest';
 import { memslotGen } from '../src/index.js';
 
@@ -62,5 +62,31 @@ describe('memslot-gen under lkmm', () => {
     expect(a.baseline.verdict).toBe('holds');
     expect(a.baseline.executions).toBeGreaterThan(0);
     expect([a.rows, a.pairs]).toEqual([[], []]);
+  });
+
+  // The finding (README, "Memory ordering"): the second increment is a plain store in the kernel
+  // (slots->generation++; v5: slots->generation = gen), made after synchronize_srcu_expedited()
+  // while vCPUs read the generation without slots_lock. As a plain store, the LKMM calls that a
+  // data race with those reads; the model marks it, so that I_D is what is checked.
+  it('with the second increment a plain store, as in the kernel, the LKMM reports a data race', () => {
+    const kernelPlain = defineModel({
+      ...memslotGen,
+      setup: (w) => {
+        const s = memslotGen.setup(w);
+        const slots = s.memslots;
+        // Only slots->generation++ is an update of kvm->memslots; its value is computed from the latest set, as the sole writer's.
+        slots.update = function* (fn, label) {
+          const next = fn(slots.value);
+          yield* slots.plainWrite(next, label);
+          return next;
+        };
+        return s;
+      },
+    });
+    for (const name of ['exit-access-vs-update', 'spte-fault-access-vs-update']) {
+      const r = exploreWeak(kernelPlain, upstream, scenario(name), { memory: 'lkmm', stopAtFirst: true });
+      expect(r.failure?.outcome.kind, name).toBe('data-race');
+      expect(r.failure?.outcome.message, name).toMatch(/marked read of kvm->memslots .* plain write of kvm->memslots/);
+    }
   });
 });
