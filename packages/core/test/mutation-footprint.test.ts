@@ -49,12 +49,14 @@ describe('FootprintObserver', () => {
     expect(fps[1]).toEqual([read(s.y)]);
   });
 
-  it('a ghost field that changes value writes the ghost state; an object field changed inside or replaced does not', () => {
+  it('a ghost field that changes value writes the ghost state, an object field changed inside or replaced too; an equal value does not', () => {
+    // (A ghost object changed in place, such as a list of what readers saw, is ghost state an
+    // invariant can read: issue 24, the seqcount reader's torn pair.)
     const { fps } = footprints([
       function* (s, t) { yield* t.step('count', {}); s.n++; yield* t.step('null to 0', {}); s.maybe = 0; yield* t.step('next', {}); },
-      function* (s, t) { yield* t.step('inside', {}); s.box!.k++; yield* t.step('replace', {}); s.box = { k: 9 }; yield* t.step('same', {}); s.n = 1; yield* t.step('next', {}); },
-    ], [0, 0, 1, 1, 1]);
-    expect(fps).toEqual([[GHOST], [GHOST], [], [], []]);
+      function* (s, t) { yield* t.step('inside', {}); s.box!.k++; yield* t.step('replace', {}); s.box = { k: 9 }; yield* t.step('same', {}); s.n = 1; yield* t.step('equal box', {}); s.box = { k: 9 }; yield* t.step('next', {}); },
+    ], [0, 0, 1, 1, 1, 1]);
+    expect(fps).toEqual([[GHOST], [GHOST], [GHOST], [GHOST], [], []]);
   });
 
   it('a model state that is null has no ghost fields', () => {
@@ -110,15 +112,16 @@ describe('recordInvariantReads', () => {
     expect(r.again).toBe(false); // nothing new the second time
   });
 
-  it('a plain field is a ghost read; array elements, symbol keys, end invariants and unmet conditions are not', () => {
+  it('a plain field is a ghost read, array elements too; symbol keys, end invariants and unmet conditions are not', () => {
     const key = Symbol('k');
     expect(reads(() => ({ n: 0 }), [{ name: 'n', description: 'ghost', check: (s) => s.n >= 0 }]).ids).toEqual([GHOST_ID]);
     // A null field is a plain value too, and a built-in method may return null.
     expect(reads(() => ({ m: null as number | null }), [{ name: 'm', description: 'null', check: (s) => s.m === null }]).ids).toEqual([GHOST_ID]);
     const viaNull = reads((w) => ({ nulls: new Map<string, null>([['k', null]]), z: w.var('z', 0) }), [{ name: 'z', description: 'after a null', check: (s) => s.nulls.get('k') === null && s.z.value >= 0 }]);
     expect(viaNull.ids).toEqual([viaNull.s.z.id]);
-    const quiet = reads((w) => ({ list: [1, 2], [key]: 3, e: w.var('e', 0), c: w.var('c', 0) }), [
-      { name: 'list', description: 'array elements', check: (s) => s.list[0]! + s.list.length + s[key] >= 0 },
+    expect(reads(() => ({ list: [1, 2] }), [{ name: 'list', description: 'array elements', check: (s) => s.list[0]! + s.list.length >= 0 }]).ids).toEqual([GHOST_ID]);
+    const quiet = reads((w) => ({ [key]: 3, e: w.var('e', 0), c: w.var('c', 0) }), [
+      { name: 'symbol', description: 'a symbol key', check: (s) => s[key] >= 0 },
       { name: 'end', description: 'only at the end', at: 'end', check: (s) => s.e.value >= 0 },
       { name: 'when', description: 'never applies', when: () => false, check: (s) => s.c.value >= 0 },
     ]);

@@ -9,6 +9,7 @@ import { StateTracker } from './state-tracker.js';
 import { happensBefore, type Event, type Node, type Sleeper } from './dpor-node.js';
 import { CutChecker, withoutStateInvariants } from './cut-invariants.js';
 import { insertSequence, isWeakInitial, type SequenceStep, type WakeupNode } from './dpor-wakeup-tree.js';
+import { RaceReplay } from './dpor-reverse.js';
 
 /**
  * One source-DPOR search of a scenario's interleavings, with a fixed set of objects the state
@@ -35,6 +36,8 @@ export class Dpor {
   private readonly runModel: AnyModel;
   /** Checks the state invariants at every state of every trace (see `cut-invariants.ts`). */
   private readonly cuts: CutChecker | undefined;
+  /** Decides the races that need a run to (see `dpor-reverse.ts`). */
+  private readonly replay: RaceReplay;
 
   constructor(
     private readonly model: AnyModel,
@@ -51,6 +54,7 @@ export class Dpor {
     const always = hasStateInvariants(model);
     this.runModel = always ? withoutStateInvariants(model) : model;
     this.cuts = always ? new CutChecker(model, fixes, scenario, options.maxSteps, visible ?? new Set()) : undefined;
+    this.replay = new RaceReplay(this.runModel, fixes, scenario, options.maxSteps);
     if (options.countStates) {
       const log = new OpLog();
       this.states = { space: new StateSpace(), log, model: trackedModel(this.runModel, log), seen: new Set() };
@@ -354,7 +358,15 @@ export class Dpor {
       if (!happensBefore(ei, em)) v.push({ tid: em.tid, local: em.local, vc: em.vc, fp: em.fp, observed: true });
     }
     v.push({ tid, local: (vc[tid] as number) - 1, vc, fp, observed });
-    if (blocks && !this.reversible(i, v)) return;
+    const known = blocks ? RaceReplay.knownReversible(ei.fp, v, node.enabled) : true;
+    if (known === false) return;
+    // A pending e' has only its declared footprint: when that says a sleeper commutes with all of
+    // v, take e' in a run to see what it really touches (else the branch could end all asleep).
+    if (known === undefined || (!observed && this.sleeperCommutes(node, v))) {
+      const seen = this.replay.lastStep(this.pathTo(i), v);
+      if (seen === null) return;
+      if (seen !== undefined) v[v.length - 1] = { tid, local: (vc[tid] as number) - 1, vc, fp: seen, observed: true };
+    }
     // A deferred sleeper (the cut-short rule) covers only the orders it begins, not those it commutes with.
     for (const [q, s] of node.sleep) if (isWeakInitial(v, q, s.fp, !s.cut)) return;
     const first = (v[0] as SequenceStep).tid;
@@ -369,37 +381,18 @@ export class Dpor {
     }
   }
 
-  /**
-   * True when the racing step `e'` (the last of `v = notdep(e_i).e'`, one that can block) can run
-   * after the state before `e_i` and the rest of `v`: the paper reverses only such races. Its
-   * `enabled` test reads only its thread and the objects it touches; the writers of those after
-   * `e_i` are `e_i` or in `v` (a later one would happen after `e_i` and before `e'`, and the race
-   * would not be immediate), so when `e_i` writes none of them nothing changes, and when `v` holds
-   * no step of its thread nor a write of them, `e'` is the thread's step pending before `e_i`,
-   * enabled there or not. Otherwise a fresh run takes the steps and asks. A race that cannot be
-   * reversed (an unlock and the acquisition it let through) would only make a run that ends with
-   * every enabled thread asleep.
-   */
-  private reversible(i: number, v: readonly SequenceStep[]): boolean {
-    const last = v[v.length - 1] as SequenceStep;
-    if (!writesObjectOf((this.events[i] as Event).fp, last.fp)) return true;
-    let own = false;
-    let written = false;
-    for (let k = 0; k < v.length - 1; k++) {
-      const s = v[k] as SequenceStep;
-      if (s.tid === last.tid) own = true;
-      if (writesObjectOf(s.fp, last.fp)) written = true;
-    }
-    const node = this.nodes[i] as Node;
-    if (!own && !written) return node.enabled.includes(last.tid);
-    const run = new Run(this.runModel, this.fixes, this.scenario, this.options.maxSteps !== undefined ? { maxSteps: this.options.maxSteps } : {});
-    for (let k = 0; k < i; k++) run.replayStep((this.nodes[k] as Node).chosen);
-    for (let k = 0; k < v.length - 1; k++) {
-      const t = (v[k] as SequenceStep).tid;
-      // (A step of v that cannot run, or a run that ends, would mean a footprint missed an access: keep the race.)
-      if (run.outcome !== null || !run.isEnabled(t)) return true;
-      run.step(t);
-    }
-    return run.outcome !== null || run.isEnabled(last.tid);
+  /** True when a sleeper at `node` would be a weak initial of `v` were its pending last step's declared footprint all it touches. */
+  private sleeperCommutes(node: Node, v: readonly SequenceStep[]): boolean {
+    const trusted = v.slice();
+    trusted[v.length - 1] = { ...(v[v.length - 1] as SequenceStep), observed: true };
+    for (const [q, s] of node.sleep) if (!s.cut && isWeakInitial(trusted, q, s.fp, true)) return true;
+    return false;
+  }
+
+  /** The schedule of the current execution up to state `i`. */
+  private pathTo(i: number): number[] {
+    const out: number[] = [];
+    for (let k = 0; k < i; k++) out.push((this.nodes[k] as Node).chosen);
+    return out;
   }
 }

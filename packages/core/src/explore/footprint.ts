@@ -1,4 +1,7 @@
 import { Var } from '../primitives/var.js';
+import { SimObject } from '../sim-object.js';
+import { World } from '../world.js';
+import { serialize, type SerialContext } from './serialize.js';
 import type { Run } from '../run.js';
 import type { Step } from '../step.js';
 
@@ -65,12 +68,13 @@ export function writesObjectOf(w: Footprint, fp: Footprint): boolean {
  * than it declared), plus a read of whatever the thread's next step reads when that step can block
  * (its `enabled` test may depend on a snapshot the effect took), plus a write of the thread's own CPU when the step ended the thread (a thread
  * that retires turns its interrupts on and takes queued IPIs), plus a write of `GHOST_ID` when a
- * plain field of the model state (a ghost counter such as `done`) changed. Being generous here
+ * plain field of the model state (a ghost counter such as `done`, a ghost array) changed. Being generous here
  * only costs reduction; missing an access would make DPOR unsound.
  */
 export class FootprintObserver {
   private versions: number[] = [];
   private ghosts: unknown[] = [];
+  private readonly cx: SerialContext = { unique: false, tickets: new WeakMap(), stampTid: 0, stampContinued: 0, stampHist: 0 };
 
   /** With `visible`, a step writing one of those ids also writes `VISIBLE_ID` (see `declaredFootprint`). */
   constructor(private readonly visible?: ReadonlySet<number>) {}
@@ -82,7 +86,7 @@ export class FootprintObserver {
     const fp = declaredFootprint(step);
     const state = run.state as Record<string, unknown> | null;
     const keys = state !== null && typeof state === 'object' ? Object.keys(state) : [];
-    for (let i = 0; i < keys.length; i++) this.ghosts[i] = plain((state as Record<string, unknown>)[keys[i] as string]);
+    for (let i = 0; i < keys.length; i++) this.ghosts[i] = plain((state as Record<string, unknown>)[keys[i] as string], this.cx);
     const objects = run.world.objects;
     const n = objects.length;
     const versions = this.versions;
@@ -101,7 +105,7 @@ export class FootprintObserver {
     const next = run.pendingStep(tid);
     if (next?.enabled) for (const a of next.accesses) addRead(fp, a.obj.id);
     for (let i = 0; i < keys.length; i++) {
-      if (!Object.is(this.ghosts[i], plain((state as Record<string, unknown>)[keys[i] as string]))) {
+      if (!Object.is(this.ghosts[i], plain((state as Record<string, unknown>)[keys[i] as string], this.cx))) {
         addWrite(fp, GHOST_ID);
         break;
       }
@@ -122,8 +126,16 @@ export function addWrite(fp: number[], id: number): void {
   if (!fp.includes(w)) fp.push(w);
 }
 
-/** A plain field's value, or a placeholder for objects (their changes go through their own steps). */
-function plain(v: unknown): unknown {
-  return v !== null && typeof v === 'object' ? OBJECT : v;
+/**
+ * What a field of the model state holds, to see whether a step changed it: a primitive itself; a
+ * shared object or the world a placeholder (their changes go through their own steps and
+ * versions); any other object (a ghost array of the pairs readers returned, a map of counters) its
+ * serialisation, shared objects in it by id, so a push into a ghost array is a ghost write too.
+ */
+function plain(v: unknown, cx: SerialContext): unknown {
+  if (v === null || typeof v !== 'object') return v;
+  if (v instanceof SimObject || v instanceof World) return OBJECT;
+  cx.unique = false;
+  return serialize(v, cx, 0);
 }
 const OBJECT = Symbol('object');

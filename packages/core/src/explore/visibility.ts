@@ -34,7 +34,8 @@ export function recordInvariantReads(model: AnyModel, state: unknown, into: Set<
           return (...args: unknown[]) => wrap(Reflect.apply(x as (...a: unknown[]) => unknown, builtin ? target : receiver, args));
         }
         if (x === null || typeof x !== 'object') {
-          if (!Array.isArray(target) && typeof prop === 'string') into.add(GHOST_ID);
+          // A plain value in the state, in an object or an array (a ghost list of what readers saw).
+          if (typeof prop === 'string') into.add(GHOST_ID);
           return x;
         }
         return wrap(x);
