@@ -108,4 +108,62 @@ describe("lockdep's irq-safe/irq-unsafe rule", () => {
     expect(r.counterexample?.outcome.kind).toBe('oops');
     expect(r.counterexample?.outcome.message).toMatch(/^model misuse: CPU0: irq_enter with the CPU host-irq-off/);
   });
+
+  it('second rule: an irq-safe lock held while taking an irq-unsafe one, all three acquisitions named', () => {
+    interface T {
+      safe: Lock;
+      unsafe: Lock;
+    }
+    const model = defineModel({
+      name: 'irq-safe-to-unsafe',
+      title: 't',
+      summary: 's',
+      fixes: { irqsave: { commit: '000000000000', summary: 'take the inner lock with spin_lock_irqsave() everywhere' } },
+      operations: {
+        nest: {
+          summary: 'irqs off: safe, then unsafe',
+          kernel: 'kvm_nest()',
+          run: function* (s: T, t: Thread<'irqsave'>) {
+            yield* t.cpu.irqDisable();
+            yield* t.within('kvm_nest', s.safe.lock());
+            yield* t.within('kvm_nest_inner', s.unsafe.lock());
+            yield* s.unsafe.unlock();
+            yield* s.safe.unlock();
+            yield* t.cpu.irqEnable();
+          },
+        },
+        plain: {
+          summary: 'the inner lock alone, interrupts on unless fixed',
+          kernel: 'kvm_plain()',
+          run: function* (s: T, t: Thread<'irqsave'>) {
+            if (t.fixed('irqsave')) yield* t.cpu.irqDisable();
+            yield* t.within('kvm_plain', s.unsafe.lock());
+            yield* s.unsafe.unlock();
+            if (t.fixed('irqsave')) yield* t.cpu.irqEnable();
+          },
+        },
+        timer: {
+          summary: 'the handler takes the outer lock',
+          kernel: 'kvm_timer_fn()',
+          run: function* (s: T, t: Thread<'irqsave'>) {
+            yield* t.cpu.irqEnter();
+            yield* t.within('kvm_timer_fn', s.safe.lock());
+            yield* s.safe.unlock();
+            yield* t.cpu.irqExit();
+          },
+        },
+      },
+      setup: (w) => ({ safe: w.spinlock('A'), unsafe: w.spinlock('B') }),
+      invariants: [],
+      scenarios: { maxThreads: 2, maxOpsPerThread: 2, maxOps: 3, catalogue: [{ name: 'all', threads: [['nest', 'plain'], ['timer']] }] },
+    });
+    const r = verify(model, { fixes: [], lockOrder: true });
+    expect(r.verdict).toBe('holds');
+    expect(r.lockOrder?.possibleDeadlocks).toEqual([]);
+    expect(r.lockOrder?.irqDeadlocks.map((d) => [d.rule, d.lock, d.inIrq.takenIn, d.order?.takenIn, d.irqsOn.lock, d.irqsOn.takenIn])).toEqual([['safe-to-unsafe', 'A', 'kvm_timer_fn', 'kvm_nest_inner', 'B', 'kvm_plain']]);
+    expect(r.lockOrder?.irqDeadlocks[0]?.message).toBe(
+      'possible deadlock: A in kvm_timer_fn() on CPU1 (timer) in interrupt context ... A then B in kvm_nest() then kvm_nest_inner() on CPU0 (nest) ... B in kvm_plain() on CPU0 (plain) with interrupts enabled: an interrupt on CPU0 while it holds B would wait for A, whose holder waits for B',
+    );
+    expect(verify(model, { fixes: ['irqsave'], lockOrder: true }).lockOrder?.irqDeadlocks).toEqual([]);
+  });
 });

@@ -15,7 +15,7 @@ export function lockOrderJson(r: LockOrderReport): Record<string, unknown> {
     dependencies: r.dependencies,
     possibleDeadlocks: r.possibleDeadlocks.map((d) => ({ locks: d.locks, chains: d.chains, message: d.message })),
     irqUsages: r.irqUsages,
-    irqDeadlocks: r.irqDeadlocks.map((d) => ({ lock: d.lock, irqsOn: d.irqsOn, inIrq: d.inIrq, message: d.message })),
+    irqDeadlocks: r.irqDeadlocks.map((d) => ({ rule: d.rule, lock: d.lock, irqsOn: d.irqsOn, inIrq: d.inIrq, ...(d.order ? { order: d.order } : {}), message: d.message })),
   };
 }
 

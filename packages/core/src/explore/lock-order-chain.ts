@@ -47,3 +47,14 @@ export function chainOf(model: AnyModel, fixes: readonly string[], w: LockOrderW
     scenario: w.scenario,
   };
 }
+
+/** `read_lock(A)` side as a word after a lock name: nothing for the usual exclusive side. */
+function side(s: 'read' | 'write', lockIsRw: boolean): string {
+  return lockIsRw ? ` (${s})` : '';
+}
+
+/** One chain as text: `A then B in f() on CPU0 (op)`. */
+export function describeChain(c: LockOrderChain, rwLocks: ReadonlySet<string> = new Set()): string {
+  const where = c.heldIn === c.takenIn ? `in ${c.takenIn}()` : `in ${c.heldIn}() then ${c.takenIn}()`;
+  return `${c.held}${side(c.heldSide, rwLocks.has(c.held))} then ${c.taken}${side(c.takenSide, rwLocks.has(c.taken))} ${where} on CPU${c.cpu} (${c.operation})`;
+}

@@ -8,7 +8,7 @@ const MAX_CYCLE = 4;
  * only two readers of an rwlock share it (lockdep: a read side does not deadlock against another
  * reader, but read against write does).
  */
-function blocks(taking: 'read' | 'write', holding: 'read' | 'write'): boolean {
+export function blocks(taking: 'read' | 'write', holding: 'read' | 'write'): boolean {
   return taking === 'write' || holding === 'write';
 }
 

@@ -1,4 +1,4 @@
-import type { LockOrderChain } from './lock-order-chain.js';
+import { describeChain, type LockOrderChain } from './lock-order-chain.js';
 import { irqDeadlocks, irqUsageKey, type IrqDeadlock, type IrqUsage } from './lock-order-irq.js';
 import { dependencyKey } from './lock-order-recorder.js';
 import { lockOrderCycles } from './lock-order-cycles.js';
@@ -25,16 +25,7 @@ export interface LockOrderReport {
   readonly irqDeadlocks: readonly IrqDeadlock[];
 }
 
-/** `read_lock(A)` side as a word after a lock name: nothing for the usual exclusive side. */
-function side(s: 'read' | 'write', lockIsRw: boolean): string {
-  return lockIsRw ? ` (${s})` : '';
-}
-
-/** One chain as text: `A then B in f() on CPU0 (op)`. */
-export function describeChain(c: LockOrderChain, rwLocks: ReadonlySet<string> = new Set()): string {
-  const where = c.heldIn === c.takenIn ? `in ${c.takenIn}()` : `in ${c.heldIn}() then ${c.takenIn}()`;
-  return `${c.held}${side(c.heldSide, rwLocks.has(c.held))} then ${c.taken}${side(c.takenSide, rwLocks.has(c.taken))} ${where} on CPU${c.cpu} (${c.operation})`;
-}
+export { describeChain };
 
 /** The report of a set of dependencies and irq usages: their deadlocking cycles and irq conflicts, each described. */
 export function lockOrderReport(dependencies: readonly LockOrderChain[], irqUsages: readonly IrqUsage[] = []): LockOrderReport {
@@ -49,7 +40,7 @@ export function lockOrderReport(dependencies: readonly LockOrderChain[], irqUsag
     chains,
     message: `possible deadlock: ${chains.map((c) => describeChain(c, rw)).join(' ... ')}`,
   }));
-  return { dependencies, possibleDeadlocks, irqUsages, irqDeadlocks: irqDeadlocks(irqUsages) };
+  return { dependencies, possibleDeadlocks, irqUsages, irqDeadlocks: irqDeadlocks(irqUsages, dependencies) };
 }
 
 /**
