@@ -50,7 +50,7 @@ export function forEachCandidate(test: LitmusTest, visit: (c: Candidate) => void
     const sk = new Skeleton(combo, initValues, memo);
     const perLocation: LocationChoice[][] = [];
     for (let loc = 0; loc < sk.locationCount; loc++) {
-      const choices = locationChoices(sk, loc);
+      const choices = choicesOf(sk, loc);
       if (choices.length === 0) return;
       perLocation.push(choices);
     }
@@ -82,4 +82,13 @@ export function forEachCandidate(test: LitmusTest, visit: (c: Candidate) => void
 
   combine(0);
   return stats;
+}
+
+/** {@link locationChoices}, once per shape and values of the location's accesses (all they depend on). */
+function choicesOf(sk: Skeleton, loc: number): LocationChoice[] {
+  let key = `choices:${loc}:`;
+  for (const w of sk.writesOf[loc]!) key += `${sk.events[w]!.value},`;
+  key += '|';
+  for (const r of sk.readsOf[loc]!) key += `${sk.events[r]!.value},`;
+  return sk.memoize(key, () => locationChoices(sk, loc));
 }

@@ -41,59 +41,31 @@ export class Skeleton {
   /** Writes of each location, initial write first. */
   readonly writesOf: ReadonlyArray<readonly number[]>;
   readonly readsOf: ReadonlyArray<readonly number[]>;
-  /** Memoised value-independent relations of the models, shared by skeletons of the same shape. */
+  /**
+   * Memoised value-independent relations of the models, shared by skeletons of the same shape
+   * (the skeleton's own po, dependencies and event classes too): one memo per shape, never more.
+   */
   readonly memo: Map<string, unknown>;
-  private readonly tagSets = new Map<number, EventSet>();
+  private readonly tagSets: Map<number, EventSet>;
 
   constructor(traces: readonly ThreadTrace[], initValues: readonly number[], memo: Map<string, unknown>) {
     const events: GraphEvent[] = [];
     initValues.forEach((value, loc) => events.push({ id: loc, thread: -1, index: -1, kind: Kind.W, loc, value, tags: Tag.INIT }));
-    const base: number[] = [];
     traces.forEach((t, thread) => {
-      base.push(events.length);
       t.events.forEach((e, index) => events.push({ id: events.length, thread, index, kind: e.kind, loc: e.loc, value: e.value, tags: e.tags }));
     });
-    const n = events.length;
-    this.n = n;
+    this.n = events.length;
     this.events = events;
     this.locationCount = initValues.length;
     this.threadCount = traces.length;
     this.memo = memo;
-    const po = new Relation(n);
-    const addr = new Relation(n);
-    const data = new Relation(n);
-    const ctrl = new Relation(n);
-    const rmw = new Relation(n);
-    traces.forEach((t, thread) => {
-      const b = base[thread]!;
-      const len = t.events.length;
-      for (let i = 0; i < len; i++) {
-        for (let j = i + 1; j < len; j++) po.set(b + i, b + j);
-        const e = t.events[i]!;
-        for (const s of e.addr) addr.set(b + s, b + i);
-        for (const s of e.data) data.set(b + s, b + i);
-        for (const s of e.ctrl) ctrl.set(b + s, b + i);
-        if (e.rmwRead >= 0) rmw.set(b + e.rmwRead, b + i);
-      }
-    });
-    this.po = po;
-    this.addr = addr;
-    this.data = data;
-    this.ctrl = ctrl;
-    this.rmw = rmw;
-    this.R = EventSet.filter(n, (e) => events[e]!.kind === Kind.R);
-    this.W = EventSet.filter(n, (e) => events[e]!.kind === Kind.W);
-    this.F = EventSet.filter(n, (e) => events[e]!.kind === Kind.F);
-    this.M = this.R.union(this.W);
-    this.IW = EventSet.filter(n, (e) => events[e]!.thread < 0);
-    const writesOf: number[][] = initValues.map(() => []);
-    const readsOf: number[][] = initValues.map(() => []);
-    for (const e of events) {
-      if (e.kind === Kind.W) writesOf[e.loc]!.push(e.id);
-      else if (e.kind === Kind.R) readsOf[e.loc]!.push(e.id);
-    }
-    this.writesOf = writesOf;
-    this.readsOf = readsOf;
+    // Everything but the values depends on the runs' shape alone: built once per shape.
+    let parts = memo.get(SHAPE_PARTS) as ShapeParts | undefined;
+    if (!parts) memo.set(SHAPE_PARTS, (parts = shapeParts(traces, events, initValues.length)));
+    ({ po: this.po, addr: this.addr, data: this.data, ctrl: this.ctrl, rmw: this.rmw, R: this.R, W: this.W, F: this.F, M: this.M, IW: this.IW } = parts);
+    this.writesOf = parts.writesOf;
+    this.readsOf = parts.readsOf;
+    this.tagSets = parts.tagSets;
   }
 
   /** For each event, the events of its thread (none for an initial write): herd's `int` as row masks. */
@@ -143,6 +115,59 @@ export class Skeleton {
     this.memo.set(key, v);
     return v;
   }
+}
+
+/** The memo key of a shape's {@link ShapeParts}. */
+const SHAPE_PARTS = 'skeleton-shape';
+
+/** What a skeleton holds that does not depend on the values read and written. */
+interface ShapeParts {
+  readonly po: Relation;
+  readonly addr: Relation;
+  readonly data: Relation;
+  readonly ctrl: Relation;
+  readonly rmw: Relation;
+  readonly R: EventSet;
+  readonly W: EventSet;
+  readonly F: EventSet;
+  readonly M: EventSet;
+  readonly IW: EventSet;
+  readonly writesOf: ReadonlyArray<readonly number[]>;
+  readonly readsOf: ReadonlyArray<readonly number[]>;
+  readonly tagSets: Map<number, EventSet>;
+}
+
+function shapeParts(traces: readonly ThreadTrace[], events: readonly GraphEvent[], locationCount: number): ShapeParts {
+  const n = events.length;
+  const po = new Relation(n);
+  const addr = new Relation(n);
+  const data = new Relation(n);
+  const ctrl = new Relation(n);
+  const rmw = new Relation(n);
+  let b = locationCount;
+  for (const t of traces) {
+    const len = t.events.length;
+    for (let i = 0; i < len; i++) {
+      for (let j = i + 1; j < len; j++) po.set(b + i, b + j);
+      const e = t.events[i]!;
+      for (const s of e.addr) addr.set(b + s, b + i);
+      for (const s of e.data) data.set(b + s, b + i);
+      for (const s of e.ctrl) ctrl.set(b + s, b + i);
+      if (e.rmwRead >= 0) rmw.set(b + e.rmwRead, b + i);
+    }
+    b += len;
+  }
+  const R = EventSet.filter(n, (e) => events[e]!.kind === Kind.R);
+  const W = EventSet.filter(n, (e) => events[e]!.kind === Kind.W);
+  const F = EventSet.filter(n, (e) => events[e]!.kind === Kind.F);
+  const writesOf: number[][] = Array.from({ length: locationCount }, () => []);
+  const readsOf: number[][] = Array.from({ length: locationCount }, () => []);
+  for (const e of events) {
+    if (e.kind === Kind.W) writesOf[e.loc]!.push(e.id);
+    else if (e.kind === Kind.R) readsOf[e.loc]!.push(e.id);
+  }
+  const IW = EventSet.filter(n, (e) => events[e]!.thread < 0);
+  return { po, addr, data, ctrl, rmw, R, W, F, M: R.union(W), IW, writesOf, readsOf, tagSets: new Map() };
 }
 
 /** A graph: a skeleton with reads-from and coherence chosen (possibly only in part). */

@@ -59,11 +59,14 @@ const subset = (a: ReadonlySet<number>, b: ReadonlySet<number>): boolean => {
 /** The values reads may return, per location, and every run of every thread with them. */
 export function threadTraces(test: LitmusTest): { domains: Domains; traces: ThreadTrace[][] } {
   const entries: Entry[][] = test.locations.map((l) => [{ v: l.init, sites: new Set<number>() }]);
+  let domains: number[][];
+  let runs: ThreadTrace[][];
   for (;;) {
-    const domains = entries.map((list) => list.map((e) => e.v));
+    domains = entries.map((list) => list.map((e) => e.v));
+    runs = test.threads.map((t) => allRuns(t, domains));
     let grew = false;
-    test.threads.forEach((t, thread) => {
-      for (const tr of allRuns(t, domains)) {
+    runs.forEach((threadRuns, thread) => {
+      for (const tr of threadRuns) {
         tr.events.forEach((e, i) => {
           if (e.kind !== Kind.W) return;
           const site = thread * 4096 + i;
@@ -84,6 +87,8 @@ export function threadTraces(test: LitmusTest): { domains: Domains; traces: Thre
     });
     if (!grew) break;
   }
-  const domains = entries.map((list) => [...new Set(list.map((e) => e.v))].sort((a, b) => a - b));
-  return { domains, traces: test.threads.map((t) => allRuns(t, domains)) };
+  const finalDomains = entries.map((list) => [...new Set(list.map((e) => e.v))].sort((a, b) => a - b));
+  // The last round ran every thread with these very domains unless a value came twice or out of order.
+  const same = finalDomains.every((d, loc) => d.length === domains[loc]!.length && d.every((v, i) => v === domains[loc]![i]));
+  return { domains: finalDomains, traces: same ? runs : test.threads.map((t) => allRuns(t, finalDomains)) };
 }

@@ -20,6 +20,8 @@ export function checkLitmus(test: LitmusTest, options: CheckOptions): LitmusResu
   const model = MEMORY_MODELS[options.memory];
   if (!model) throw new Error(`unknown memory model '${String(options.memory)}': expected sc, tso or lkmm`);
   const names = test.locations.map((l) => l.name);
+  // A state's line is built from these (`0:r0=` and `[x]=`), its record only when it is new.
+  const prefixes = test.observed.map((o) => (o.key.includes(':') ? `${o.key}=` : `[${o.key}]=`));
   const states = new Map<string, Record<string, string>>();
   const flags = new Set<string>();
   let explored = 0;
@@ -37,13 +39,13 @@ export function checkLitmus(test: LitmusTest, options: CheckOptions): LitmusResu
     for (const f of verdict.flags) flags.add(f);
     if (holds(test.condition, final)) propHolds++;
     else propFails++;
+    const values = test.observed.map((o) => formatValue(o.k === 'reg' ? (final.registers[o.thread]?.[o.r] ?? 0) : final.memory(o.loc), names));
+    let line = '';
+    for (let i = 0; i < values.length; i++) line += `${i > 0 ? ' ' : ''}${prefixes[i]}${values[i]};`;
+    if (states.has(line)) return;
     const state: Record<string, string> = {};
-    for (const o of test.observed) {
-      const v = o.k === 'reg' ? (final.registers[o.thread]?.[o.r] ?? 0) : final.memory(o.loc);
-      state[o.key] = formatValue(v, names);
-    }
-    const line = stateLine(state);
-    if (!states.has(line)) states.set(line, state);
+    test.observed.forEach((o, i) => (state[o.key] = values[i]!));
+    states.set(line, state);
   });
 
   const observation: Observation = propHolds === 0 ? 'Never' : propFails === 0 ? 'Always' : 'Sometimes';

@@ -49,115 +49,136 @@ const PAIRS = new Map<number, readonly [string, TokenType, TokenType | null]>([
   ['\\'.charCodeAt(0), ['\\/', T.Or, null]],
 ]);
 
-/** JavaScript's `\s`, the blank of the lexer definition's patterns. */
-const isSpace = (c: string): boolean => {
-  const code = c.charCodeAt(0);
-  if (code === 32 || (code >= 9 && code <= 13)) return true;
-  return code >= 128 && /\s/.test(c);
-};
+/** JavaScript's `\s`, the blank of the lexer definition's patterns, by character code. */
+const isSpace = (code: number): boolean =>
+  code === 32 || (code >= 9 && code <= 13) || (code >= 128 && /\s/.test(String.fromCharCode(code)));
 const isIdentStart = (c: number): boolean => (c >= 65 && c <= 90) || (c >= 97 && c <= 122) || c === 95;
 const isDigit = (c: number): boolean => c >= 48 && c <= 57;
 const isIdentPart = (c: number): boolean => isIdentStart(c) || isDigit(c);
 const isHex = (c: number): boolean => isDigit(c) || (c >= 65 && c <= 70) || (c >= 97 && c <= 102);
 
+const OPEN_PAREN = 40;
+const STAR = 42;
+const SLASH = 47;
+const QUOTE = 34;
+
 type Mode = 'start' | 'name' | 'main';
 
-/** A match at `at`: the token type (null for skipped space) or 'comment', and its length; undefined for none. */
-type Match = { readonly type: TokenType | null | 'comment'; readonly length: number } | undefined;
+/** What a match found: a token type, skipped space (null), or a comment. */
+type Found = TokenType | null | 'comment';
 
-function matchStart(text: string, at: number): Match {
-  const space = matchSpace(text, at);
-  if (space) return space;
-  const comment = matchComment(text, at);
-  if (comment) return comment;
-  if (text[at] === 'C' && at + 1 < text.length && isSpace(text[at + 1]!)) return { type: T.ArchC, length: 1 };
-  return undefined;
-}
+/** Matches one token at a time; `found` says what the last match that succeeded found. */
+class Matcher {
+  found: Found = null;
 
-function matchName(text: string, at: number): Match {
-  let end = at;
-  while (end < text.length && (text[end] === ' ' || text[end] === '\t')) end++;
-  if (end > at) return { type: null, length: end - at };
-  while (end < text.length && !isSpace(text[end]!)) end++;
-  return end > at ? { type: T.TestName, length: end - at } : undefined;
-}
+  constructor(private readonly text: string) {}
 
-function matchSpace(text: string, at: number): Match {
-  let end = at;
-  while (end < text.length && isSpace(text[end]!)) end++;
-  return end > at ? { type: null, length: end - at } : undefined;
-}
-
-function matchComment(text: string, at: number): Match {
-  const two = text.slice(at, at + 2);
-  if (two === '(*' || two === '/*') {
-    const close = text.indexOf(two === '(*' ? '*)' : '*/', at + 2);
-    return close < 0 ? undefined : { type: 'comment', length: close + 2 - at };
+  /** The length of the token of `mode` at `at`, 0 for none. */
+  match(mode: Mode, at: number): number {
+    return mode === 'main' ? this.main(at) : mode === 'start' ? this.start(at) : this.name(at);
   }
-  if (two === '//') {
-    const nl = text.indexOf('\n', at);
-    return { type: 'comment', length: (nl < 0 ? text.length : nl) - at };
-  }
-  return undefined;
-}
 
-function matchMain(text: string, at: number): Match {
-  const space = matchSpace(text, at);
-  if (space) return space;
-  const comment = matchComment(text, at);
-  if (comment) return comment;
-  const c = text.charCodeAt(at);
-  if (isIdentStart(c)) {
-    let end = at + 1;
-    while (end < text.length && isIdentPart(text.charCodeAt(end))) end++;
-    return { type: KEYWORDS.get(text.slice(at, end)) ?? T.Identifier, length: end - at };
+  private start(at: number): number {
+    const text = this.text;
+    const n = this.space(at) || this.comment(at);
+    if (n > 0) return n;
+    if (text.charCodeAt(at) === 67 && at + 1 < text.length && isSpace(text.charCodeAt(at + 1))) return this.take(T.ArchC, 1);
+    return 0;
   }
-  if (isDigit(c)) {
-    let end = at + 1;
-    if (c === 48 && (text[end] === 'x' || text[end] === 'X') && isHex(text.charCodeAt(end + 1))) {
-      end += 2;
-      while (end < text.length && isHex(text.charCodeAt(end))) end++;
-    } else {
-      while (end < text.length && isDigit(text.charCodeAt(end))) end++;
+
+  private name(at: number): number {
+    const text = this.text;
+    let end = at;
+    while (end < text.length && (text.charCodeAt(end) === 32 || text.charCodeAt(end) === 9)) end++;
+    if (end > at) return this.take(null, end - at);
+    while (end < text.length && !isSpace(text.charCodeAt(end))) end++;
+    return end > at ? this.take(T.TestName, end - at) : 0;
+  }
+
+  private space(at: number): number {
+    const text = this.text;
+    let end = at;
+    while (end < text.length && isSpace(text.charCodeAt(end))) end++;
+    return end > at ? this.take(null, end - at) : 0;
+  }
+
+  private comment(at: number): number {
+    const text = this.text;
+    const first = text.charCodeAt(at);
+    const second = text.charCodeAt(at + 1);
+    if ((first === OPEN_PAREN || first === SLASH) && second === STAR) {
+      const close = text.indexOf(first === OPEN_PAREN ? '*)' : '*/', at + 2);
+      return close < 0 ? 0 : this.take('comment', close + 2 - at);
     }
-    return { type: T.Number, length: end - at };
-  }
-  if (c === 34) {
-    for (let end = at + 1; end < text.length; end++) {
-      if (text[end] === '"') return { type: T.StringLit, length: end + 1 - at };
-      if (text[end] === '\n') break;
+    if (first === SLASH && second === SLASH) {
+      const nl = text.indexOf('\n', at);
+      return this.take('comment', (nl < 0 ? text.length : nl) - at);
     }
-    return undefined;
+    return 0;
   }
-  if (c === 47) return { type: text[at + 1] === '\\' ? T.And : T.Slash, length: text[at + 1] === '\\' ? 2 : 1 };
-  const pair = PAIRS.get(c);
-  if (pair) {
-    const [two, long, short] = pair;
-    if (text.startsWith(two, at)) return { type: long, length: 2 };
-    return short ? { type: short, length: 1 } : undefined;
-  }
-  const single = SINGLE.get(c);
-  return single ? { type: single, length: 1 } : undefined;
-}
 
-const MATCHERS: Record<Mode, (text: string, at: number) => Match> = { start: matchStart, name: matchName, main: matchMain };
+  private main(at: number): number {
+    const text = this.text;
+    const c = text.charCodeAt(at);
+    if (isIdentStart(c)) {
+      let end = at + 1;
+      while (end < text.length && isIdentPart(text.charCodeAt(end))) end++;
+      return this.take(KEYWORDS.get(text.slice(at, end)) ?? T.Identifier, end - at);
+    }
+    const n = this.space(at) || this.comment(at);
+    if (n > 0) return n;
+    if (isDigit(c)) {
+      let end = at + 1;
+      if (c === 48 && (text.charCodeAt(end) | 32) === 120 && isHex(text.charCodeAt(end + 1))) {
+        end += 2;
+        while (end < text.length && isHex(text.charCodeAt(end))) end++;
+      } else {
+        while (end < text.length && isDigit(text.charCodeAt(end))) end++;
+      }
+      return this.take(T.Number, end - at);
+    }
+    if (c === QUOTE) {
+      for (let end = at + 1; end < text.length; end++) {
+        const e = text.charCodeAt(end);
+        if (e === QUOTE) return this.take(T.StringLit, end + 1 - at);
+        if (e === 10) break;
+      }
+      return 0;
+    }
+    if (c === SLASH) return text.charCodeAt(at + 1) === 92 ? this.take(T.And, 2) : this.take(T.Slash, 1);
+    const pair = PAIRS.get(c);
+    if (pair) {
+      const [two, long, short] = pair;
+      if (text.charCodeAt(at + 1) === two.charCodeAt(1)) return this.take(long, 2);
+      return short ? this.take(short, 1) : 0;
+    }
+    const single = SINGLE.get(c);
+    return single ? this.take(single, 1) : 0;
+  }
+
+  private take(found: Found, length: number): number {
+    this.found = found;
+    return length;
+  }
+}
 
 /** The tokens of `text`, as chevrotain's lexer over `lexerDefinition` gives them, up to the first error. */
 export function scanLitmus(text: string): Scanned {
   const tokens: IToken[] = [];
   const comments: IToken[] = [];
+  const matcher = new Matcher(text);
   let mode: Mode = 'start';
   let offset = 0;
   let line = 1;
   let column = 1;
   while (offset < text.length) {
-    const match = MATCHERS[mode](text, offset);
-    if (!match) {
+    const length = matcher.match(mode, offset);
+    if (length === 0) {
       let end = offset + 1;
-      while (end < text.length && !MATCHERS[mode](text, end)) end++;
+      while (end < text.length && matcher.match(mode, end) === 0) end++;
       return { tokens, comments, error: { offset, length: end - offset, line, column } };
     }
-    const { type, length } = match;
+    const type = matcher.found;
     let token: IToken | undefined;
     if (type !== null) {
       const image = text.slice(offset, offset + length);
@@ -171,7 +192,7 @@ export function scanLitmus(text: string): Scanned {
       else if (type === T.TestName) mode = 'main';
     }
     // Line breaks count in space and block comments only, as in the lexer definition (`line_breaks`).
-    if (type === null || (type === 'comment' && text[offset + 1] === '*')) {
+    if (type === null || (type === 'comment' && text.charCodeAt(offset + 1) === STAR)) {
       const advanced = advance(text, offset, length, line, column);
       if (token && advanced.line !== line) {
         // A comment ends with `)` or `/`, never a line break: its end is just before the column reached.
@@ -197,9 +218,9 @@ function advance(text: string, offset: number, length: number, line: number, col
   let lastBreakEnd = -1;
   let breaks = 0;
   for (let i = offset; i < offset + length; i++) {
-    const ch = text[i];
-    if (ch === '\n' || ch === '\r') {
-      if (ch === '\r' && text[i + 1] === '\n' && i + 1 < offset + length) i++;
+    const ch = text.charCodeAt(i);
+    if (ch === 10 || ch === 13) {
+      if (ch === 13 && text.charCodeAt(i + 1) === 10 && i + 1 < offset + length) i++;
       breaks++;
       lastBreakEnd = i;
     }
