@@ -123,6 +123,13 @@ exists (0:r0=1 /\\ (1:r9=0 \\/ p=x) /\\ [y]=1)
     expect(e.message).not.toContain('\n');
   });
 
+  it('places a bad expression or condition at its token, named in words', () => {
+    expect(errorOf(wrap('\tint r0;\n\tr0 = 1 + ;')).message).toBe("bad.litmus:6:11: unexpected ';' in an expression");
+    expect(errorOf(wrap('\tWRITE_ONCE(*x, ]);')).message).toBe("bad.litmus:5:17: unexpected ']' in an expression");
+    expect(errorOf(wrap('\tint r0;\n\tr0 = x y;')).message).toBe("bad.litmus:6:9: expected ';' but found 'y'");
+    expect(errorOf(wrap('', 'int *x', '{}', 'exists (x=1 /\\ )')).message).toBe("bad.litmus:7:16: unexpected ')' in the final condition");
+  });
+
   it('refuses loops and jumps as unbounded', () => {
     for (const [kw, body] of [['while', 'while (1) {}'], ['for', 'for (;;) {}'], ['do', 'do {} while (0);'], ['goto', 'goto out;']] as const) {
       const e = errorOf(wrap(`\t${body}`));

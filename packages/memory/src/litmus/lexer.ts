@@ -19,6 +19,10 @@ export const TestName = createToken({ name: 'TestName', pattern: /[^\s]+/, push_
 /** Every binary operator of expressions (a category: the parser reads any of them in one place). */
 export const BinaryOperator = createToken({ name: 'BinaryOperator', pattern: Lexer.NA });
 const binary = { categories: [BinaryOperator] };
+/** Every prefix operator (`!`, `-`, `~`, `*`, `&`): a category too. */
+export const PrefixOperator = createToken({ name: 'PrefixOperator', pattern: Lexer.NA });
+const prefix = { categories: [PrefixOperator] };
+const both = { categories: [BinaryOperator, PrefixOperator] };
 
 export const Identifier = createToken({ name: 'Identifier', pattern: /[A-Za-z_][A-Za-z0-9_]*/ });
 const keyword = (name: string, word: string): TokenType =>
@@ -58,14 +62,14 @@ export const Greater = createToken({ name: 'Greater', pattern: />/, ...binary })
 export const AndAnd = createToken({ name: 'AndAnd', pattern: /&&/, ...binary });
 export const OrOr = createToken({ name: 'OrOr', pattern: /\|\|/, ...binary });
 export const Assign = createToken({ name: 'Assign', pattern: /=/ });
-export const Bang = createToken({ name: 'Bang', pattern: /!/ });
-export const Tilde = createToken({ name: 'Tilde', pattern: /~/ });
+export const Bang = createToken({ name: 'Bang', pattern: /!/, ...prefix });
+export const Tilde = createToken({ name: 'Tilde', pattern: /~/, ...prefix });
 export const Plus = createToken({ name: 'Plus', pattern: /\+/, ...binary });
-export const Minus = createToken({ name: 'Minus', pattern: /-/, ...binary });
-export const Star = createToken({ name: 'Star', pattern: /\*/, ...binary });
+export const Minus = createToken({ name: 'Minus', pattern: /-/, ...both });
+export const Star = createToken({ name: 'Star', pattern: /\*/, ...both });
 export const Slash = createToken({ name: 'Slash', pattern: /\//, ...binary });
 export const Percent = createToken({ name: 'Percent', pattern: /%/, ...binary });
-export const Amp = createToken({ name: 'Amp', pattern: /&/, ...binary });
+export const Amp = createToken({ name: 'Amp', pattern: /&/, ...both });
 export const Pipe = createToken({ name: 'Pipe', pattern: /\|/, ...binary });
 export const Caret = createToken({ name: 'Caret', pattern: /\^/, ...binary });
 
@@ -82,7 +86,7 @@ export const mainTokens: TokenType[] = [
 ];
 
 /** Every token type the parser may see. */
-export const allTokens: TokenType[] = [ArchC, TestName, ...mainTokens, BinaryOperator];
+export const allTokens: TokenType[] = [ArchC, TestName, ...mainTokens, BinaryOperator, PrefixOperator];
 
 /**
  * The lexer's modes: the definition of the tokens. scanner.ts lexes by hand to the same tokens (a

@@ -37,7 +37,7 @@ const messages: IParserErrorMessageProvider = {
 };
 function ruleLabel(rule: string): string {
   const labels: Record<string, string> = {
-    statement: 'a statement', primary: 'an expression', initItem: 'the initial state', propAtom: 'the final condition',
+    statement: 'a statement', unary: 'an expression', propNot: 'the final condition', initItem: 'the initial state', propAtom: 'the final condition',
     quantifier: "the final condition (exists, ~exists or forall)", locRef: 'a location', atomValue: 'a value', typeAndName: 'a declaration',
   };
   return labels[rule] ?? rule;
@@ -271,27 +271,16 @@ class LitmusParser extends chevrotain.EmbeddedActionsParser {
     return groupByPrecedence(operands, operators.map((t) => ({ op: t.image as BinaryOp, pos: pos(t) })));
   });
 
+  /** A prefix operator and its operand, a call, a number, a name, or an expression in parentheses. */
   private readonly unary: () => Expr = this.RULE('unary', (): Expr => {
     return this.OR([
       {
         ALT: () => {
-          const t = this.OR2([
-            { ALT: () => this.CONSUME(T.Bang) },
-            { ALT: () => this.CONSUME(T.Minus) },
-            { ALT: () => this.CONSUME(T.Tilde) },
-            { ALT: () => this.CONSUME(T.Star) },
-            { ALT: () => this.CONSUME(T.Amp) },
-          ]);
+          const t = this.CONSUME(T.PrefixOperator);
           const arg = this.SUBRULE(this.unary);
           return { kind: 'unary', op: t.image as '!' | '-' | '~' | '*' | '&', arg, pos: pos(t) } as Expr;
         },
       },
-      { ALT: () => this.SUBRULE(this.postfix) },
-    ]);
-  });
-
-  private readonly postfix = this.RULE('postfix', (): Expr => {
-    return this.OR([
       {
         GATE: () => this.LA(2).tokenType === T.LParen,
         ALT: () => {
@@ -309,12 +298,6 @@ class LitmusParser extends chevrotain.EmbeddedActionsParser {
           return { kind: 'call', callee: t.image, args, pos: pos(t) } as Expr;
         },
       },
-      { ALT: () => this.SUBRULE(this.primary) },
-    ]);
-  });
-
-  private readonly primary = this.RULE('primary', (): Expr => {
-    return this.OR([
       {
         ALT: () => {
           const t = this.CONSUME(T.Number);
@@ -323,15 +306,15 @@ class LitmusParser extends chevrotain.EmbeddedActionsParser {
       },
       {
         ALT: () => {
-          const t = this.CONSUME(T.Identifier);
+          const t = this.CONSUME2(T.Identifier);
           return { kind: 'name', name: t.image, pos: pos(t) } as Expr;
         },
       },
       {
         ALT: () => {
-          this.CONSUME(T.LParen);
-          const e = this.SUBRULE(this.expression);
-          this.CONSUME(T.RParen);
+          this.CONSUME2(T.LParen);
+          const e = this.SUBRULE3(this.expression);
+          this.CONSUME2(T.RParen);
           return e;
         },
       },
