@@ -79,7 +79,8 @@ export { describeChain, lockOrderReport, mergeLockOrderReports } from './explore
 export type { LockOrderReport, PossibleDeadlock } from './explore/lock-order-report.js';
 export type { LockOrderChain } from './explore/lock-order-chain.js';
 export { irqDeadlocks } from './explore/lock-order-irq.js';
-export type { IrqContext, IrqDeadlock, IrqUsage } from './explore/lock-order-irq.js';
+export type { IrqDeadlock, IrqUsage } from './explore/lock-order-irq.js';
+export type { IrqContext } from './explore/lock-order-irq-usage.js';
 export type { StatefulOptions, StatefulResult } from './explore/stateful.js';
 export { ablate } from './explore/ablate.js';
 export type { AblateOptions, Ablation, AblationRow } from './explore/ablate.js';

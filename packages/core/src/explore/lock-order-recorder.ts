@@ -1,5 +1,5 @@
 import type { SimObject } from '../sim-object.js';
-import { irqContextOf, irqUsageKey, type IrqUsageWitness } from './lock-order-irq.js';
+import { irqContextOf, irqUsageKey, type IrqUsageWitness } from './lock-order-irq-usage.js';
 import type { LockWatch, LockWatchFactory, WatchedRun } from './lock-order-watch.js';
 
 /**

@@ -1,5 +1,6 @@
 import { describeChain, type LockOrderChain } from './lock-order-chain.js';
-import { irqDeadlocks, irqUsageKey, type IrqDeadlock, type IrqUsage } from './lock-order-irq.js';
+import { irqDeadlocks, type IrqDeadlock, type IrqUsage } from './lock-order-irq.js';
+import { irqUsageKey } from './lock-order-irq-usage.js';
 import { dependencyKey } from './lock-order-recorder.js';
 import { lockOrderCycles } from './lock-order-cycles.js';
 
