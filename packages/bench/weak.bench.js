@@ -3,9 +3,10 @@
 // each, and the ratio lkmm / sc. A scenario whose lkmm search has not ended within --cap seconds of
 // work is reported as such (the weak explorer has no time limit of its own: the cap is checked
 // between scenarios, and the slow scenarios of pfncache are those with an invalidation).
-// Each scenario is warmed up under both (the JIT), then timed in `--rounds` rounds, sc and lkmm
-// alternating so that a load change on this shared machine hits both; the medians are compared.
-//   pnpm --filter @kvmrace/bench bench:weak [--rounds 9] [--only refresh-vs-deactivate,...]
+// Each scenario's first run under each is timed apart (`first`: what one `kvmrace verify` pays,
+// the JIT cold), then, after `--warm` more runs of each, `--rounds` rounds, sc and lkmm
+// alternating so that a load change on this shared machine hits both; their medians are compared.
+//   pnpm --filter @kvmrace/bench bench:weak [--rounds 21] [--warm 3] [--only refresh-vs-deactivate,...]
 // Plain ESM over the built packages: run `pnpm build` first.
 import { performance } from 'node:perf_hooks';
 import { exploreWeak, verify } from '@kvmrace/core';
@@ -18,7 +19,8 @@ const opt = (name, dflt) => {
   return i === -1 ? dflt : args[i + 1];
 };
 const only = opt('--only', '').split(',').filter(Boolean);
-const rounds = Number(opt('--rounds', '9'));
+const rounds = Number(opt('--rounds', '21'));
+const warm = Number(opt('--warm', '3'));
 const median = (xs) => [...xs].sort((a, b) => a - b)[xs.length >> 1];
 const timed = (f) => {
   const t0 = performance.now();
@@ -36,12 +38,19 @@ for (const model of [seqcountReader, pfncache]) {
     const runSc = () => verify(model, { fixes, scenarios: [s.threads] });
     const runLkmm = () => exploreWeak(model, new Set(fixes), s.threads, { memory: 'lkmm' });
     // The slow scenarios are timed once (their runs are long enough to need no rounds).
-    const n = SLOW.has(s.name) ? 1 : rounds;
+    const slow = SLOW.has(s.name);
+    const n = slow ? 1 : rounds;
     const scMs = [];
     const lkmmMs = [];
-    let sc = runSc();
-    let weak = n > 1 ? runLkmm() : null;
-    for (let i = 0; i < n; i++) {
+    const firstSc = timed(runSc);
+    const firstLkmm = timed(runLkmm);
+    let sc = firstSc.result;
+    let weak = firstLkmm.result;
+    for (let i = 0; i < (slow ? 0 : warm); i++) {
+      runSc();
+      runLkmm();
+    }
+    for (let i = 0; i < (slow ? 0 : n); i++) {
       const a = timed(runSc);
       const b = timed(runLkmm);
       sc = a.result;
@@ -49,9 +58,9 @@ for (const model of [seqcountReader, pfncache]) {
       scMs.push(a.ms);
       lkmmMs.push(b.ms);
     }
-    const scTime = median(scMs);
-    const lkmmTime = median(lkmmMs);
-    rows.push({ model: model.name, scenario: s.name, sc: `${sc.verdict}, ${sc.executions} executions, ${scTime.toFixed(1)} ms`, lkmm: `${weak.failures ? 'violated' : 'holds'}, ${weak.executions} runs (${weak.distinct} graphs), ${lkmmTime.toFixed(1)} ms`, ratio: (lkmmTime / scTime).toFixed(1) });
+    const scTime = slow ? firstSc.ms : median(scMs);
+    const lkmmTime = slow ? firstLkmm.ms : median(lkmmMs);
+    rows.push({ model: model.name, scenario: s.name, sc: `${sc.verdict}, ${sc.executions} executions, ${scTime.toFixed(1)} ms`, lkmm: `${weak.failures ? 'violated' : 'holds'}, ${weak.executions} runs (${weak.distinct} graphs), ${lkmmTime.toFixed(1)} ms`, ratio: (lkmmTime / scTime).toFixed(1), first: `${(firstLkmm.ms / firstSc.ms).toFixed(1)} (${firstSc.ms.toFixed(0)} vs ${firstLkmm.ms.toFixed(0)} ms)` });
   }
 }
 console.table(rows);

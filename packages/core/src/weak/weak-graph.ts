@@ -53,6 +53,8 @@ export class WeakGraph {
   /** Per thread: the open `srcu_read_lock()` reads of each srcu_struct, innermost last. */
   protected readonly srcuLocks: Array<Map<SimObject, number[]>>;
   protected dirty = false;
+  /** `key()` of the graph as it is, until an event or a location is added. */
+  private keyText: string | null = null;
   /** The step running now, set by the run. */
   step = -1;
   /** Per thread, per event: the step that made it. */
@@ -125,6 +127,7 @@ export class WeakGraph {
    * that touched the same locations, or met the same values, in another order still share it.
    */
   key(): string {
+    if (this.keyText !== null) return this.keyText;
     const ref = (w: WriteRef | null): string => (w === null ? '' : `${w.thread}.${w.index}`);
     const values = new Map<number, number>();
     const value = (id: number): number => {
@@ -135,9 +138,10 @@ export class WeakGraph {
     const locs = [...this.locationList].sort((a, b) => a.obj.id - b.obj.id);
     const co = locs.map((l) => `${l.obj.id}:${value((l.co.find((w) => w.thread < 0) as WriteRef).valueId)}:${l.co.map(ref).join(',')}`);
     const threads = this.events.map((evs, t) =>
-      evs.map((e, i) => `${e.kind}${e.loc < 0 ? '' : (this.locationList[e.loc] as Location).obj.id}=${e.kind === Kind.F ? '' : value(e.value)}/${e.tags}<${ref((this.rf[t] as Array<WriteRef | null>)[i] ?? null)}`).join(','),
+      evs.map((e, i) => `${e.kind}${e.loc < 0 ? '' : (this.locationList[e.loc] as Location).obj.id}=${e.kind === Kind.F ? '' : value(e.value)}/${e.tags}<${ref((this.rf[t] as Array<WriteRef | null>)[i] ?? null)}${e.data.length > 0 ? `^${e.data.join(':')}` : ''}${e.rmwRead >= 0 ? `r${e.rmwRead}` : ''}`).join(','),
     );
-    return `${threads.join('|')}#${co.join('|')}`;
+    this.keyText = `${threads.join('|')}#${co.join('|')}`;
+    return this.keyText;
   }
 
   /** The execution graph so far, for the memory model. */
@@ -180,6 +184,7 @@ export class WeakGraph {
       this.locations.set(obj, loc);
       this.locationList.push(loc);
       this.dirty = true;
+      this.keyText = null;
     }
     return loc;
   }
@@ -209,6 +214,7 @@ export class WeakGraph {
     (this.rf[tid] as Array<WriteRef | null>).push(rf);
     (this.eventSteps[tid] as number[]).push(this.step);
     this.dirty = true;
+    this.keyText = null;
     return { thread: tid, index, value, valueId: e.value, step: this.step };
   }
 

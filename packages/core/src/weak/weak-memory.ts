@@ -6,7 +6,14 @@ import type { Outcome } from '../outcome.js';
 import type { StaleRead, TraceEntry } from '../trace.js';
 export type { WeakEventSnapshot, WeakRunSnapshot } from './run-snapshot.js';
 import type { Chooser } from './chooser.js';
+import { BoundedSet } from './bounded-set.js';
 import { NONE, WeakGraph, type Location, type NewEvent, type WriteRef } from './weak-graph.js';
+
+/**
+ * Keys of complete execution graphs the model found free of data races, shared by the runs of a
+ * search (many end in the same graph, and the data-race check is the costliest one); bounded.
+ */
+const raceFree = new BoundedSet(8192);
 
 /**
  * The memory of one run under a weak memory model (`tso`, `lkmm`). The scheduler still interleaves
@@ -281,7 +288,12 @@ export class WeakMemory extends WeakGraph implements WeakHooks {
    */
   dataRace(step: number): Outcome | null {
     // The flags of a graph that steps were added to unjudged, judged now: only plain accesses race.
-    if (this.flagsStale && this.plainAccess) this.judge(true);
+    if (this.flagsStale && this.plainAccess) {
+      const graph = `${this.memory}#${this.key()}`;
+      if (raceFree.has(graph)) return null;
+      this.judge(true);
+      if (!this.flags.includes('data-race')) raceFree.add(graph);
+    }
     const pair = this.races[0];
     if (!this.flags.includes('data-race') || pair === undefined) return null;
     const [a, b] = pair.map((id) => this.describeEvent(id)) as [string, string];
