@@ -1,4 +1,4 @@
-import { Worker } from 'node:worker_threads';
+import { Worker, type Transferable } from 'node:worker_threads';
 import { UsageError } from '../errors.js';
 import { exitRecorded } from '../guard/forbid-exit.js';
 import { modelNames } from '../guard/guard-model.js';
@@ -31,14 +31,18 @@ export class WorkerPool<M extends { readonly type: string }> {
     count: number,
     onMessage: (w: number, m: M | { readonly type: 'ready' }) => void,
     private readonly onFail: (err: Error) => void,
+    /** More data for worker `i`, and what to transfer to it (a `MessagePort`, say). */
+    perWorker?: (i: number) => { readonly data: Record<string, unknown>; readonly transfer: readonly Transferable[] },
   ) {
     const cell = source.watchdog;
     const heapMb = cell ? Atomics.load(cell, CELL.maxMemoryMb) : 0;
     for (let i = 0; i < count; i++) {
       const slot = cell ? takePoolSlot(cell) : undefined;
       if (cell) Atomics.add(cell, CELL.poolWorkers, 1);
+      const extra = perWorker?.(i);
       const w = new Worker(script, {
-        workerData: { ...data, worker: i, ...(slot !== undefined ? { slot } : {}), ...(source.watchdog ? { watchdog: source.watchdog } : {}) },
+        workerData: { ...data, worker: i, ...extra?.data, ...(slot !== undefined ? { slot } : {}), ...(source.watchdog ? { watchdog: source.watchdog } : {}) },
+        ...(extra ? { transferList: [...extra.transfer] as never } : {}),
         ...(heapMb > 0 ? { resourceLimits: { maxOldGenerationSizeMb: heapMb } } : {}),
       });
       this.workers.push(w);
