@@ -65,7 +65,8 @@ export function runThread(thread: ThreadProgram, domains: Domains, oracle: Oracl
   let ctrl: readonly number[] = [];
 
   const emit = (e: Omit<TraceEvent, 'ctrl' | 'choice'> & { choice?: number }): number => {
-    events.push({ choice: -1, ...e, ctrl });
+    // One property order for every event: the code that reads events sees one object shape.
+    events.push({ kind: e.kind, loc: e.loc, value: e.value, tags: e.tags, addr: e.addr, data: e.data, ctrl, rmwRead: e.rmwRead, choice: e.choice ?? -1 });
     return events.length - 1;
   };
   const locOf = (p: Val): number => {
