@@ -96,9 +96,11 @@ export function compareWeakFailures(a: WeakFailure, b: WeakFailure): number {
 export function exploreWeak(model: AnyModel, fixes: ReadonlySet<string>, scenario: Scenario, options: WeakExploreOptions): WeakExploreResult {
   const sleeping = options.sleepSets ?? true;
   const result = search(model, fixes, scenario, options, sleeping);
-  // The orders sleep sets leave out may hold the failure with the fewest preemptions.
-  if (sleeping && result.failure !== undefined && options.stopAtFirst !== true) return search(model, fixes, scenario, options, false);
-  return result;
+  if (!sleeping || result.failure === undefined || options.stopAtFirst === true) return result;
+  // The orders sleep sets leave out may hold the failure with the fewest preemptions: searched
+  // for without them, cutting every run that already costs more than the smallest failure known.
+  const smallest = search(model, fixes, scenario, options, false, result.failure);
+  return { ...result, executions: result.executions + smallest.executions, steps: result.steps + smallest.steps, failure: smallest.failure ?? result.failure };
 }
 
 /** A choice point of the search: which thread steps, or (inside a step) a reads-from or coherence choice. */
@@ -113,7 +115,13 @@ interface Node {
   readonly taken?: Map<number, number[]>;
 }
 
-function search(model: AnyModel, fixes: ReadonlySet<string>, scenario: Scenario, options: WeakExploreOptions, sleeping: boolean): WeakExploreResult {
+/**
+ * One depth-first search (see `exploreWeak`), with or without sleep sets. With `bound`, a failure
+ * found before, it looks only for a smaller one: a run is cut once its preemptions and weak edges
+ * cost more than the smallest failure known (both only grow along a run), and the failure it
+ * returns is the smallest (undefined if none is smaller than `bound`).
+ */
+function search(model: AnyModel, fixes: ReadonlySet<string>, scenario: Scenario, options: WeakExploreOptions, sleeping: boolean, bound?: WeakFailure): WeakExploreResult {
   const stack: Node[] = [];
   let cursor = 0;
   const tape: Chooser = {
@@ -155,6 +163,13 @@ function search(model: AnyModel, fixes: ReadonlySet<string>, scenario: Scenario,
     // The threads whose next step is asleep, with its footprint, and the same as a bit mask.
     let asleep = NO_SLEEP;
     while (run.outcome === null) {
+      if (bound !== undefined && run.weak !== null) {
+        const best = failure ?? bound;
+        if (run.preemptions * PREEMPTION + run.weak.weakEdges > best.preemptions * PREEMPTION + best.weakEdges) {
+          hit = true;
+          break;
+        }
+      }
       const mask = sleepMask(asleep);
       // Only the states past the replayed prefix are new to this run (those on it were recorded before).
       if (caching && cursor === stack.length && run.weak !== null) {
