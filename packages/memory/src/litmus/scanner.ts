@@ -49,12 +49,25 @@ const PAIRS = new Map<number, readonly [string, TokenType, TokenType | null]>([
   ['\\'.charCodeAt(0), ['\\/', T.Or, null]],
 ]);
 
-/** JavaScript's `\s`, the blank of the lexer definition's patterns, by character code. */
+// Runs of characters are matched by sticky regular expressions (native code, where a loop over
+// characters would run in the interpreter for most of a short process); punctuation by its code.
+const SPACE = /\s+/y;
+const INLINE_SPACE = /[ \t]+/y;
+const NON_SPACE = /\S+/y;
+const IDENT_PART = /[A-Za-z0-9_]*/y;
+const DIGITS = /[0-9]*/y;
+const HEX_DIGITS = /[0-9a-fA-F]+/y;
+
+/** Where the run `re` matches at `at` ends (`at` when it does not match). */
+function runEnd(re: RegExp, text: string, at: number): number {
+  re.lastIndex = at;
+  return re.test(text) ? re.lastIndex : at;
+}
+
 const isSpace = (code: number): boolean =>
   code === 32 || (code >= 9 && code <= 13) || (code >= 128 && /\s/.test(String.fromCharCode(code)));
 const isIdentStart = (c: number): boolean => (c >= 65 && c <= 90) || (c >= 97 && c <= 122) || c === 95;
 const isDigit = (c: number): boolean => c >= 48 && c <= 57;
-const isIdentPart = (c: number): boolean => isIdentStart(c) || isDigit(c);
 const isHex = (c: number): boolean => isDigit(c) || (c >= 65 && c <= 70) || (c >= 97 && c <= 102);
 
 const OPEN_PAREN = 40;
@@ -88,17 +101,14 @@ class Matcher {
 
   private name(at: number): number {
     const text = this.text;
-    let end = at;
-    while (end < text.length && (text.charCodeAt(end) === 32 || text.charCodeAt(end) === 9)) end++;
-    if (end > at) return this.take(null, end - at);
-    while (end < text.length && !isSpace(text.charCodeAt(end))) end++;
+    const blank = runEnd(INLINE_SPACE, text, at);
+    if (blank > at) return this.take(null, blank - at);
+    const end = runEnd(NON_SPACE, text, at);
     return end > at ? this.take(T.TestName, end - at) : 0;
   }
 
   private space(at: number): number {
-    const text = this.text;
-    let end = at;
-    while (end < text.length && isSpace(text.charCodeAt(end))) end++;
+    const end = runEnd(SPACE, this.text, at);
     return end > at ? this.take(null, end - at) : 0;
   }
 
@@ -121,20 +131,14 @@ class Matcher {
     const text = this.text;
     const c = text.charCodeAt(at);
     if (isIdentStart(c)) {
-      let end = at + 1;
-      while (end < text.length && isIdentPart(text.charCodeAt(end))) end++;
+      const end = runEnd(IDENT_PART, text, at + 1);
       return this.take(KEYWORDS.get(text.slice(at, end)) ?? T.Identifier, end - at);
     }
     const n = this.space(at) || this.comment(at);
     if (n > 0) return n;
     if (isDigit(c)) {
-      let end = at + 1;
-      if (c === 48 && (text.charCodeAt(end) | 32) === 120 && isHex(text.charCodeAt(end + 1))) {
-        end += 2;
-        while (end < text.length && isHex(text.charCodeAt(end))) end++;
-      } else {
-        while (end < text.length && isDigit(text.charCodeAt(end))) end++;
-      }
+      const hex = c === 48 && (text.charCodeAt(at + 1) | 32) === 120 && isHex(text.charCodeAt(at + 2));
+      const end = hex ? runEnd(HEX_DIGITS, text, at + 2) : runEnd(DIGITS, text, at + 1);
       return this.take(T.Number, end - at);
     }
     if (c === QUOTE) {
