@@ -8,7 +8,7 @@ import { StateSpace } from './state-space.js';
 import { StateTracker } from './state-tracker.js';
 import { happensBefore, type Event, type Node, type Sleeper } from './dpor-node.js';
 import { CutChecker, withoutStateInvariants } from './cut-invariants.js';
-import { insertSequence, isWeakInitial, type SequenceStep, type WakeupNode } from './dpor-wakeup-tree.js';
+import { clockWithin, insertSequence, isWeakInitial, type SequenceStep, type WakeupNode } from './dpor-wakeup-tree.js';
 import { RaceReplay } from './dpor-reverse.js';
 
 /**
@@ -332,7 +332,7 @@ export class Dpor {
       for (let d = c + 1; d < candidates.length && immediate; d++) {
         if (happensBefore(ei, events[candidates[d] as number] as Event)) immediate = false;
       }
-      if (immediate) this.addBacktrack(i, tid, vc, fp, build, blocks);
+      if (immediate) this.addBacktrack(i, tid, vc, fp, build, blocks, conflictsWith);
     }
     if (!build) return undefined;
     const counts = k > 0 ? Int32Array.from((events[k - 1] as Event).counts) : new Int32Array(n);
@@ -347,17 +347,21 @@ export class Dpor {
    * order already starts like `v`). `v` is every later event not happening after `e_i`, in
    * execution order, then `e'`.
    */
-  private addBacktrack(i: number, tid: number, vc: Int32Array, fp: Footprint, observed: boolean, blocks: boolean): void {
+  private addBacktrack(i: number, tid: number, vc: Int32Array, fp: Footprint, observed: boolean, blocks: boolean, conflictsWith: number): void {
     const node = this.nodes[i] as Node;
     if (node.frozen) return;
     const events = this.events;
     const ei = events[i] as Event;
     const v: SequenceStep[] = [];
+    let cut = -1;
     for (let m = i + 1; m < events.length; m++) {
       const em = events[m] as Event;
-      if (!happensBefore(ei, em)) v.push({ tid: em.tid, local: em.local, vc: em.vc, fp: em.fp, observed: true });
+      if (happensBefore(ei, em)) continue;
+      if (m === conflictsWith) cut = v.length;
+      v.push({ tid: em.tid, local: em.local, vc: em.vc, fp: em.fp, observed: true });
     }
-    v.push({ tid, local: (vc[tid] as number) - 1, vc, fp, observed });
+    const local = (vc[tid] as number) - 1;
+    v.push({ tid, local, vc: clockWithin(v, this.n, tid, local, fp, cut), fp, observed });
     const known = blocks ? RaceReplay.knownReversible(ei.fp, v, node.enabled) : true;
     if (known === false) return;
     // A pending e' has only its declared footprint: when that says a sleeper commutes with all of
@@ -365,7 +369,7 @@ export class Dpor {
     if (known === undefined || (!observed && this.sleeperCommutes(node, v))) {
       const seen = this.replay.lastStep(this.pathTo(i), v);
       if (seen === null) return;
-      if (seen !== undefined) v[v.length - 1] = { tid, local: (vc[tid] as number) - 1, vc, fp: seen, observed: true };
+      if (seen !== undefined) v[v.length - 1] = { tid, local, vc: clockWithin(v, this.n, tid, local, seen, cut), fp: seen, observed: true };
     }
     // A deferred sleeper (the cut-short rule) covers only the orders it begins, not those it commutes with.
     for (const [q, s] of node.sleep) if (isWeakInitial(v, q, s.fp, !s.cut)) return;

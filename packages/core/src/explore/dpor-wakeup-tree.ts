@@ -28,6 +28,26 @@ export interface SequenceStep {
   readonly observed: boolean;
 }
 
+/**
+ * The clock (over `n` threads) of `e'`, a step of `tid` (index `local` among its thread's steps, footprint `fp`) put
+ * after the steps `v` (all but `e'` of `notdep(e_i).e'`; `cut`: the index in `v` of the step that
+ * cut the run short, which `e'` depends on, or -1). The race made `e'` happen after `e_i`, so its
+ * clock in the execution counts chains through events `v` leaves out; after `v` it happens after
+ * only the steps of `v` it depends on (its own thread's, a conflict, the cut) and what happens
+ * before those, whose clocks count no event `v` leaves out (such an event happens after `e_i`,
+ * and so would they).
+ */
+export function clockWithin(v: readonly SequenceStep[], n: number, tid: number, local: number, fp: Footprint, cut: number): Int32Array {
+  const out = new Int32Array(n);
+  for (let k = 0; k < v.length; k++) {
+    const s = v[k] as SequenceStep;
+    if (s.tid !== tid && k !== cut && !footprintsConflict(s.fp, fp)) continue;
+    for (let t = 0; t < n; t++) if ((s.vc[t] as number) > (out[t] as number)) out[t] = s.vc[t] as number;
+  }
+  out[tid] = local + 1;
+  return out;
+}
+
 /** True when `a` happens before `b`, both steps of one execution. */
 function before(a: SequenceStep, b: SequenceStep): boolean {
   return (b.vc[a.tid] as number) > a.local;
