@@ -16,5 +16,21 @@ export function coherent(b: BaseRelations): boolean {
  * rmw).
  */
 export function atomic(b: BaseRelations): boolean {
-  return b.sk.rmw.inter(b.fre.seq(b.coe)).isEmpty();
+  // The RMW's read and write are of one thread, so fre ; coe from its read to its write is a write
+  // of another thread strictly between the two in coherence: looked for directly, pair by pair
+  // (the relational form allocates four relations per judgement, for a handful of pairs).
+  const sk = b.sk;
+  const { rfOf, co } = b.graph;
+  for (const r of sk.memoize('rmw-reads', () => sk.rmw.domain().toArray())) {
+    const from = rfOf[r]!;
+    if (from < 0) continue;
+    const order = co[sk.events[r]!.loc]!;
+    const thread = sk.events[r]!.thread;
+    const start = order.indexOf(from);
+    for (const w of sk.rmw.row(r)) {
+      const end = order.indexOf(w);
+      for (let i = start + 1; i < end; i++) if (sk.events[order[i]!]!.thread !== thread) return false;
+    }
+  }
+  return true;
 }
