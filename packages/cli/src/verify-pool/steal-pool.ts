@@ -24,6 +24,8 @@ import { WorkerPool } from './worker-pool.js';
 
 /** Slots of the shared visited set: 2^22 (48 MB, touched only as states arrive); past 3/4 full, each worker caches the rest alone. */
 const TABLE_SLOTS = 1 << 22;
+/** How often the progress bar hears of the executions. */
+const PROGRESS_MS = 250;
 /** The worker this thread is (the others are worker threads). */
 const HERE = 0;
 
@@ -91,6 +93,8 @@ class Stealing {
   /** Per worker thread, the port it talks on (index 0 unused: this thread). */
   private readonly ports: MessagePort[] = [];
   private pool!: WorkerPool<FromStealWorker>;
+  /** When progress was last told. */
+  private told = 0;
   /** The mail count when this thread last read its ports. */
   private mailRead = 0;
   /** Wakes this thread when it waits for a message. */
@@ -112,7 +116,7 @@ class Stealing {
   /** Runs every task; returns what each did and, per failing piece, its first failing unit. */
   async run(): Promise<{ done: StealTaskResult[]; firstFailing: number[] }> {
     this.startWorkers();
-    const timer = setInterval(() => this.tellProgress(), 250);
+    const timer = setInterval(() => this.tellProgress(), PROGRESS_MS);
     timer.unref();
     const search = new StealSearch(this.source.model, new Set(this.job.fixes), this.table, HERE);
     let executions = 0;
@@ -202,6 +206,9 @@ class Stealing {
   private signalHere(executions: number, task: StealTask): StealSignal {
     Atomics.store(this.control, CONTROL.progress(this.workers, HERE), executions);
     this.drain();
+    // The event loop (and its progress timer) waits while this thread searches.
+    const now = performance.now();
+    if (now - this.told >= PROGRESS_MS) this.tellProgress();
     if (this.error) return 'stop';
     return signalFor(this.control, HERE, task.unit, (this.units[task.unit] as StealUnit).piece);
   }
@@ -272,6 +279,7 @@ class Stealing {
   }
 
   private tellProgress(): void {
+    this.told = performance.now();
     let executions = 0;
     for (let w = 0; w < this.workers; w++) executions += this.control[CONTROL.progress(this.workers, w)] as number;
     this.onProgress?.(this.unitsDone, this.units.length, executions);
