@@ -1,30 +1,64 @@
-import { exploreWeak, modelBarriers } from '@kvmrace/core';
+import { ablateBarriers, exploreWeak, modelBarriers } from '@kvmrace/core';
 import { describe, expect, it } from 'vitest';
 import { changePte } from '../src/index.js';
 
 // change-pte under the LKMM (issue 20 section 1): the fault's smp_rmb() after sampling
 // mmu_notifier_seq is the model's toggle, mmu_invalidate_retry()'s smp_rmb() and
-// kvm_mmu_invalidate_end()'s smp_wmb() come with core's mmu notifier; upstream holds on the
-// catalogue's two-thread scenarios with every barrier, and the unbracketed caller without the
-// seq bump still breaks I_C.
+// kvm_mmu_invalidate_end()'s smp_wmb() come with core's mmu notifier. Upstream holds on every
+// catalogue scenario that runs in under 20 s on 2 shared cores; two-faults-vs-ksm (31 s) and
+// fault-vs-ksm-vs-invalidate (38 s) are left to `kvmrace verify change-pte --memory lkmm`
+// (README, "Under the LKMM"). The barrier table is pinned on the two-thread scenarios.
 
-const scenarios = changePte.scenarios.catalogue.filter((s) => ['fault-vs-ksm', 'fault-vs-invalidate', 'mapped-fault-vs-ksm'].includes(s.name));
+const BARRIERS = ['kvmppc_book3s_instantiate_page:smp_rmb', 'mmu_invalidate_retry:smp_rmb', 'kvm_mmu_invalidate_end:smp_wmb'];
+const upstream = new Set(changePte.upstreamFixes);
+const FAST = ['fault-vs-ksm', 'fault-vs-invalidate', 'mapped-fault-vs-ksm', 'fault-vs-two-ksm'];
+const TWO_THREADS = ['fault-vs-ksm', 'fault-vs-invalidate', 'mapped-fault-vs-ksm'];
+const scenario = (name: string) => {
+  const s = changePte.scenarios.catalogue.find((c) => c.name === name);
+  if (!s) throw new Error(`no catalogue scenario ${name}`);
+  return s.threads;
+};
 
 describe('change-pte under lkmm', () => {
-  it('declares the fault-side barrier and gets the mmu notifier\'s two', () => {
-    expect(modelBarriers(changePte).map((b) => b.name)).toEqual(['kvmppc_book3s_instantiate_page:smp_rmb', 'mmu_invalidate_retry:smp_rmb', 'kvm_mmu_invalidate_end:smp_wmb']);
+  it('declares the fault-side barrier and gets the mmu notifier\'s two, paired', () => {
+    expect(modelBarriers(changePte).map((b) => b.name)).toEqual(BARRIERS);
     expect(modelBarriers(changePte)[1]?.pairsWith).toEqual(['kvm_mmu_invalidate_end:smp_wmb']);
   });
-  it('covers three catalogue scenarios', () => expect(scenarios).toHaveLength(3));
-  for (const sc of scenarios) {
-    it(`upstream holds: ${sc.name}`, () => {
-      const r = exploreWeak(changePte, new Set(changePte.upstream), sc.threads, { memory: 'lkmm' });
+
+  for (const name of FAST) {
+    it(`upstream holds: ${name}`, () => {
+      const r = exploreWeak(changePte, upstream, scenario(name), { memory: 'lkmm' });
       expect(r.failures).toBe(0);
-      expect(r.consistent).toBeGreaterThan(0);
+      expect(r.consistent).toBeGreaterThan(1);
     });
   }
-  it('buggy is still found (I_C)', () => {
-    const r = exploreWeak(changePte, new Set(), [['page_fault'], ['ksm_replace_page']], { memory: 'lkmm', stopAtFirst: true });
+
+  // Every scenario with KSM: the unbracketed caller without the seq bump keeps the old page
+  // mapped (I_C); fault-vs-invalidate has no KSM, and holds even for buggy.
+  for (const sc of changePte.scenarios.catalogue.filter((s) => s.threads.flat().includes('ksm_replace_page'))) {
+    it(`buggy is still found (I_C), as an interleaving: ${sc.name}`, () => {
+      const r = exploreWeak(changePte, new Set(), sc.threads, { memory: 'lkmm', stopAtFirst: true });
+      expect(r.failure?.outcome.invariant).toBe('I_C');
+    });
+  }
+  it('buggy\'s smallest race on fault-vs-ksm has no weak edge (sc finds it too)', () => {
+    const r = exploreWeak(changePte, new Set(), scenario('fault-vs-ksm'), { memory: 'lkmm' });
     expect(r.failure?.outcome.invariant).toBe('I_C');
+    expect(r.failure?.weakEdges).toBe(0);
+  });
+  it('buggy holds on fault-vs-invalidate (a bracketed invalidation alone is not the race)', () => {
+    expect(exploreWeak(changePte, new Set(), scenario('fault-vs-invalidate'), { memory: 'lkmm' }).failures).toBe(0);
+  });
+
+  // The table of `kvmrace ablate change-pte --memory lkmm --barriers`: no barrier is needed. The
+  // fault's seq sample is followed by gup under ptl and the check under mmu_lock, and every write
+  // it races with is made under one of those locks: the locks' release/acquire order what the
+  // barriers would (README).
+  it('barrier ablation on the two-thread scenarios: no barrier needed within the bound, under lkmm or tso, nor the kernel-paired pair', () => {
+    const a = ablateBarriers(changePte, { fixes: [...upstream], memory: 'lkmm', scenarios: TWO_THREADS.map(scenario) });
+    expect(a.baseline.verdict).toBe('holds');
+    expect(a.rows.map((r) => [r.barrier, r.memory.verdict, r.tso.verdict])).toEqual(BARRIERS.map((b) => [b, 'not needed', 'not needed']));
+    expect(a.rows.every((r) => r.memory.executions > 0 && r.tso.executions > 0)).toBe(true);
+    expect(a.pairs.map((p) => [p.barriers, p.memory.verdict])).toEqual([[[BARRIERS[1], BARRIERS[2]], 'not needed']]);
   });
 });
