@@ -1,4 +1,4 @@
-import { ablateBarriers, exploreWeak, modelBarriers } from '@kvmrace/core';
+import { ablateBarriers, defineModel, exploreWeak, modelBarriers, type Var } from '@kvmrace/core';
 import { describe, expect, it } from 'vitest';
 import { radixNested } from '../src/index.js';
 
@@ -42,4 +42,27 @@ describe('radix-nested under lkmm', () => {
     expect(r.failure?.outcome.invariant).toBe('I_A');
     expect(r.failure?.weakEdges).toBe(0);
   });
+
+  // The finding (README, "Under the LKMM"): kvm_radix_test_clear_dirty() tests the guest pte with
+  // a plain dereference and no lock, while the set-rc path updates it under mmu_lock. With the
+  // guest-pte reads plain, as the kernel writes them, the LKMM calls that a data race.
+  it('with the guest-pte reads plain, as in the kernel, the LKMM reports a data race', () => {
+    const kernelPlain = defineModel({
+      ...radixNested,
+      setup: (w) => {
+        const s = radixNested.setup(w);
+        plainReads(s.gpte);
+        return s;
+      },
+    });
+    const scenario = radixNested.scenarios.catalogue.find((c) => c.name === 'fault-vs-clear-dirty-vs-set-rc')!.threads;
+    const r = exploreWeak(kernelPlain, new Set(radixNested.upstreamFixes), scenario, { memory: 'lkmm', stopAtFirst: true });
+    expect(r.failure?.outcome.kind).toBe('data-race');
+    expect(r.failure?.outcome.message).toMatch(/CPU1's plain read of gpte .* CPU2's marked write of gpte/); // test_clear_dirty's look vs set-rc's update
+  });
 });
+
+/** Makes a variable's marked reads (READ_ONCE) plain C ones, for this run's world. */
+function plainReads<T>(v: Var<T>): void {
+  v.read = (label?: string) => v.plainRead(label);
+}
