@@ -1,4 +1,4 @@
-import { ablateBarriers, exploreWeak, modelBarriers } from '@kvmrace/core';
+import { ablateBarriers, defineModel, exploreWeak, modelBarriers } from '@kvmrace/core';
 import { describe, expect, it } from 'vitest';
 import { changePte } from '../src/index.js';
 
@@ -60,5 +60,24 @@ describe('change-pte under lkmm', () => {
     expect(a.rows.map((r) => [r.barrier, r.memory.verdict, r.tso.verdict])).toEqual(BARRIERS.map((b) => [b, 'not needed', 'not needed']));
     expect(a.rows.every((r) => r.memory.executions > 0 && r.tso.executions > 0)).toBe(true);
     expect(a.pairs.map((p) => [p.barriers, p.memory.verdict])).toEqual([[[BARRIERS[1], BARRIERS[2]], 'not needed']]);
+  });
+
+  // The finding (README, "Under the LKMM"): c13fda237f08's WARN_ON_ONCE(!kvm->mmu_notifier_count)
+  // is a plain read without mmu_lock, which another invalidation's count++ holds. With that read
+  // plain, as c13fda237f08 writes it, the LKMM calls it a data race (later kernels READ_ONCE it).
+  it('with the WARN\'s count read plain, as in c13fda237f08, the LKMM reports a data race beside another invalidation', () => {
+    const kernelPlain = defineModel({
+      ...changePte,
+      setup: (w) => {
+        const s = changePte.setup(w);
+        const count = s.mn.count;
+        count.read = (label?: string) => count.plainRead(label);
+        return s;
+      },
+    });
+    const withInvalidation = exploreWeak(kernelPlain, upstream, scenario('fault-vs-ksm-vs-invalidate'), { memory: 'lkmm', stopAtFirst: true });
+    expect(withInvalidation.failure?.outcome.kind).toBe('data-race');
+    expect(withInvalidation.failure?.outcome.message).toMatch(/CPU1's plain read of mmu_notifier_count .* CPU2's marked write of mmu_notifier_count/); // KSM's WARN vs the invalidation
+    expect(exploreWeak(kernelPlain, upstream, scenario('fault-vs-ksm'), { memory: 'lkmm' }).failures).toBe(0); // its own bracket's writes are po-before
   });
 });
