@@ -7,6 +7,12 @@
 export interface Chooser {
   choose(count: number): number;
   /**
+   * Like `choose`, but only among the options `allowed` accepts (option 0 always is): an explorer
+   * asks `allowed` (which judges the graph with that option taken) when it first meets the choice,
+   * so that no run is started only to be dropped at once. A chooser without it is given `choose`.
+   */
+  chooseAmong?(count: number, allowed: (option: number) => boolean): number;
+  /**
    * True while every choice so far repeats an earlier run's, which went on past this point: the
    * graph so far was judged consistent then, and need not be judged again.
    */

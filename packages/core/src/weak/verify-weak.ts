@@ -32,6 +32,12 @@ export interface WeakExploreOptions {
    * them, whose smallest failure the pruned orders may hold (`sleepBlocked` then counts nothing).
    */
   readonly sleepSets?: boolean;
+  /**
+   * Offer a read only the writes the memory model lets it read from there (`Chooser.chooseAmong`),
+   * judging each when the read is first met, instead of starting a run for each and dropping the
+   * inconsistent ones (default true): the same executions, no run dropped at a read.
+   */
+  readonly filterReads?: boolean;
   /** Called with every complete, consistent execution's run. */
   readonly onExecution?: (run: Run) => void;
 }
@@ -107,6 +113,8 @@ export function exploreWeak(model: AnyModel, fixes: ReadonlySet<string>, scenari
 interface Node {
   readonly count: number;
   at: number;
+  /** At a filtered reads-from choice (`Chooser.chooseAmong`): the options the graph allows. */
+  readonly options?: readonly number[];
   /** At a thread choice: the enabled threads, the choice's options. */
   readonly threads?: readonly number[];
   /** At a thread choice: the threads asleep on arrival, with their steps' footprints. */
@@ -128,6 +136,17 @@ function search(model: AnyModel, fixes: ReadonlySet<string>, scenario: Scenario,
     choose(count: number): number {
       if (cursor < stack.length) return (stack[cursor++] as Node).at;
       stack.push({ count, at: 0 });
+      cursor++;
+      return 0;
+    },
+    chooseAmong: options.filterReads === false ? undefined : (count: number, allowed: (option: number) => boolean): number => {
+      if (cursor < stack.length) {
+        const node = stack[cursor++] as Node;
+        return node.options === undefined ? node.at : (node.options[node.at] as number);
+      }
+      const options = [0];
+      for (let i = 1; i < count; i++) if (allowed(i)) options.push(i);
+      stack.push({ count: options.length, at: 0, options });
       cursor++;
       return 0;
     },

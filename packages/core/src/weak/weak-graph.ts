@@ -218,6 +218,20 @@ export class WeakGraph {
     return { thread: tid, index, value, valueId: e.value, step: this.step };
   }
 
+  /** Takes back the last event of `tid` (a tentative one `push` just added), its shape being `shape` before. */
+  protected unpush(tid: number, shape: string): void {
+    (this.events[tid] as TraceEvent[]).pop();
+    (this.rf[tid] as Array<WriteRef | null>).pop();
+    (this.eventSteps[tid] as number[]).pop();
+    this.shapes[tid] = shape;
+    this.keyText = null;
+  }
+
+  /** The shape text of `tid`'s events so far (for `unpush`). */
+  protected shapeOf(tid: number): string {
+    return this.shapes[tid] as string;
+  }
+
   protected valueId(v: unknown): number {
     const key = typeof v === 'object' && v !== null ? v : describeValue(v) + typeof v;
     let id = this.valueIds.get(key);

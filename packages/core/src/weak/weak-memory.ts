@@ -81,11 +81,17 @@ export class WeakMemory extends WeakGraph implements WeakHooks {
     const candidates = this.visible(tid, loc);
     const allowed = accept ? candidates.filter((w) => accept(w.value)) : candidates;
     if (allowed.length === 0) throw new ModelError(`no write of ${obj.name} that CPU${tid} may read is acceptable here (a blocking step enabled by mistake)`);
-    const choice = this.choose(allowed.length);
+    const event = (w: WriteRef): NewEvent => ({ kind: Kind.R, loc: loc.id, value: w.valueId, tags });
+    // A stale read is judged before it is offered (see `Chooser.chooseAmong`): only the writes
+    // the graph allows it to read from count as options.
+    const judged = this.chooser.chooseAmong !== undefined && allowed.length > 1;
+    const choice = this.choose(allowed.length, (i) => this.consistentWith(tid, event(allowed[i] as WriteRef), allowed[i] as WriteRef));
     const w = allowed[choice] as WriteRef;
     const stale = w !== loc.co[loc.co.length - 1];
     if (stale) this.mayCycle();
-    this.push(tid, { kind: Kind.R, loc: loc.id, value: w.valueId, tags }, w);
+    this.push(tid, event(w), w);
+    // The graph with this read, and every event before it, was judged consistent just now.
+    if (stale && judged) this.mustCheck = false;
     this.see(tid, loc, w);
     if (this.tracing && stale) {
       this.notes.push(this.staleNote(obj, loc, w));
@@ -311,9 +317,19 @@ export class WeakMemory extends WeakGraph implements WeakHooks {
     return super.push(tid, e, rf, value);
   }
 
-  private choose(count: number): number {
+  /** Whether the graph with the event `e` added to `tid` (reading from `rf`) is consistent; the event is taken back. */
+  private consistentWith(tid: number, e: NewEvent, rf: WriteRef): boolean {
+    const shape = this.shapeOf(tid);
+    super.push(tid, e, rf);
+    const graph = this.graph();
+    const ok = MEMORY_MODELS.sc.check(graph).consistent || this.model.check(graph).consistent;
+    this.unpush(tid, shape);
+    return ok;
+  }
+
+  private choose(count: number, allowed?: (option: number) => boolean): number {
     if (count <= 1) return 0;
-    const c = this.chooser.choose(count);
+    const c = allowed !== undefined && this.chooser.chooseAmong !== undefined ? this.chooser.chooseAmong(count, allowed) : this.chooser.choose(count);
     this.choices.push(c);
     if (c !== 0) this.weakEdges++;
     return c;

@@ -50,11 +50,13 @@ export function fences(c: LkmmContext): Fences {
     const gp = po.toSet(sk.tagged(Tag.SYNC_RCU | Tag.SYNC_SRCU)).seq(poOpt);
     return { acqPo, poRel, rmb, wmb, mb, gp, afterUnlockLock: sk.tagged(Tag.AFTER_UNLOCK_LOCK) };
   });
-  let mb = fixed.mb;
+  // Without smp_mb__after_unlock_lock() every fence relation is value-independent: shared.
+  if (fixed.afterUnlockLock.isEmpty()) return c.staticRel('fences-all', () => withMb(fixed, fixed.mb));
   // smp_mb__after_unlock_lock(): [M] ; po-unlock-lock-po ; [After-unlock-lock] ; po ; [M]
-  if (!fixed.afterUnlockLock.isEmpty()) {
-    mb = mb.union(poUnlockLockPo(c).fromSet(c.sk.M).toSet(fixed.afterUnlockLock).seq(c.po).toSet(c.sk.M));
-  }
+  return withMb(fixed, fixed.mb.union(poUnlockLockPo(c).fromSet(c.sk.M).toSet(fixed.afterUnlockLock).seq(c.po).toSet(c.sk.M)));
+}
+
+function withMb(fixed: Pick<Fences, 'acqPo' | 'poRel' | 'rmb' | 'wmb' | 'gp'>, mb: Relation): Fences {
   const strongFence = mb.union(fixed.gp);
   const nonrwFence = strongFence.union(fixed.poRel, fixed.acqPo);
   const fence = nonrwFence.union(fixed.wmb, fixed.rmb);

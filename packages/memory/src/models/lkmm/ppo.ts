@@ -1,6 +1,7 @@
+import { Tag } from '../../exec/tags.js';
 import type { Relation } from '../../relation/relation.js';
 import type { LkmmContext } from './context.js';
-import { dependencies } from './dependencies.js';
+import { dependencies, type Dependencies } from './dependencies.js';
 import { fences } from './fences.js';
 import { poUnlockLockPo } from './locking.js';
 import { lkmmSets } from './sets.js';
@@ -15,16 +16,23 @@ import { lkmmSets } from './sets.js';
 
 export function ppo(c: LkmmContext): Relation {
   return c.cached('ppo', () => {
-    const sk = c.sk;
-    const s = lkmmSets(c);
     const d = dependencies(c);
-    const f = fences(c);
+    // Dependencies carried through no store and fences without smp_mb__after_unlock_lock() (the
+    // usual case) are value-independent: their part of ppo is shared by every graph of the shape.
+    const shared = d.addr === c.sk.addr && c.sk.tagged(Tag.AFTER_UNLOCK_LOCK).isEmpty();
+    const fixed = shared ? c.staticRel('ppo-fixed', () => fixedPart(c, d)) : fixedPart(c, d);
+    const s = lkmmSets(c);
     const dep = d.addr.union(d.data);
-    const rwdep = dep.union(d.ctrl).toSet(sk.W);
-    const overwriteInt = c.coi.union(c.fri);
-    let toW = rwdep.union(overwriteInt);
-    if (!s.Plain.isEmpty()) toW = toW.union(d.addr.toSet(s.Plain).seq(f.wmb));
-    const toR = d.addr.toSet(sk.R).union(dep.toSet(s.Marked).seq(c.rfi));
-    return toR.union(toW, c.internal(f.fence), c.internal(poUnlockLockPo(c)));
+    return fixed.union(c.coi, c.fri, dep.toSet(s.Marked).seq(c.rfi), c.internal(poUnlockLockPo(c)));
   });
+}
+
+/** The part of ppo that reads-from and coherence do not change: to-w's dependencies, to-r's addr, fences. */
+function fixedPart(c: LkmmContext, d: Dependencies): Relation {
+  const sk = c.sk;
+  const s = lkmmSets(c);
+  const f = fences(c);
+  const rwdep = d.addr.union(d.data, d.ctrl).toSet(sk.W);
+  const plainWmb = s.Plain.isEmpty() ? rwdep : rwdep.union(d.addr.toSet(s.Plain).seq(f.wmb));
+  return plainWmb.union(d.addr.toSet(sk.R), c.internal(f.fence));
 }
