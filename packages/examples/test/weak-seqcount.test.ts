@@ -55,17 +55,17 @@ describe('seqcount reader under weak memory', () => {
   }
 
   // A read offered only the writes the model lets it read from makes the same executions, with no
-  // run started only to be dropped.
+  // run started only to be dropped at that read.
   for (const [memory, off] of [['lkmm', []], ['lkmm', ['read_seqcount_begin:smp_rmb']], ['tso', []]] as const) {
-    it(`${memory}${off.length ? ` without ${off[0]}` : ''}: filtered reads make the same executions and drop no run`, () => {
+    it(`${memory}${off.length ? ` without ${off[0]}` : ''}: filtered reads make the same executions in fewer runs`, () => {
       // One search (no sleep sets: a failing scenario's second search cuts runs by cost).
       const options = { memory, withoutBarriers: new Set<string>(off), sleepSets: false };
       const unfiltered = exploreWeak(seqcountReader, retries, scenario, { ...options, filterReads: false });
       const filtered = exploreWeak(seqcountReader, retries, scenario, options);
+      // Each option a read is not offered is a run the unfiltered search starts and drops.
       expect(unfiltered.pruned).toBeGreaterThan(0);
-      expect(filtered.pruned).toBe(0);
       expect(filtered.executions).toBe(unfiltered.executions - unfiltered.pruned);
-      expect({ ...filtered, executions: 0, pruned: 0, steps: 0 }).toEqual({ ...unfiltered, executions: 0, pruned: 0, steps: 0 });
+      expect({ ...filtered, executions: 0, steps: 0 }).toEqual({ ...unfiltered, executions: 0, steps: 0 });
     });
   }
 

@@ -62,7 +62,10 @@ export interface WeakExploreResult {
   readonly consistent: number;
   /** Distinct consistent execution graphs among them (interleavings that build the same graph count once). */
   readonly distinct: number;
-  /** Runs dropped as inconsistent. */
+  /**
+   * Executions dropped as inconsistent: runs dropped where the graph became so, and the writes a
+   * read was not offered because reading from them would make it so (`filterReads`).
+   */
   readonly pruned: number;
   readonly steps: number;
   readonly failures: number;
@@ -132,6 +135,8 @@ interface Node {
 function search(model: AnyModel, fixes: ReadonlySet<string>, scenario: Scenario, options: WeakExploreOptions, sleeping: boolean, bound?: WeakFailure): WeakExploreResult {
   const stack: Node[] = [];
   let cursor = 0;
+  // Executions the model forbids: runs dropped, and reads' options judged inconsistent before any run took them.
+  let pruned = 0;
   const tape: Chooser = {
     choose(count: number): number {
       if (cursor < stack.length) return (stack[cursor++] as Node).at;
@@ -146,6 +151,7 @@ function search(model: AnyModel, fixes: ReadonlySet<string>, scenario: Scenario,
       }
       const options = [0];
       for (let i = 1; i < count; i++) if (allowed(i)) options.push(i);
+      pruned += count - options.length;
       stack.push({ count: options.length, at: 0, options });
       cursor++;
       return 0;
@@ -159,7 +165,6 @@ function search(model: AnyModel, fixes: ReadonlySet<string>, scenario: Scenario,
   const graphs = new Set<string>();
   let executions = 0;
   let consistent = 0;
-  let pruned = 0;
   let steps = 0;
   let failures = 0;
   let scFailures = 0;
