@@ -8,7 +8,7 @@ import { StateSpace } from './state-space.js';
 import { StateTracker } from './state-tracker.js';
 import { happensBefore, type Event, type Node, type Sleeper } from './dpor-node.js';
 import { CutChecker, withoutStateInvariants } from './cut-invariants.js';
-import { clockWithin, insertSequence, isWeakInitial, type SequenceStep, type WakeupNode } from './dpor-wakeup-tree.js';
+import { clockWithin, insertSequence, sleeperCovers, type SequenceStep, type WakeupNode } from './dpor-wakeup-tree.js';
 import { RaceReplay } from './dpor-reverse.js';
 
 /**
@@ -363,16 +363,15 @@ export class Dpor {
     const local = (vc[tid] as number) - 1;
     v.push({ tid, local, vc: clockWithin(v, this.n, tid, local, fp, cut), fp, observed });
     const known = blocks ? RaceReplay.knownReversible(ei.fp, v, node.enabled) : true;
-    if (known === false) return;
+    if (known === false || sleeperCovers(node.sleep, v)) return;
     // A pending e' has only its declared footprint: when that says a sleeper commutes with all of
     // v, take e' in a run to see what it really touches (else the branch could end all asleep).
-    if (known === undefined || (!observed && this.sleeperCommutes(node, v))) {
+    if (known === undefined || (!observed && sleeperCovers(node.sleep, v, true))) {
       const seen = this.replay.lastStep(this.pathTo(i), v);
       if (seen === null) return;
       if (seen !== undefined) v[v.length - 1] = { tid, local, vc: clockWithin(v, this.n, tid, local, seen, cut), fp: seen, observed: true };
+      if (seen !== undefined && sleeperCovers(node.sleep, v)) return;
     }
-    // A deferred sleeper (the cut-short rule) covers only the orders it begins, not those it commutes with.
-    for (const [q, s] of node.sleep) if (isWeakInitial(v, q, s.fp, !s.cut)) return;
     const first = (v[0] as SequenceStep).tid;
     if (node.enabled.includes(first)) {
       insertSequence(node.wut, v);
@@ -383,14 +382,6 @@ export class Dpor {
     for (const t of node.enabled) {
       if (t !== node.chosen && !node.done.has(t) && !node.sleep.has(t) && !node.wut.some((c) => c.tid === t)) node.wut.push({ tid: t, fp: [], observed: false, children: [] });
     }
-  }
-
-  /** True when a sleeper at `node` would be a weak initial of `v` were its pending last step's declared footprint all it touches. */
-  private sleeperCommutes(node: Node, v: readonly SequenceStep[]): boolean {
-    const trusted = v.slice();
-    trusted[v.length - 1] = { ...(v[v.length - 1] as SequenceStep), observed: true };
-    for (const [q, s] of node.sleep) if (!s.cut && isWeakInitial(trusted, q, s.fp, true)) return true;
-    return false;
   }
 
   /** The schedule of the current execution up to state `i`. */

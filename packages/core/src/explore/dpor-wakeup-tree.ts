@@ -87,6 +87,23 @@ export function isWeakInitial(w: readonly SequenceStep[], tid: number, fp: Footp
 }
 
 /**
+ * True when a thread sleeping at a state (its pending step's footprint, and `cut`: deferred by the
+ * cut-short rule, see dpor.ts) is a weak initial of `v` there: an order already explored or
+ * covered starts like `v`. A deferred sleeper covers only the orders it begins, not those it
+ * commutes with. `trustLast`: take the last step's footprint as complete even if only declared.
+ */
+export function sleeperCovers(sleep: ReadonlyMap<number, { readonly fp: Footprint; readonly cut: boolean }>, v: readonly SequenceStep[], trustLast = false): boolean {
+  let w = v;
+  if (trustLast) {
+    const copy = v.slice();
+    copy[v.length - 1] = { ...(v[v.length - 1] as SequenceStep), observed: true };
+    w = copy;
+  }
+  for (const [q, s] of sleep) if (isWeakInitial(w, q, s.fp, !s.cut)) return true;
+  return false;
+}
+
+/**
  * Inserts the sequence `w` into the wakeup tree whose root has `children` (the paper's
  * `insert[E](w, wut)`): it walks down the leftmost branch whose every step is a weak initial of
  * what is left of `w` (an initial is taken off `w`; a step independent of all of `w` leaves it
