@@ -11,7 +11,8 @@
 // `verify` guards and shows) beside the real executions and time; and `kvmrace verify` with
 // `--workers 1` and `--workers 2` on the longest of them (--scale-workers a,b: on these models;
 // model@threads/maxOps, and --no-table to skip the table), with peak memory (/usr/bin/time);
-// --rounds N alternates 1 and 2 workers N times and keeps the fastest of each.
+// --rounds N alternates 1 and 2 workers N times and keeps the fastest of each; --whole-pieces also
+// runs 2 workers on whole pieces (scenarios), as before work stealing (KVMRACE_STEAL=0).
 // --bounds 3/3,2/4 picks the bounds.
 // Plain ESM over the built packages: run `pnpm build` first.
 import { spawn, spawnSync } from 'node:child_process';
@@ -36,6 +37,7 @@ const BOUNDS = opt('--bounds', '3/3,2/4').split(',').map((b) => b.split('/').map
 const SCALE_WORKERS = opt('--scale-workers', '');
 const NO_TABLE = args.includes('--no-table');
 const ROUNDS = Number(opt('--rounds', '1'));
+const WHOLE_PIECES = args.includes('--whole-pieces');
 
 const { statefulSearch } = core;
 
@@ -127,10 +129,10 @@ function threadTicks(pid) {
  * time cannot show a second thread (the scheduler shares CPU between sessions, not threads); the
  * busiest thread and half the total CPU bound what two idle cores would take.
  */
-async function measured(args) {
+async function measured(args, env = {}) {
   const t0 = performance.now();
   // The bin itself, as a user runs it (its #! line sets Node's flags).
-  const child = spawn(args[0], args.slice(1), { stdio: ['ignore', 'pipe', 'inherit'] });
+  const child = spawn(args[0], args.slice(1), { stdio: ['ignore', 'pipe', 'inherit'], env: { ...process.env, ...env } });
   let out = '';
   child.stdout.setEncoding('utf8').on('data', (d) => (out += d));
   const last = new Map();
@@ -240,14 +242,16 @@ if (SCALE) {
   if (!JSON_OUT) console.log('\nmodel         bound  workers 1 (ms, MB)   workers 2 (ms, MB)   speed-up (wall; then CPU per run and the bound it sets on two idle cores)');
   for (const r of longest) {
     const [threads, maxOps] = r.bound.split('/');
-    const once = (workers) => measured([bin, 'verify', r.model, '--threads', threads, '--max-ops', maxOps, '--workers', String(workers), '--force', '--json', '--no-timing']);
+    const once = (workers, env = {}) => measured([bin, 'verify', r.model, '--threads', threads, '--max-ops', maxOps, '--workers', String(workers), '--force', '--json', '--no-timing'], env);
     // Alternating rounds on a shared machine: the fastest of each is the least disturbed.
     const fastest = (xs) => xs.reduce((a, b) => (b.ms < a.ms ? b : a));
     const ones = [];
     const twos = [];
+    const pieces = [];
     for (let k = 0; k < ROUNDS; k++) {
       ones.push(await once(1));
       twos.push(await once(2));
+      if (WHOLE_PIECES) pieces.push(await once(2, { KVMRACE_STEAL: '0' }));
     }
     const one = fastest(ones);
     const two = fastest(twos);
@@ -266,6 +270,12 @@ if (SCALE) {
     if (!JSON_OUT) {
       console.log([r.model.padEnd(13), r.bound.padEnd(6), `${one.ms} ms, ${one.mb} MB`.padStart(20), `${two.ms} ms, ${two.mb} MB`.padStart(20), `${(one.ms / two.ms).toFixed(2)}x`.padStart(9), `executions ${a.executions} / ${b.executions}`, same ? 'same verdict and counterexample' : 'VERDICT DIFFERS'].join(' '));
       console.log(`${''.padEnd(20)} CPU ${one.cpu} ms (busiest thread ${one.busiest})   CPU ${two.cpu} ms (busiest thread ${two.busiest})   on idle cores: ${cpuRatio.toFixed(2)}x`);
+    }
+    if (WHOLE_PIECES) {
+      // The same two workers taking whole pieces (scenarios) instead of stealing subtrees: what --workers did before.
+      const w = fastest(pieces);
+      r.workers.wholePieces = { ms: w.ms, mb: w.mb, cpu: w.cpu, busiest: w.busiest, speedup: one.ms / w.ms, idleCoreSpeedup: idle(one) / idle(w) };
+      if (!JSON_OUT) console.log(`${''.padEnd(20)} whole pieces on 2 workers (KVMRACE_STEAL=0): ${w.ms} ms, ${w.mb} MB, ${(one.ms / w.ms).toFixed(2)}x; CPU ${w.cpu} ms (busiest thread ${w.busiest}), on idle cores: ${(idle(one) / idle(w)).toFixed(2)}x`);
     }
   }
 }

@@ -5,7 +5,8 @@ import type { Shard } from '@kvmrace/core';
  * at a time, balance uneven scenarios: with 8, the last big piece left one of two workers idle
  * for most of a run). The count depends only on the
  * work (never on `--workers`), so the work done and the JSON printed are the same on any number of
- * workers, and machines with different core counts still cover every shard of a sharded run.
+ * workers (for the stateful search, shared by work stealing, the verdict and counterexample), and
+ * machines with different core counts still cover every shard of a sharded run.
  */
 export const MAX_PIECES_PER_SHARD = 64;
 

@@ -59,7 +59,7 @@ export async function verifyInPieces(
   // Pieces run here until the work proves long enough to pay for starting workers (each loads
   // the CLI and the model again, about half a second each); then the rest goes to the pool.
   // The stateful search steals subtrees, so even one piece left is worth sharing.
-  const steal = workers > 1 && stealable(source.model, job, scenarios);
+  const steal = workers > 1 && STEAL && stealable(source.model, job, scenarios);
   let i = 0;
   for (; i < pieces.length; i++) {
     if (workers > 1 && pieces.length - i > (steal ? 0 : 1) && (estimatedMs > START_AT_ONCE_MS || performance.now() - start > HANDOFF_MS)) break;
@@ -93,6 +93,8 @@ function stealable(model: AnyModel, job: PieceJob, scenarios: readonly Scenario[
 
 /** Time after which the remaining pieces go to worker threads (tests set 0 through the environment). */
 const HANDOFF_MS = Number(process.env.KVMRACE_WORKERS_AFTER_MS ?? 2000);
+/** `KVMRACE_STEAL=0` shares every search as whole pieces (the benchmark compares the two). */
+const STEAL = process.env.KVMRACE_STEAL !== '0';
 /** An estimate this long (probes run slower than the search, so it is generous) starts the workers at once. */
 const START_AT_ONCE_MS = 10_000;
 
