@@ -40,9 +40,12 @@ export function* invalidateRange(s: InvalidateRangeState, t: Thread<InvalidateRa
   yield* s.mmuLock.unlock();
   const next: Pfn = `P${s.pages++}`;
   yield* s.ptl.lock(); //                                     the primary MMU: pte_offset_map_lock()
+  // Ghost: the page this change replaces, the pte's value under ptl (with two invalidations in
+  // flight it is not the page allocated just before this one).
+  const old = s.pte[0]!.value;
   yield* s.pte[0]!.write(next, `primary MMU: pte(gfn 0) = ${next}`);
   yield* s.ptl.unlock(); //                                   pte_unmap_unlock()
-  s.replaced.push(`P${s.pages - 2}`); //                      the old page may now be freed
+  s.replaced.push(old); //                                    the old page may now be freed
   yield* s.mmuLock.lock();
   yield* t.within('kvm_mmu_invalidate_end', kvmMmuInvalidateEnd(s, t));
   yield* s.mmuLock.unlock();
