@@ -99,8 +99,10 @@ export function compareWeakFailures(a: WeakFailure, b: WeakFailure): number {
  * between two steps that an earlier run reached: in a depth-first search that state's subtree has
  * been explored in full by then (the graph only grows, so a run never comes back to a state it
  * passed). Interleavings that build the same graph then share their futures, which is what keeps
- * the search polynomial in the length of the threads rather than exponential: no partial-order
- * reduction beyond that (`distinct` counts the graphs of the runs made to their end).
+ * the search polynomial in the length of the threads rather than exponential; sleep sets
+ * (`sleepSets`) spare most of the runs that would only reach such a state again, and filtered
+ * reads (`filterReads`) the runs that would be dropped at once (`distinct` counts the graphs of
+ * the runs made to their end).
  */
 export function exploreWeak(model: AnyModel, fixes: ReadonlySet<string>, scenario: Scenario, options: WeakExploreOptions): WeakExploreResult {
   const sleeping = options.sleepSets ?? true;
@@ -160,7 +162,6 @@ function search(model: AnyModel, fixes: ReadonlySet<string>, scenario: Scenario,
     replaying: () => cursor < stack.length,
   };
   const observer = new FootprintObserver();
-  const NO_SLEEP: ReadonlyMap<number, Footprint> = new Map();
   const enabled = new Array<number>(scenario.length);
   const graphs = new Set<string>();
   let executions = 0;
@@ -185,7 +186,7 @@ function search(model: AnyModel, fixes: ReadonlySet<string>, scenario: Scenario,
     let hit = false;
     let blocked = false;
     // The threads whose next step is asleep, with its footprint, and the same as a bit mask.
-    let asleep = NO_SLEEP;
+    let asleep = EMPTY;
     while (run.outcome === null) {
       if (bound !== undefined && run.weak !== null) {
         const best = failure ?? bound;
