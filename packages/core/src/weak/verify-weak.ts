@@ -28,8 +28,10 @@ export interface WeakExploreOptions {
    * Sleep sets (Godefroid 1996): after the subtree of one thread's step is explored, sibling
    * branches do not take that step again until a step that conflicts with it (`footprintsConflict`)
    * has run, since it would lead to states already explored (default true). Every reachable state
-   * is still reached, so the verdict is the same; a scenario that fails is explored again without
-   * them, whose smallest failure the pruned orders may hold (`sleepBlocked` then counts nothing).
+   * is still reached, so the verdict is the same. A scenario that fails is searched again without
+   * them for its smallest failure, which the orders they leave out may hold; that search cuts every
+   * run already costing more than the smallest failure known, and its runs and steps are added to
+   * the first search's `executions` and `steps` (the other counts are the first search's).
    */
   readonly sleepSets?: boolean;
   /**
@@ -82,6 +84,11 @@ export interface WeakExploreResult {
 
 /** A preemption outweighs any number of weak edges in a failure's cost. */
 const PREEMPTION = 1_000_000;
+
+/** A run's or failure's cost: its preemptions, then its weak edges. */
+function costOf(preemptions: number, weakEdges: number): number {
+  return preemptions * PREEMPTION + weakEdges;
+}
 
 /** Orders failures: fewer preemptions, then fewer weak edges, then fewer steps. */
 export function compareWeakFailures(a: WeakFailure, b: WeakFailure): number {
@@ -188,9 +195,12 @@ function search(model: AnyModel, fixes: ReadonlySet<string>, scenario: Scenario,
     // The threads whose next step is asleep, with its footprint, and the same as a bit mask.
     let asleep = EMPTY;
     while (run.outcome === null) {
-      if (bound !== undefined && run.weak !== null) {
+      const cost = costOf(run.preemptions, run.weak?.weakEdges ?? 0);
+      // With a bound, a run that already costs more than the smallest failure known is cut
+      // (counted with the state hits: this search's counts only add to the work done).
+      if (bound !== undefined) {
         const best = failure ?? bound;
-        if (run.preemptions * PREEMPTION + run.weak.weakEdges > best.preemptions * PREEMPTION + best.weakEdges) {
+        if (cost > costOf(best.preemptions, best.weakEdges)) {
           hit = true;
           break;
         }
@@ -201,7 +211,6 @@ function search(model: AnyModel, fixes: ReadonlySet<string>, scenario: Scenario,
         const state = weakStateKey(run, run.weak, cx);
         if (state !== null) {
           // The future's preemptions depend on the thread that took the last step, by one at most.
-          const cost = run.preemptions * PREEMPTION + run.weak.weakEdges;
           const last = run.lastThread;
           const best = seen.get(state);
           if (best !== undefined && (best.asleep & ~mask) === 0 && ((best.byLast.get(last) ?? Infinity) <= cost || best.min + PREEMPTION <= cost)) {

@@ -6,14 +6,14 @@ import type { Outcome } from '../outcome.js';
 import type { StaleRead, TraceEntry } from '../trace.js';
 export type { WeakEventSnapshot, WeakRunSnapshot } from './run-snapshot.js';
 import type { Chooser } from './chooser.js';
-import { BoundedSet } from './bounded-set.js';
+import { BoundedMap } from './bounded-map.js';
 import { NONE, WeakGraph, type Location, type NewEvent, type WriteRef } from './weak-graph.js';
 
 /**
  * Keys of complete execution graphs the model found free of data races, shared by the runs of a
  * search (many end in the same graph, and the data-race check is the costliest one); bounded.
  */
-const raceFree = new BoundedSet(8192);
+const raceFree = new BoundedMap<true>(8192);
 
 /**
  * The memory of one run under a weak memory model (`tso`, `lkmm`). The scheduler still interleaves
@@ -296,9 +296,9 @@ export class WeakMemory extends WeakGraph implements WeakHooks {
     // The flags of a graph that steps were added to unjudged, judged now: only plain accesses race.
     if (this.flagsStale && this.plainAccess) {
       const graph = `${this.memory}#${this.key()}`;
-      if (raceFree.has(graph)) return null;
+      if (raceFree.get(graph) === true) return null;
       this.judge(true);
-      if (!this.flags.includes('data-race')) raceFree.add(graph);
+      if (!this.flags.includes('data-race')) raceFree.set(graph, true);
     }
     const pair = this.races[0];
     if (!this.flags.includes('data-race') || pair === undefined) return null;
