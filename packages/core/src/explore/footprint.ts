@@ -74,6 +74,11 @@ export function writesObjectOf(w: Footprint, fp: Footprint): boolean {
 export class FootprintObserver {
   private versions: number[] = [];
   private ghosts: unknown[] = [];
+  /** The ghost fields as the last step left them, and the run and step they belong to. */
+  private after: unknown[] = [];
+  private afterRun: Run | null = null;
+  private afterStep = -1;
+  private afterFields = -1;
   private readonly cx: SerialContext = { unique: false, tickets: new WeakMap(), stampTid: 0, stampContinued: 0, stampHist: 0 };
 
   /** With `visible`, a step writing one of those ids also writes `VISIBLE_ID` (see `declaredFootprint`). */
@@ -86,7 +91,10 @@ export class FootprintObserver {
     const fp = declaredFootprint(step);
     const state = run.state as Record<string, unknown> | null;
     const keys = state !== null && typeof state === 'object' ? Object.keys(state) : [];
-    for (let i = 0; i < keys.length; i++) this.ghosts[i] = plain((state as Record<string, unknown>)[keys[i] as string], this.cx);
+    // The fields as the previous step of this run left them, unless the run moved on without us.
+    const known = this.afterRun === run && this.afterStep === run.schedule.length && this.afterFields === keys.length;
+    const before = known ? this.after : this.ghosts;
+    if (!known) for (let i = 0; i < keys.length; i++) before[i] = plain((state as Record<string, unknown>)[keys[i] as string], this.cx);
     const objects = run.world.objects;
     const n = objects.length;
     const versions = this.versions;
@@ -104,12 +112,19 @@ export class FootprintObserver {
     // one may close over what it saw then (`awaitChange` snapshots versions, `ipiWait` its ticket).
     const next = run.pendingStep(tid);
     if (next?.enabled) for (const a of next.accesses) addRead(fp, a.obj.id);
+    // Every field is written down (not only up to the first change): the next step starts from them.
+    const now = before === this.after ? this.ghosts : this.after;
+    let changed = false;
     for (let i = 0; i < keys.length; i++) {
-      if (!Object.is(this.ghosts[i], plain((state as Record<string, unknown>)[keys[i] as string], this.cx))) {
-        addWrite(fp, GHOST_ID);
-        break;
-      }
+      now[i] = plain((state as Record<string, unknown>)[keys[i] as string], this.cx);
+      if (!Object.is(before[i], now[i])) changed = true;
     }
+    if (changed) addWrite(fp, GHOST_ID);
+    this.ghosts = before;
+    this.after = now;
+    this.afterRun = run;
+    this.afterStep = run.schedule.length;
+    this.afterFields = keys.length;
     if (this.visible && writesAny(fp, this.visible)) addWrite(fp, VISIBLE_ID);
     return fp;
   }
