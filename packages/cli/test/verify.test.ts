@@ -77,6 +77,9 @@ describe('kvmrace verify and ablate (spawned)', () => {
     [['verify', 'pfncache', '--variant', 'buggy', '--threads', '2', '--max-ops', '2', '--json']],
     [['verify', 'hpt-resize', '--variant', 'buggy', '--json']],
     [['verify', 'lost-update', '--variant', 'buggy', '--engine', 'stateful', '--threads', '3', '--max-ops', '3', '--shard', '2/3', '--json']],
+    // Bounds large enough to be estimated: the workers start before the estimate and search while it runs.
+    [['verify', 'hpt-resize', '--variant', 'buggy', '--threads', '3', '--max-ops', '3', '--json']],
+    [['verify', 'radix-nested', '--threads', '3', '--max-ops', '3', '--json']],
   ])('%j: the stateful search, by work stealing: the same verdict and counterexample on 1 and on 3 worker threads', (args) => {
     const one = kvmrace('--no-timing', ...args, '--workers', '1');
     const three = kvmrace('--no-timing', ...args, '--workers', '3');

@@ -116,18 +116,35 @@ export const DEFAULT_MAX_TIME_S = 600;
 /** Below this many interleavings (before reduction) a search is short: no probe is worth it. */
 const PROBE_ABOVE = 1e6;
 
+/** Whether `verifyCost` probes this work (it is too small to be worth an estimate otherwise). */
+export function willProbe(work: WorkEstimate, share: number): boolean {
+  return work.interleavings * share >= PROBE_ABOVE;
+}
+
 /**
  * The estimated cost of the verification `verify` will run (see core's `estimateCost`, which
  * probes the real reduced search), or undefined when the bound is so small that its interleavings
  * before any reduction are few: then it is cheaper to run than to estimate.
  */
-export function verifyCost(model: AnyModel, fixes: readonly string[], bounds: WorkBounds & { readonly engine?: VerifyEngine }, work: WorkEstimate, share: number): CostEstimate | undefined {
-  if (work.interleavings * share < PROBE_ABOVE) return undefined;
+export function verifyCost(
+  model: AnyModel,
+  fixes: readonly string[],
+  bounds: WorkBounds & { readonly engine?: VerifyEngine },
+  work: WorkEstimate,
+  share: number,
+  /** Called after each execution the probes run. */
+  poll?: () => void,
+): CostEstimate | undefined {
+  if (!willProbe(work, share)) return undefined;
   const generated = bounds.threads !== undefined || bounds.maxOps !== undefined;
   const scenarios = generated
     ? enumerateScenarios(model, { ...(bounds.threads !== undefined ? { threads: bounds.threads } : {}), ...(bounds.maxOps !== undefined ? { maxOps: bounds.maxOps } : {}) })
     : model.scenarios.catalogue.map((s) => s.threads);
-  const e = estimateCost(model, fixes, scenarios, { ...(bounds.engine !== undefined ? { engine: bounds.engine } : {}), ...(bounds.preemptions !== undefined ? { preemptions: bounds.preemptions } : {}) });
+  const e = estimateCost(model, fixes, scenarios, {
+    ...(bounds.engine !== undefined ? { engine: bounds.engine } : {}),
+    ...(bounds.preemptions !== undefined ? { preemptions: bounds.preemptions } : {}),
+    ...(poll ? { poll } : {}),
+  });
   return { ...e, executions: e.executions * share, ms: e.ms * share };
 }
 

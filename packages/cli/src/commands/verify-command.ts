@@ -9,9 +9,10 @@ import { guardWork } from '../program/guard-work.js';
 import { barriersOff, refuseUnderWeakMemory, tableOf, VARIANT_HELP, withJson, withMemory, withModelFile, withTableOptions, type MemoryFlags, type TableFlags } from '../program/shared-options.js';
 import { runVerifyMemory, verifyMemoryJson, verifyMemoryText } from './verify-memory.js';
 import { progressBar } from '../progress.js';
-import { DEFAULT_MAX_TIME_S, estimateWork, formatCost, tooLong, verifyCost, WORK_LIMITS } from './estimate.js';
+import { DEFAULT_MAX_TIME_S, estimateWork, formatCost, tooLong, verifyCost, willProbe, WORK_LIMITS } from './estimate.js';
 import { hasPossibleDeadlock } from './lock-order-output.js';
-import { parseShard, runVerify, verifyJson, verifyText, type VerifyCommand } from './verify.js';
+import { parseShard, runVerify, verifyJob, verifyJson, verifyText, type VerifyCommand } from './verify.js';
+import { startEarly } from '../verify-pool/run-pieces.js';
 import { livenessHolds, livenessJson, livenessText, runLiveness } from './verify-liveness.js';
 
 interface VerifyFlags extends TableFlags, MemoryFlags {
@@ -101,18 +102,28 @@ export const verifyCommand: CommandModule = {
         const share = cmd.shard ? 1 / cmd.shard.count : 1;
         // Too many scenarios to list is refused at once; otherwise what counts is the time the real search will take.
         if (whole.scenarios * share > WORK_LIMITS.scenarios) guardWork(`verify ${model.name}`, { scenarios: Math.ceil(whole.scenarios * share), interleavings: whole.interleavings * share }, cmd.preemptions, opts.force ?? false, io);
-        const cost = verifyCost(model, resolveVariant(model, cmd.variant).fixes, cmd, whole, share);
-        const maxTime = opts.maxTime !== undefined ? parseWhole('--max-time', opts.maxTime, 1, 1e7) : DEFAULT_MAX_TIME_S;
-        const long = tooLong(cost, maxTime);
-        if (long !== undefined && !opts.force) throw new UsageError(`verify ${model.name}: ${long}; narrow --threads/--max-ops, add --preemptions, raise --max-time, or pass --force`);
-        if (long !== undefined) io.err(`kvmrace: warning: verify ${model.name}: ${long}; exploring anyway (--force)`);
-        else if (cost && !cost.failed && cost.ms > 5000 && !opts.json) io.err(`kvmrace: verify ${model.name}: estimated ${formatCost(cost)}`);
-        const bar = progressBar(`verify ${model.name}`, { json: opts.json ?? false, interactive: io.interactive });
         const file = ctx.extra.includes(model) ? ctx.modelFiles.get(model) : undefined;
         const source = { model, ...(file !== undefined ? { file } : {}), ...(ctx.guard ? { watchdog: ctx.guard.watchdog } : {}) };
+        // A search long enough to be estimated is long enough for workers: those that share it by
+        // work stealing start now and search while this thread probes (fed between probes), so
+        // the estimate costs them no time.
+        const early = willProbe(whole, share) ? startEarly(source, verifyJob(model, cmd), cmd.shard, workers) : undefined;
+        let cost: ReturnType<typeof verifyCost>;
+        try {
+          cost = verifyCost(model, resolveVariant(model, cmd.variant).fixes, cmd, whole, share, early ? () => early.stealing.poll() : undefined);
+          const maxTime = opts.maxTime !== undefined ? parseWhole('--max-time', opts.maxTime, 1, 1e7) : DEFAULT_MAX_TIME_S;
+          const long = tooLong(cost, maxTime);
+          if (long !== undefined && !opts.force) throw new UsageError(`verify ${model.name}: ${long}; narrow --threads/--max-ops, add --preemptions, raise --max-time, or pass --force`);
+          if (long !== undefined) io.err(`kvmrace: warning: verify ${model.name}: ${long}; exploring anyway (--force)`);
+          else if (cost && !cost.failed && cost.ms > 5000 && !opts.json) io.err(`kvmrace: verify ${model.name}: estimated ${formatCost(cost)}`);
+        } catch (err) {
+          early?.stealing.abort();
+          throw err;
+        }
+        const bar = progressBar(`verify ${model.name}`, { json: opts.json ?? false, interactive: io.interactive });
         // The bar's total (and so its ETA) is the estimated executions when there is an estimate.
         const estimated = cost ? Math.max(1, Math.round(cost.executions)) : 0;
-        const report = await runVerify(source, cmd, workers, bar ? (done, total, executions) => (estimated > 0 ? bar.update(Math.min(executions, estimated), Math.max(estimated, executions), 'executions (estimated total)') : bar.update(done, total, 'units')) : undefined, cost && !cost.failed ? cost.ms : 0);
+        const report = await runVerify(source, cmd, workers, bar ? (done, total, executions) => (estimated > 0 ? bar.update(Math.min(executions, estimated), Math.max(estimated, executions), 'executions (estimated total)') : bar.update(done, total, 'units')) : undefined, cost && !cost.failed ? cost.ms : 0, early);
         bar?.stop();
         io.out(opts.json ? ctx.json(verifyJson(report)) : verifyText(report, table));
         ctx.code = report.result.verdict === 'holds' && !hasPossibleDeadlock(report.result.lockOrder) ? EXIT.ok : EXIT.found;

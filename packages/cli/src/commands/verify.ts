@@ -1,6 +1,6 @@
 import { plural, renderRaceTable, resolveVariant, type AnyModel, type RaceTableOptions, type Counterexample, type VerifyEngine, type VerifyResult } from '@kvmrace/core';
 import type { PieceJob } from '../verify-pool/piece-job.js';
-import { verifyInPieces, type ModelSource } from '../verify-pool/run-pieces.js';
+import { verifyInPieces, type EarlyStealing, type ModelSource } from '../verify-pool/run-pieces.js';
 import pc from 'picocolors';
 import { UsageError } from '../errors.js';
 import { huntJson } from './hunt.js';
@@ -28,6 +28,19 @@ export interface VerifyReport {
   readonly result: VerifyResult;
 }
 
+/** The work `verify` hands the pieces and workers, from its options. */
+export function verifyJob(model: AnyModel, cmd: VerifyCommand): PieceJob {
+  return {
+    fixes: resolveVariant(model, cmd.variant).fixes,
+    minimal: cmd.minimal,
+    ...(cmd.threads !== undefined ? { threads: cmd.threads } : {}),
+    ...(cmd.maxOps !== undefined ? { maxOps: cmd.maxOps } : {}),
+    ...(cmd.preemptions !== undefined ? { preemptions: cmd.preemptions } : {}),
+    ...(cmd.engine !== undefined ? { engine: cmd.engine } : {}),
+    ...(cmd.lockOrder ? { lockOrder: true } : {}),
+  };
+}
+
 /** Runs `verify` on one model, its work cut into pieces shared by `workers` threads (see verify-pool). */
 export async function runVerify(
   source: ModelSource,
@@ -36,19 +49,12 @@ export async function runVerify(
   onProgress?: (done: number, total: number, executions: number) => void,
   /** The estimated time of the work (workers start at once when it is long). */
   estimatedMs = 0,
+  /** Its work-stealing workers, started already (`startEarly`). */
+  early?: EarlyStealing,
 ): Promise<VerifyReport> {
   const model = source.model;
   const variant = resolveVariant(model, cmd.variant);
-  const job: PieceJob = {
-    fixes: variant.fixes,
-    minimal: cmd.minimal,
-    ...(cmd.threads !== undefined ? { threads: cmd.threads } : {}),
-    ...(cmd.maxOps !== undefined ? { maxOps: cmd.maxOps } : {}),
-    ...(cmd.preemptions !== undefined ? { preemptions: cmd.preemptions } : {}),
-    ...(cmd.engine !== undefined ? { engine: cmd.engine } : {}),
-    ...(cmd.lockOrder ? { lockOrder: true } : {}),
-  };
-  const result = await verifyInPieces(source, job, cmd.shard, workers, onProgress, estimatedMs);
+  const result = await verifyInPieces(source, verifyJob(model, cmd), cmd.shard, workers, onProgress, estimatedMs, early);
   return { model, variant: variant.name, command: cmd, result };
 }
 

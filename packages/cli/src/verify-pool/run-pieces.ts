@@ -1,7 +1,8 @@
 import { enumerateScenarios, MAX_STEAL_THREADS, mergeVerifyResults, verifyEngineFor, type AnyModel, type Scenario, type Shard, type VerifyResult } from '@kvmrace/core';
 import { verifyPiece, type PieceJob } from './piece-job.js';
 import { piecesOf } from './pieces.js';
-import { stealUnits, verifyByStealing } from './steal-pool.js';
+import { startStealing, stealUnits, verifyByStealing, type Stealing } from './steal-pool.js';
+import type { StealUnit } from './steal-protocol.js';
 import { WorkerPool } from './worker-pool.js';
 
 /** What a piece worker is started with. */
@@ -46,10 +47,16 @@ export async function verifyInPieces(
   onProgress?: (done: number, total: number, executions: number) => void,
   /** The estimated time of the whole work (`verifyCost`): when long, workers start at once. */
   estimatedMs = 0,
+  /** The same verification by work stealing, its workers started already (`startEarly`). */
+  early?: EarlyStealing,
 ): Promise<VerifyResult> {
   const start = performance.now();
   const scenarios = scenariosOf(source.model, job);
   const pieces = piecesOf(shard, scenarios.length);
+  if (early) {
+    const stolen = await verifyByStealing(source, job, early.units, pieces.length, workers, onProgress, early.stealing);
+    return { ...mergeVerifyResults([{ ...stolen, scenarios: scenarios.length, ms: 0 }]), ms: Math.round(performance.now() - start) };
+  }
   const progress = pieces.map(() => ({ done: 0, total: 1, executions: 0 }));
   const tell = (piece: number, done: number, total: number, executions: number): void => {
     progress[piece] = { done, total, executions };
@@ -78,6 +85,26 @@ export async function verifyInPieces(
     await runOnWorkers(source, job, pieces, todo, Math.min(workers, todo.length), results, tell);
   }
   return { ...mergeVerifyResults(results), ms: Math.round(performance.now() - start) };
+}
+
+/** A verification by work stealing started before this thread joins it (see `startStealing`). */
+export interface EarlyStealing {
+  readonly units: readonly StealUnit[];
+  readonly stealing: Stealing;
+}
+
+/**
+ * Starts the workers of a verification that will be shared by work stealing, so that they load
+ * and search while this thread still estimates its cost (pass the result to `verifyInPieces`;
+ * `stealing.poll()` between probes keeps them fed, `stealing.abort()` stops them); undefined when
+ * it will not be shared that way (one worker, or a search other than the stateful one).
+ */
+export function startEarly(source: ModelSource, job: PieceJob, shard: Shard | undefined, workers: number): EarlyStealing | undefined {
+  const scenarios = scenariosOf(source.model, job);
+  if (workers <= 1 || !STEAL || !stealable(source.model, job, scenarios)) return undefined;
+  const pieces = piecesOf(shard, scenarios.length);
+  const units = stealUnits(source.model, job.fixes, scenarios, pieces);
+  return { units, stealing: startStealing(source, job, units, pieces.length, workers) };
 }
 
 /**

@@ -51,8 +51,12 @@ export async function verifyByStealing(
   pieces: number,
   workers: number,
   onProgress?: (done: number, total: number, executions: number) => void,
+  /** The same verification, its worker threads started early (`startStealing`). */
+  started?: Stealing,
 ): Promise<Omit<VerifyResult, 'ms' | 'scenarios'>> {
-  const results = await new Stealing(source, job, units, pieces, workers, onProgress).run();
+  const stealing = started ?? new Stealing(source, job, units, pieces, workers);
+  stealing.onProgress = onProgress;
+  const results = await stealing.run();
   const fixes = new Set(job.fixes);
   const totals = { executions: 0, complete: 0, redundant: 0, steps: 0, stateHits: 0, states: 0 };
   const add = (r: Omit<StealTaskResult, 'unit'>): void => {
@@ -72,8 +76,20 @@ export async function verifyByStealing(
   return { verdict: counterexample ? 'violated' : 'holds', ...totals, ...(counterexample ? { counterexample } : {}) };
 }
 
+/**
+ * Starts the worker threads of a verification by work stealing before this thread can join it
+ * (while it estimates the cost, say): they take the first units as soon as they have loaded, and
+ * `poll()`, called between this thread's own pieces of work, hands them their next tasks. Then
+ * `verifyByStealing(..., started)` runs it to the end, or `abort()` stops it.
+ */
+export function startStealing(source: ModelSource, job: PieceJob, units: readonly StealUnit[], pieces: number, workers: number): Stealing {
+  const stealing = new Stealing(source, job, units, pieces, workers);
+  stealing.start();
+  return stealing;
+}
+
 /** One verification by work stealing: the queue of tasks, who is busy, who was asked to give work away. */
-class Stealing {
+export class Stealing {
   private readonly control: Int32Array;
   private readonly table = new SharedStateTable(TABLE_SLOTS);
   private readonly queue: StealTask[];
@@ -99,6 +115,9 @@ class Stealing {
   private mailRead = 0;
   /** Wakes this thread when it waits for a message. */
   private wake: (() => void) | undefined;
+  private started = false;
+  /** Hears of the executions done (set before `run`). */
+  onProgress: ((done: number, total: number, executions: number) => void) | undefined;
 
   constructor(
     private readonly source: ModelSource,
@@ -106,7 +125,6 @@ class Stealing {
     private readonly units: readonly StealUnit[],
     private readonly pieces: number,
     private readonly workers: number,
-    private readonly onProgress?: (done: number, total: number, executions: number) => void,
   ) {
     this.control = new Int32Array(new SharedArrayBuffer(CONTROL.cells(workers) * 4));
     for (let p = 0; p < pieces; p++) this.control[CONTROL.cut(p)] = CONTROL.none;
@@ -115,7 +133,7 @@ class Stealing {
 
   /** Runs every task; returns what each did and, per failing piece, its first failing unit. */
   async run(): Promise<{ done: StealTaskResult[]; firstFailing: number[] }> {
-    this.startWorkers();
+    this.start();
     const timer = setInterval(() => this.tellProgress(), PROGRESS_MS);
     timer.unref();
     const search = new StealSearch(this.source.model, new Set(this.job.fixes), this.table, HERE);
@@ -149,6 +167,25 @@ class Stealing {
       if (first !== CONTROL.none) firstFailing.push(first);
     }
     return { done: this.done, firstFailing };
+  }
+
+  /** Starts the worker threads (once). */
+  start(): void {
+    if (this.started) return;
+    this.started = true;
+    this.startWorkers();
+  }
+
+  /** Handles the workers' messages now (between two pieces of this thread's own work, before `run`). */
+  poll(): void {
+    this.drain();
+  }
+
+  /** Stops the worker threads of a verification that will not run after all. */
+  abort(): void {
+    this.finished = true;
+    this.pool.terminateAll();
+    for (const p of this.ports) p?.close();
   }
 
   private startWorkers(): void {

@@ -91,6 +91,14 @@ export class WorkerPool<M extends { readonly type: string }> {
     for (let w = 0; w < this.workers.length; w++) if (!this.released.has(w)) this.release(w);
   }
 
+  /** Stops every worker at once, busy or not (work no longer wanted). */
+  terminateAll(): void {
+    for (let w = 0; w < this.workers.length; w++) {
+      this.released.add(w);
+      void this.workers[w]?.terminate();
+    }
+  }
+
   private fail(err: Error): void {
     if (this.failed) return;
     this.failed = true;

@@ -42,11 +42,17 @@ export function estimateCost(
   model: AnyModel,
   fixes: readonly string[],
   scenarios: readonly Scenario[],
-  options: { readonly engine?: VerifyEngine; readonly preemptions?: number } = {},
+  options: {
+    readonly engine?: VerifyEngine;
+    readonly preemptions?: number;
+    /** Called after each execution the probes run (the CLI feeds the worker threads it started early). */
+    readonly poll?: () => void;
+  } = {},
   budget: ProbeBudget = {},
 ): CostEstimate {
   const maxScenarios = budget.scenarios ?? 16;
   const cap = budget.executions ?? 4000;
+  const poll = options.poll;
   const engine = verifyEngineFor(model, options.engine);
   const fixSet = new Set(fixes);
   const bySize = new Map<string, number[]>();
@@ -70,8 +76,9 @@ export function estimateCost(
     for (let j = 0; j < k; j++) {
       const scenario = scenarios[members[Math.floor(((j + 0.5) * members.length) / k)] as number] as Scenario;
       const t0 = performance.now();
-      const r = exploreUnit(model, fixSet, scenario, { maxExecutions: cap }, engine, options.preemptions);
+      const r = exploreUnit(model, fixSet, scenario, { maxExecutions: cap, ...(poll ? { onExecution: poll } : {}) }, engine, options.preemptions);
       probeMs += performance.now() - t0;
+      poll?.();
       probeExecutions += r.executions;
       probed++;
       if (r.failure) failed = true;
