@@ -133,6 +133,10 @@ interface Node {
   readonly asleep?: ReadonlyMap<number, Footprint>;
   /** At a thread choice: per thread explored here, the union of its step's footprints over the runs. */
   readonly taken?: Map<number, number[]>;
+  /** At a thread choice: the sleep set after the step last taken here, with the inner choices as they are now. */
+  after?: ReadonlyMap<number, Footprint>;
+  /** At a thread choice: the run's preemptions after that step. */
+  preemptionsAfter?: number;
 }
 
 /**
@@ -194,6 +198,10 @@ function search(model: AnyModel, fixes: ReadonlySet<string>, scenario: Scenario,
     let blocked = false;
     // The threads whose next step is asleep, with its footprint, and the same as a bit mask.
     let asleep = EMPTY;
+    if (sleeping) {
+      asleep = replayExactly(run, stack, () => cursor, (c) => (cursor = c));
+      steps += run.schedule.length;
+    }
     while (run.outcome === null) {
       const cost = costOf(run.preemptions, run.weak?.weakEdges ?? 0);
       // With a bound, a run that already costs more than the smallest failure known is cut
@@ -255,6 +263,8 @@ function search(model: AnyModel, fixes: ReadonlySet<string>, scenario: Scenario,
       if (union === undefined) taken.set(tid, fp);
       else for (const x of fp) if (!union.includes(x)) union.push(x);
       asleep = afterStep(node, tid, fp);
+      node.after = asleep;
+      node.preemptionsAfter = run.preemptions;
     }
     executions++;
     const memory = run.weak;
@@ -286,6 +296,33 @@ function search(model: AnyModel, fixes: ReadonlySet<string>, scenario: Scenario,
     if (stack.length === 0) break;
   }
   return { executions, consistent, distinct: graphs.size, pruned, steps, failures, stateHits, states: seen.size, scFailures, sleepBlocked, ...(failure ? { failure } : {}) };
+}
+
+/**
+ * Retakes, without observing them, the steps of the thread choices before the last one on the
+ * stack: they and their inner choices repeat the run that last took them, which went on (so they
+ * are the same steps, with the same footprints, already in `taken`), and the last thread choice
+ * is the first whose step may differ. Returns the sleep set after them, leaving the cursor at the
+ * last thread choice and the run's preemptions and graph as the steps taken one by one would.
+ */
+function replayExactly(run: Run, stack: readonly Node[], cursor: () => number, seek: (at: number) => void): ReadonlyMap<number, Footprint> {
+  let last = stack.length - 1;
+  while (last >= 0 && (stack[last] as Node).threads === undefined) last--;
+  let done: Node | undefined;
+  const weak = run.weak;
+  while (cursor() < last) {
+    const node = stack[cursor()] as Node;
+    if (node.threads === undefined) throw new Error('replay out of step with the search stack');
+    seek(cursor() + 1);
+    if (weak !== null) weak.step = run.schedule.length;
+    run.replayStep((node.threads as readonly number[])[node.at] as number);
+    done = node;
+  }
+  if (done === undefined) return EMPTY;
+  // The replayed steps were judged when first taken: clear what they left for the next check.
+  weak?.checkIfChanged();
+  run.preemptions = done.preemptionsAfter as number;
+  return done.after as ReadonlyMap<number, Footprint>;
 }
 
 /** The first option from `from` on whose thread is not asleep (`count` if none). */
