@@ -28,7 +28,8 @@ export interface WeakExploreOptions {
    * Sleep sets (Godefroid 1996): after the subtree of one thread's step is explored, sibling
    * branches do not take that step again until a step that conflicts with it (`footprintsConflict`)
    * has run, since it would lead to states already explored (default true). Every reachable state
-   * is still reached, so the verdict is the same. A scenario that fails is searched again without
+   * is still reached, so the verdict is the same; a state reached again is then cut however few
+   * preemptions the run has (unless `stopAtFirst`). A scenario that fails is searched again without
    * them for its smallest failure, which the orders they leave out may hold; that search cuts every
    * run already costing more than the smallest failure known, and its runs and steps are added to
    * the first search's `executions` and `steps` (the other counts are the first search's).
@@ -188,6 +189,9 @@ function search(model: AnyModel, fixes: ReadonlySet<string>, scenario: Scenario,
   // With sleep sets, also the threads asleep there on the first visit: a later visit is cut only
   // if at least those sleep (Godefroid's condition for combining sleep sets with a state cache).
   const seen = new Map<string, { min: number; byLast: Map<number, number>; asleep: number }>();
+  // With sleep sets the cost does not matter: only this search's verdict is kept, the smallest
+  // failure being the next search's (`exploreWeak`), unless it stops at the first failure.
+  const anyCost = sleeping && options.stopAtFirst !== true;
   const cx = weakKeyContext();
   let failure: WeakFailure | undefined;
   const weak = { memory: options.memory, chooser: tape, judgeEveryStep: options.judgeEveryStep === true, ...(options.withoutBarriers ? { withoutBarriers: options.withoutBarriers } : {}) };
@@ -221,7 +225,7 @@ function search(model: AnyModel, fixes: ReadonlySet<string>, scenario: Scenario,
           // The future's preemptions depend on the thread that took the last step, by one at most.
           const last = run.lastThread;
           const best = seen.get(state);
-          if (best !== undefined && (best.asleep & ~mask) === 0 && ((best.byLast.get(last) ?? Infinity) <= cost || best.min + PREEMPTION <= cost)) {
+          if (best !== undefined && (best.asleep & ~mask) === 0 && (anyCost || (best.byLast.get(last) ?? Infinity) <= cost || best.min + PREEMPTION <= cost)) {
             hit = true;
             break;
           }
