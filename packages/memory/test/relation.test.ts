@@ -76,3 +76,49 @@ describe('EventSet', () => {
     expect(new EventSet(40).isEmpty()).toBe(true);
   });
 });
+
+// Relations of up to 32 events (one word a row) take their own loops in seq, plus, toSet and
+// acyclic: each operation is checked against its definition, pair by pair, on both sides of 32.
+describe('Relation, one word a row and more', () => {
+  const lcg = (seed: number) => () => (seed = (seed * 1103515245 + 12345) >>> 0) / 2 ** 32;
+  const sizes = [1, 5, 31, 32, 33, 40];
+  const random = (n: number, density: number, next: () => number): Relation =>
+    Relation.where(n, () => next() < density);
+  const byDefinition = (n: number, test: (a: number, b: number) => boolean): Relation => Relation.where(n, test);
+
+  it('composes, closes, restricts and tells cycles as the definitions do', () => {
+    const next = lcg(7);
+    for (const n of sizes) {
+      for (let round = 0; round < 6; round++) {
+        const a = random(n, 3 / n, next);
+        const b = random(n, 3 / n, next);
+        const s = EventSet.filter(n, () => next() < 0.6);
+        expect(a.seq(b).equals(byDefinition(n, (x, z) => Array.from({ length: n }, (_, y) => y).some((y) => a.has(x, y) && b.has(y, z))))).toBe(true);
+        expect(a.toSet(s).equals(byDefinition(n, (x, y) => a.has(x, y) && s.has(y)))).toBe(true);
+        expect(a.fromSet(s).equals(byDefinition(n, (x, y) => a.has(x, y) && s.has(x)))).toBe(true);
+        // plus: the least transitive relation holding a, by iterating a ∪ a;r to its fixpoint.
+        let closure = a;
+        for (;;) {
+          const wider = closure.union(closure.seq(a));
+          if (wider.equals(closure)) break;
+          closure = wider;
+        }
+        expect(a.plus().equals(closure)).toBe(true);
+        expect(a.acyclic()).toBe(closure.irreflexive());
+        expect(a.inverse().equals(byDefinition(n, (x, y) => a.has(y, x)))).toBe(true);
+        expect(a.minus(b).equals(byDefinition(n, (x, y) => a.has(x, y) && !b.has(x, y)))).toBe(true);
+        expect(a.inter(b).equals(byDefinition(n, (x, y) => a.has(x, y) && b.has(x, y)))).toBe(true);
+      }
+    }
+  });
+
+  it('knows the set of every event, and restricting to it changes nothing', () => {
+    for (const n of sizes) {
+      const all = EventSet.all(n);
+      expect(all.isAll()).toBe(true);
+      expect(all.minus(EventSet.of(n, [n - 1])).isAll()).toBe(false);
+      const chain = Relation.fromPairs(n, Array.from({ length: n - 1 }, (_, i) => [i, i + 1] as [number, number]));
+      expect(chain.restrict(all, all).equals(chain)).toBe(true);
+    }
+  });
+});

@@ -110,7 +110,8 @@ export class Skeleton {
 
   /** A value-independent relation, computed once per shape of the runs. */
   memoize<T>(key: string, make: () => T): T {
-    if (this.memo.has(key)) return this.memo.get(key) as T;
+    const known = this.memo.get(key);
+    if (known !== undefined || this.memo.has(key)) return known as T;
     const v = make();
     this.memo.set(key, v);
     return v;
@@ -193,10 +194,11 @@ export class ExecutionGraph {
     const fr = new Relation(n);
     const position = new Int32Array(n).fill(-1);
     for (const order of this.co) {
-      order.forEach((w, i) => {
+      for (let i = 0; i < order.length; i++) {
+        const w = order[i]!;
         position[w] = i;
         for (let j = i + 1; j < order.length; j++) co.set(w, order[j]!);
-      });
+      }
     }
     for (let r = 0; r < n; r++) {
       const w = this.rfOf[r]!;

@@ -53,6 +53,14 @@ export class EventSet {
     return EventSet.all(this.n).minus(this);
   }
 
+  /** Every event 0..n-1 is in the set (a restriction to it changes nothing). */
+  isAll(): boolean {
+    const full = this.n >>> 5;
+    for (let i = 0; i < full; i++) if (this.words[i] !== 0xffffffff) return false;
+    const tail = this.n & 31;
+    return tail === 0 || this.words[full] === (1 << tail) - 1 >>> 0;
+  }
+
   isEmpty(): boolean {
     for (let i = 0; i < this.words.length; i++) if (this.words[i] !== 0) return false;
     return true;

@@ -5,7 +5,10 @@ import { EventSet } from './event-set.js';
  * 32-bit words per event (row a holds every b with a→b). The algebra of herd's cat language
  * (union, intersection, difference, sequence, inverse, closures, restriction to sets) that the
  * memory models are written in, on which acyclicity and emptiness are asked. Immutable by
- * convention: every operation returns a new relation.
+ * convention: an operation returns a new relation, or this one when it would be a copy (a
+ * restriction to every event). Graphs of up to 32 events (every litmus test) have one word a row,
+ * and the operations that run for each candidate execution have a loop for that case: cold, in
+ * the interpreter, every loop level counts.
  */
 export class Relation {
   readonly n: number;
@@ -32,7 +35,7 @@ export class Relation {
   /** The identity restricted to `s`: herd's `[s]`. */
   static id(s: EventSet): Relation {
     const r = new Relation(s.n);
-    for (const e of s) r.set(e, e);
+    for (let e = 0; e < s.n; e++) if (s.has(e)) r.set(e, e);
     return r;
   }
 
@@ -59,14 +62,6 @@ export class Relation {
     return ((this.bits[a * this.stride + (b >>> 5)]! >>> (b & 31)) & 1) === 1;
   }
 
-  private zip(o: Relation, f: (x: number, y: number) => number): Relation {
-    const out = new Uint32Array(this.bits.length);
-    const a = this.bits;
-    const b = o.bits;
-    for (let i = 0; i < out.length; i++) out[i] = f(a[i]!, b[i]!);
-    return new Relation(this.n, out);
-  }
-
   union(...others: Relation[]): Relation {
     const out = this.bits.slice();
     for (const o of others) for (let i = 0; i < out.length; i++) out[i]! |= o.bits[i]!;
@@ -74,11 +69,15 @@ export class Relation {
   }
 
   inter(o: Relation): Relation {
-    return this.zip(o, (x, y) => x & y);
+    const out = this.bits.slice();
+    for (let i = 0; i < out.length; i++) out[i]! &= o.bits[i]!;
+    return new Relation(this.n, out);
   }
 
   minus(o: Relation): Relation {
-    return this.zip(o, (x, y) => x & ~y);
+    const out = this.bits.slice();
+    for (let i = 0; i < out.length; i++) out[i]! &= ~o.bits[i]!;
+    return new Relation(this.n, out);
   }
 
   /** `this ; o`: a→c when a→b in this and b→c in o. */
@@ -87,6 +86,19 @@ export class Relation {
     const out = new Uint32Array(this.bits.length);
     const a = this.bits;
     const b = o.bits;
+    if (stride === 1) {
+      for (let i = 0; i < n; i++) {
+        let word = a[i]!;
+        let row = 0;
+        while (word !== 0) {
+          const low = word & -word;
+          word ^= low;
+          row |= b[31 - Math.clz32(low)]!;
+        }
+        out[i] = row;
+      }
+      return new Relation(n, out);
+    }
     for (let i = 0; i < n; i++) {
       const row = i * stride;
       for (let w = 0; w < stride; w++) {
@@ -112,7 +124,7 @@ export class Relation {
 
   inverse(): Relation {
     const r = new Relation(this.n);
-    for (let a = 0; a < this.n; a++) for (const b of this.row(a)) r.set(b, a);
+    for (let a = 0; a < this.n; a++) this.eachOfRow(a, (b) => r.set(b, a));
     return r;
   }
 
@@ -120,6 +132,15 @@ export class Relation {
   plus(): Relation {
     const { n, stride } = this;
     const m = this.bits.slice();
+    if (stride === 1) {
+      for (let k = 0; k < n; k++) {
+        const kb = 1 << k;
+        const krow = m[k]!;
+        if (krow === 0) continue;
+        for (let i = 0; i < n; i++) if ((m[i]! & kb) !== 0) m[i]! |= krow;
+      }
+      return new Relation(n, m);
+    }
     for (let k = 0; k < n; k++) {
       const krow = k * stride;
       const kw = k >>> 5;
@@ -150,14 +171,25 @@ export class Relation {
 
   /** `[s] ; r`. */
   fromSet(s: EventSet): Relation {
-    const out = new Uint32Array(this.bits.length);
-    for (const a of s) out.set(this.bits.subarray(a * this.stride, (a + 1) * this.stride), a * this.stride);
-    return new Relation(this.n, out);
+    if (s.isAll()) return this;
+    const { n, stride, bits } = this;
+    const out = new Uint32Array(bits.length);
+    for (let a = 0; a < n; a++) {
+      if (!s.has(a)) continue;
+      for (let w = a * stride; w < (a + 1) * stride; w++) out[w] = bits[w]!;
+    }
+    return new Relation(n, out);
   }
 
   /** `r ; [s]`. */
   toSet(s: EventSet): Relation {
+    if (s.isAll()) return this;
     const out = this.bits.slice();
+    if (this.stride === 1) {
+      const m = s.words[0]!;
+      for (let a = 0; a < this.n; a++) out[a]! &= m;
+      return new Relation(this.n, out);
+    }
     for (let a = 0; a < this.n; a++) for (let w = 0; w < this.stride; w++) out[a * this.stride + w]! &= s.words[w]!;
     return new Relation(this.n, out);
   }
@@ -182,7 +214,7 @@ export class Relation {
   /** Pairs whose two events satisfy `test` (herd's `& int`, `& ext`, `& loc`). */
   filter(test: (a: number, b: number) => boolean): Relation {
     const r = new Relation(this.n);
-    for (let a = 0; a < this.n; a++) for (const b of this.row(a)) if (test(a, b)) r.set(a, b);
+    for (let a = 0; a < this.n; a++) this.eachOfRow(a, (b) => test(a, b) && r.set(a, b));
     return r;
   }
 
@@ -214,6 +246,22 @@ export class Relation {
   /** No cycle: repeatedly removes the events with no predecessor left (Kahn). */
   acyclic(): boolean {
     const { n, stride, bits } = this;
+    if (stride === 1) {
+      // The events left as one word: drop, round by round, those no event left points to.
+      let left = n === 32 ? -1 : (1 << n) - 1;
+      for (;;) {
+        let pointedTo = 0;
+        let rest = left;
+        while (rest !== 0) {
+          const low = rest & -rest;
+          rest ^= low;
+          pointedTo |= bits[31 - Math.clz32(low)]!;
+        }
+        const sources = left & ~pointedTo;
+        if (sources === 0) return left === 0;
+        left &= ~sources;
+      }
+    }
     const indegree = new Int32Array(n);
     for (let a = 0; a < n; a++) {
       for (let w = 0; w < stride; w++) {
@@ -244,22 +292,29 @@ export class Relation {
     return done === n;
   }
 
-  /** The events b with a→b. */
-  *row(a: number): IterableIterator<number> {
+  /** Calls `f` with each b such that a→b, in increasing order. */
+  eachOfRow(a: number, f: (b: number) => unknown): void {
     const base = a * this.stride;
     for (let w = 0; w < this.stride; w++) {
       let word = this.bits[base + w]!;
       while (word !== 0) {
         const bit = 31 - Math.clz32(word & -word);
         word &= word - 1;
-        yield (w << 5) + bit;
+        f((w << 5) + bit);
       }
     }
   }
 
+  /** The events b with a→b, in increasing order. */
+  row(a: number): number[] {
+    const out: number[] = [];
+    this.eachOfRow(a, (b) => out.push(b));
+    return out;
+  }
+
   pairs(): Array<[number, number]> {
     const out: Array<[number, number]> = [];
-    for (let a = 0; a < this.n; a++) for (const b of this.row(a)) out.push([a, b]);
+    for (let a = 0; a < this.n; a++) this.eachOfRow(a, (b) => out.push([a, b]));
     return out;
   }
 

@@ -27,10 +27,12 @@ export function atomic(b: BaseRelations): boolean {
     const order = co[sk.events[r]!.loc]!;
     const thread = sk.events[r]!.thread;
     const start = order.indexOf(from);
-    for (const w of sk.rmw.row(r)) {
+    let ok = true;
+    sk.rmw.eachOfRow(r, (w) => {
       const end = order.indexOf(w);
-      for (let i = start + 1; i < end; i++) if (sk.events[order[i]!]!.thread !== thread) return false;
-    }
+      for (let i = start + 1; i < end; i++) if (sk.events[order[i]!]!.thread !== thread) ok = false;
+    });
+    if (!ok) return false;
   }
   return true;
 }

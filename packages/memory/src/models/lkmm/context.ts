@@ -15,7 +15,7 @@ export class LkmmContext extends BaseRelations {
 
   /** herd's `id` over every event. */
   get identity(): Relation {
-    return this.staticRel('id', () => Relation.id(EventSet.all(this.n)));
+    return this.staticRel('lkmm:id', () => Relation.id(EventSet.all(this.n)));
   }
 
   /** A per-graph cached relation. */
@@ -23,8 +23,11 @@ export class LkmmContext extends BaseRelations {
     return this.once(key, make);
   }
 
-  /** A relation (or set) that does not depend on reads-from or coherence. */
-  staticRel<T extends Relation | EventSet | object>(key: string, make: () => T): T {
-    return this.shared(`lkmm:${key}`, make);
+  /**
+   * A relation (or set) that does not depend on reads-from or coherence. Its key is a literal
+   * (`lkmm:...`, apart from the other models' keys on the same skeleton), not built for each call.
+   */
+  staticRel<T extends Relation | EventSet | object>(key: `lkmm:${string}`, make: () => T): T {
+    return this.shared(key, make);
   }
 }

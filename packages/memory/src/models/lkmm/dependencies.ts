@@ -16,9 +16,12 @@ export interface Dependencies {
 
 export function dependencies(c: LkmmContext): Dependencies {
   const sk = c.sk;
-  const notSrcuUnlock = c.staticRel('not-srcu-unlock', () => sk.tagged(Tag.SRCU_UNLOCK).complement());
-  const step = sk.data.toSet(notSrcuUnlock).seq(c.rfi);
-  if (step.isEmpty()) return { addr: sk.addr, data: sk.data, ctrl: sk.ctrl };
+  const uncarried = c.staticRel('lkmm:deps', () => ({ addr: sk.addr, data: sk.data, ctrl: sk.ctrl }));
+  // data ; [~Srcu-unlock] is value-independent: without it (no data dependency) nothing is carried.
+  const dataKept = c.staticRel('lkmm:data-not-srcu-unlock', () => sk.data.toSet(sk.tagged(Tag.SRCU_UNLOCK).complement()));
+  if (dataKept.isEmpty()) return uncarried;
+  const step = dataKept.seq(c.rfi);
+  if (step.isEmpty()) return uncarried;
   const carry = step.star();
   return { addr: carry.seq(sk.addr), data: carry.seq(sk.data), ctrl: carry.seq(sk.ctrl) };
 }

@@ -26,7 +26,7 @@ export interface Fences {
 }
 
 export function fences(c: LkmmContext): Fences {
-  const fixed = c.staticRel('fences', () => {
+  const fixed = c.staticRel('lkmm:fences', () => {
     const sk = c.sk;
     const s = lkmmSets(c);
     const M = sk.M;
@@ -51,7 +51,7 @@ export function fences(c: LkmmContext): Fences {
     return { acqPo, poRel, rmb, wmb, mb, gp, afterUnlockLock: sk.tagged(Tag.AFTER_UNLOCK_LOCK) };
   });
   // Without smp_mb__after_unlock_lock() every fence relation is value-independent: shared.
-  if (fixed.afterUnlockLock.isEmpty()) return c.staticRel('fences-all', () => withMb(fixed, fixed.mb));
+  if (fixed.afterUnlockLock.isEmpty()) return c.staticRel('lkmm:fences-all', () => withMb(fixed, fixed.mb));
   // smp_mb__after_unlock_lock(): [M] ; po-unlock-lock-po ; [After-unlock-lock] ; po ; [M]
   return withMb(fixed, fixed.mb.union(poUnlockLockPo(c).fromSet(c.sk.M).toSet(fixed.afterUnlockLock).seq(c.po).toSet(c.sk.M)));
 }

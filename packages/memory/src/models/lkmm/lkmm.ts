@@ -2,7 +2,7 @@ import type { ExecutionGraph } from '../../exec/graph.js';
 import { atomic, coherent } from '../common/coherence.js';
 import { consistent, inconsistent, type MemoryModel, type ModelVerdict } from '../model.js';
 import { LkmmContext } from './context.js';
-import { hb, hbStar } from './happens-before.js';
+import { hb } from './happens-before.js';
 import { mixedAccesses } from './mixed-accesses.js';
 import { plainAccesses } from './plain-accesses.js';
 import { pb } from './propagation.js';
@@ -22,7 +22,7 @@ export const lkmmModel: MemoryModel = {
     if (!coherent(c)) return inconsistent('coherence');
     if (!atomic(c)) return inconsistent('atomic');
     if (!hb(c).acyclic()) return inconsistent('happens-before');
-    if (!pb(c, hbStar(c)).acyclic()) return inconsistent('propagation');
+    if (!pb(c).acyclic()) return inconsistent('propagation');
     const r = rcu(c);
     if (r && !r.rb.irreflexive()) return inconsistent('rcu');
     const plain = plainAccesses(c, r);

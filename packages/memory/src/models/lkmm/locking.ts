@@ -12,7 +12,7 @@ import { lkmmSets } from './sets.js';
 export function poUnlockLockPo(c: LkmmContext): Relation {
   return c.cached('po-unlock-lock-po', () => {
     const { UL, LKR } = lkmmSets(c);
-    const sameCpu = c.staticRel('pullp-po', () => c.po.toSet(UL).seq(c.po).toSet(LKR).seq(c.po));
+    const sameCpu = c.staticRel('lkmm:pullp-po', () => c.po.toSet(UL).seq(c.po).toSet(LKR).seq(c.po));
     if (UL.isEmpty()) return sameCpu;
     return sameCpu.union(c.po.toSet(UL).seq(c.rf).toSet(LKR).seq(c.po));
   });

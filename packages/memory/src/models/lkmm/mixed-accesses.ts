@@ -14,7 +14,7 @@ const BARRIER_TAGS = Tag.F_BARRIER | Tag.F_RMB | Tag.F_WMB | Tag.SYNC_RCU | Tag.
   | Tag.RCU_LOCK | Tag.RCU_UNLOCK | Tag.SRCU_LOCK | Tag.SRCU_UNLOCK;
 
 export function mixedAccesses(c: LkmmContext): boolean {
-  return c.staticRel('mixed-accesses', () => {
+  return c.staticRel('lkmm:mixed-accesses', () => {
     const s = lkmmSets(c);
     const plainW = s.Plain.inter(c.sk.W);
     if (plainW.isEmpty()) return { flagged: false };

@@ -3,8 +3,8 @@ import { Relation } from '../../relation/relation.js';
 import type { LkmmContext } from './context.js';
 import { dependencies } from './dependencies.js';
 import { fences } from './fences.js';
-import { hb, hbStar } from './happens-before.js';
-import { cumulFence, pb, rmwSequence } from './propagation.js';
+import { hb } from './happens-before.js';
+import { cumulFence, pb, thenRmwSequence } from './propagation.js';
 import { fencesWithRcu, type RcuRelations } from './rcu.js';
 import { lkmmSets } from './sets.js';
 
@@ -22,21 +22,23 @@ export interface PlainVerdict {
   readonly races: ReadonlyArray<readonly [number, number]>;
 }
 
+const NO_RACE: PlainVerdict = { coherent: true, dataRace: false, races: [] };
+
 export function plainAccesses(c: LkmmContext, r: RcuRelations | null): PlainVerdict {
   const sk = c.sk;
   const s = lkmmSets(c);
-  const f = fences(c);
-  const { fence, strongFence } = fencesWithRcu(c, r);
   const M = sk.M;
   const W = sk.W;
 
   // pre-race = ext & ((Plain * M) | ((M \ IW) * Plain)), within a location
-  const preRace = c.staticRel('pre-race', () =>
+  const preRace = c.staticRel('lkmm:pre-race', () =>
     c.external(c.sameLocation(Relation.cross(s.Plain, M).union(Relation.cross(M.minus(sk.IW), s.Plain)))),
   );
-  if (preRace.isEmpty()) return { coherent: true, dataRace: false, races: [] };
+  if (preRace.isEmpty()) return NO_RACE;
+  const f = fences(c);
+  const { fence, strongFence } = fencesWithRcu(c, r);
 
-  const xb = hb(c).union(pb(c, hbStar(c)));
+  const xb = hb(c).union(pb(c));
   const xbstar = (r ? xb.union(r.rb) : xb).star();
   // vis = cumul-fence* ; rfe? ; [Marked] ; ((strong-fence ; [Marked] ; xbstar) | (xbstar & int))
   const vis = cumulFence(c).star().seq(c.rfe.opt()).toSet(s.Marked)
@@ -46,7 +48,7 @@ export function plainAccesses(c: LkmmContext, r: RcuRelations | null): PlainVerd
   const rmbRel = c.fencerel(sk.tagged(Tag.F_RMB));
   const wPreBounded = addr.union(fence).opt().fromSet(s.Marked);
   const rPreBounded = addr.union(f.nonrwFence, rmbRel.restrict(s.R4rmb, notNoreturn)).opt().fromSet(s.Marked);
-  const wPostBounded = fence.opt().toSet(s.Marked).seq(rmwSequence(c));
+  const wPostBounded = thenRmwSequence(c, fence.opt().toSet(s.Marked));
   const rPostBounded = f.nonrwFence.union(rmbRel.restrict(notNoreturn, s.R4rmb)).opt().toSet(s.Marked);
 
   const strongXb = strongFence.seq(xbstar);

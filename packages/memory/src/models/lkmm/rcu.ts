@@ -29,7 +29,7 @@ export function rcu(c: LkmmContext): RcuRelations | null {
   if (rcuGpSet.isEmpty() && srcuGpSet.isEmpty()) return null;
   const { Marked } = lkmmSets(c);
   const hbS = hbStar(c);
-  const pbStar = pb(c, hbS).star();
+  const pbStar = pb(c).star();
   const link = c.po.opt().seq(hbS).seq(pbStar).seq(prop(c)).seq(c.po);
   const sameLoc = (r: Relation): Relation => c.sameLocation(r);
   const rcuGp = Relation.id(rcuGpSet);

@@ -26,7 +26,7 @@ export interface LkmmSets {
 }
 
 export function lkmmSets(c: LkmmContext): LkmmSets {
-  return c.staticRel('sets', () => {
+  return c.staticRel('lkmm:sets', () => {
     const sk = c.sk;
     const t = (mask: number): EventSet => sk.tagged(mask);
     const rmw = sk.rmw;
