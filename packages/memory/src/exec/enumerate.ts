@@ -59,7 +59,7 @@ export function forEachCandidate(test: LitmusTest, visit: (c: Candidate) => void
     const co: (readonly number[])[] = new Array(sk.locationCount);
     const pick = (loc: number): void => {
       if (loc === sk.locationCount) {
-        const graph = new ExecutionGraph(sk, rfOf.slice(), co.slice());
+        const graph = new ExecutionGraph(sk, rfOf.slice(), co.slice(), true);
         stats.candidates++;
         if (hasDeps && !graph.rf.union(sk.data, sk.addr).acyclic()) {
           // herd keeps such an execution with symbolic values (it prints them as S1, S2, ...); a

@@ -178,12 +178,18 @@ export class ExecutionGraph {
   readonly rfOf: Int32Array;
   /** For each location, its writes in coherence order (the initial write first). */
   readonly co: ReadonlyArray<readonly number[]>;
+  /**
+   * Every location's rf and co were chosen coherent and atomic on their own (location-choices.ts,
+   * for the enumerator's candidates): the coherence and atomicity axioms hold, unasked.
+   */
+  readonly coherentByLocation: boolean;
   private cached: { rf: Relation; co: Relation; fr: Relation } | null = null;
 
-  constructor(skeleton: Skeleton, rfOf: Int32Array, co: ReadonlyArray<readonly number[]>) {
+  constructor(skeleton: Skeleton, rfOf: Int32Array, co: ReadonlyArray<readonly number[]>, coherentByLocation = false) {
     this.skeleton = skeleton;
     this.rfOf = rfOf;
     this.co = co;
+    this.coherentByLocation = coherentByLocation;
   }
 
   private build(): { rf: Relation; co: Relation; fr: Relation } {

@@ -7,6 +7,7 @@ import type { BaseRelations } from './base-relations.js';
  * SEQUENTIAL CONSISTENCY PER VARIABLE; the "uniproc" axiom of x86-TSO and of SC).
  */
 export function coherent(b: BaseRelations): boolean {
+  if (b.graph.coherentByLocation) return true;
   return b.poLoc.union(b.com).acyclic();
 }
 
@@ -19,6 +20,7 @@ export function atomic(b: BaseRelations): boolean {
   // The RMW's read and write are of one thread, so fre ; coe from its read to its write is a write
   // of another thread strictly between the two in coherence: looked for directly, pair by pair
   // (the relational form allocates four relations per judgement, for a handful of pairs).
+  if (b.graph.coherentByLocation) return true;
   const sk = b.sk;
   const { rfOf, co } = b.graph;
   for (const r of sk.memoize('rmw-reads', () => sk.rmw.domain().toArray())) {
