@@ -14,6 +14,8 @@ export interface WriteRef {
   readonly valueId: number;
   /** The step that made it (-1: the initial value), for the notes of a trace. */
   readonly step: number;
+  /** `thread.index`, as `key()` names it. */
+  readonly ref: string;
 }
 
 /** One shared object's memory location: its writes in coherence order, the initial value first. */
@@ -61,6 +63,9 @@ export class WeakGraph {
   protected readonly eventSteps: number[][];
   /** Per thread: its events' shapes (kind, location, tags, dependencies), for `shapeMemo`. */
   private readonly shapes: string[];
+  /** Per thread, per event: its text in `key()` before its value, and after it. */
+  private readonly heads: string[][];
+  private readonly tails: string[][];
 
   constructor(
     /** The world whose `current` thread makes each access. */
@@ -73,6 +78,8 @@ export class WeakGraph {
     this.srcuLocks = Array.from({ length: threadCount }, () => new Map());
     this.eventSteps = Array.from({ length: threadCount }, () => []);
     this.shapes = new Array<string>(threadCount).fill('');
+    this.heads = Array.from({ length: threadCount }, () => []);
+    this.tails = Array.from({ length: threadCount }, () => []);
   }
 
   /** Events recorded so far, over every thread. */
@@ -128,21 +135,45 @@ export class WeakGraph {
    */
   key(): string {
     if (this.keyText !== null) return this.keyText;
-    const ref = (w: WriteRef | null): string => (w === null ? '' : `${w.thread}.${w.index}`);
-    const values = new Map<number, number>();
-    const value = (id: number): number => {
-      let v = values.get(id);
-      if (v === undefined) values.set(id, (v = values.size));
-      return v;
-    };
-    const locs = [...this.locationList].sort((a, b) => a.obj.id - b.obj.id);
-    const co = locs.map((l) => `${l.obj.id}:${value((l.co.find((w) => w.thread < 0) as WriteRef).valueId)}:${l.co.map(ref).join(',')}`);
-    const threads = this.events.map((evs, t) =>
-      evs.map((e, i) => `${e.kind}${e.loc < 0 ? '' : (this.locationList[e.loc] as Location).obj.id}=${e.kind === Kind.F ? '' : value(e.value)}/${e.tags}<${ref((this.rf[t] as Array<WriteRef | null>)[i] ?? null)}${e.data.length > 0 ? `^${e.data.join(':')}` : ''}${e.rmwRead >= 0 ? `r${e.rmwRead}` : ''}`).join(','),
-    );
-    this.keyText = `${threads.join('|')}#${co.join('|')}`;
+    // Values numbered by first appearance: the locations' initial values, then the threads' events.
+    const values = this.keyValues;
+    values.clear();
+    const locs = this.locationList.length > 1 ? [...this.locationList].sort((a, b) => a.obj.id - b.obj.id) : this.locationList;
+    // The co part numbers the initial values first, but goes last.
+    const co: string[] = ['#'];
+    for (let k = 0; k < locs.length; k++) {
+      const l = locs[k] as Location;
+      const order = l.co;
+      co.push(`${k > 0 ? '|' : ''}${l.obj.id}:${numbered(values, (order.find((w) => w.thread < 0) as WriteRef).valueId)}:`);
+      for (let j = 0; j < order.length; j++) co.push(j > 0 ? `,${(order[j] as WriteRef).ref}` : (order[j] as WriteRef).ref);
+    }
+    // Joined, not concatenated: a key is kept in maps, where a tree of concatenations would stay
+    // a tree (many small objects to collect, slow to compare).
+    const parts = this.keyParts;
+    parts.length = 0;
+    for (let t = 0; t < this.events.length; t++) {
+      const evs = this.events[t] as TraceEvent[];
+      const heads = this.heads[t] as string[];
+      const tails = this.tails[t] as string[];
+      if (t > 0) parts.push('|');
+      for (let i = 0; i < evs.length; i++) {
+        const e = evs[i] as TraceEvent;
+        if (i > 0) parts.push(',');
+        parts.push(heads[i] as string);
+        if (e.kind !== Kind.F) parts.push(`${numbered(values, e.value)}`);
+        parts.push(tails[i] as string);
+      }
+    }
+    for (const c of co) parts.push(c);
+    this.keyText = parts.join('');
     return this.keyText;
   }
+
+  /** The pieces of the last `key()` (reused). */
+  private readonly keyParts: string[] = [];
+
+  /** The value numbering of the last `key()` (reused: cleared each time). */
+  private readonly keyValues = new Map<number, number>();
 
   /** The execution graph so far, for the memory model. */
   graph(): ExecutionGraph {
@@ -180,7 +211,7 @@ export class WeakGraph {
   protected location(obj: SimObject, current: unknown): Location {
     let loc = this.locations.get(obj);
     if (loc === undefined) {
-      loc = { id: this.locationList.length, obj, co: [{ thread: -1, index: -1, value: current, valueId: this.valueId(current), step: -1 }] };
+      loc = { id: this.locationList.length, obj, co: [{ thread: -1, index: -1, value: current, valueId: this.valueId(current), step: -1, ref: '-1.-1' }] };
       this.locations.set(obj, loc);
       this.locationList.push(loc);
       this.dirty = true;
@@ -213,9 +244,11 @@ export class WeakGraph {
     this.shapes[tid] += eventShape(event);
     (this.rf[tid] as Array<WriteRef | null>).push(rf);
     (this.eventSteps[tid] as number[]).push(this.step);
+    (this.heads[tid] as string[]).push(`${event.kind}${event.loc < 0 ? '' : (this.locationList[event.loc] as Location).obj.id}=`);
+    (this.tails[tid] as string[]).push(`/${event.tags}<${rf === null ? '' : rf.ref}${event.data.length > 0 ? `^${event.data.join(':')}` : ''}${event.rmwRead >= 0 ? `r${event.rmwRead}` : ''}`);
     this.dirty = true;
     this.keyText = null;
-    return { thread: tid, index, value, valueId: e.value, step: this.step };
+    return { thread: tid, index, value, valueId: e.value, step: this.step, ref: `${tid}.${index}` };
   }
 
   /** Takes back the last event of `tid` (a tentative one `push` just added), its shape being `shape` before. */
@@ -223,6 +256,8 @@ export class WeakGraph {
     (this.events[tid] as TraceEvent[]).pop();
     (this.rf[tid] as Array<WriteRef | null>).pop();
     (this.eventSteps[tid] as number[]).pop();
+    (this.heads[tid] as string[]).pop();
+    (this.tails[tid] as string[]).pop();
     this.shapes[tid] = shape;
     this.keyText = null;
   }
@@ -241,6 +276,13 @@ export class WeakGraph {
     }
     return id;
   }
+}
+
+/** The number of value `id` in `values`, the next one if it has none yet. */
+function numbered(values: Map<number, number>, id: number): number {
+  let v = values.get(id);
+  if (v === undefined) values.set(id, (v = values.size));
+  return v;
 }
 
 /** What of an event the value-independent relations depend on (not its value). */

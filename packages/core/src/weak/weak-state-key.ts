@@ -31,16 +31,19 @@ export function weakStateKey(run: Run, memory: WeakMemory, cx: SerialContext): s
   const n = run.threadCount;
   const steps = new Array<number>(n).fill(0);
   for (const tid of run.schedule) steps[tid]!++;
-  let out = '';
-  for (let tid = 0; tid < n; tid++) out += `${steps[tid]}${run.isAlive(tid) ? '' : '.'},`;
-  out += '|';
+  // Joined, not concatenated: the key is kept in a map, where a tree of concatenations would stay
+  // a tree (many small objects to collect, slow to compare).
+  const parts: string[] = [];
+  for (let tid = 0; tid < n; tid++) parts.push(`${steps[tid]}${run.isAlive(tid) ? '' : '.'},`);
+  parts.push('|');
   for (const o of run.world.objects) {
     if (o instanceof Var) continue;
-    out += `${objectKey(o, cx)}|`;
+    parts.push(objectKey(o, cx), '|');
   }
-  out += serialize(run.state, cx, 0);
+  parts.push(serialize(run.state, cx, 0));
   if (cx.unique) return null;
-  return `${out}#${memory.key()}`;
+  parts.push('#', memory.key());
+  return parts.join('');
 }
 
 /** A fresh serialisation context for `weakStateKey`. */
