@@ -108,6 +108,7 @@ describe('Relation, one word a row and more', () => {
         expect(a.inverse().equals(byDefinition(n, (x, y) => a.has(y, x)))).toBe(true);
         expect(a.minus(b).equals(byDefinition(n, (x, y) => a.has(x, y) && !b.has(x, y)))).toBe(true);
         expect(a.inter(b).equals(byDefinition(n, (x, y) => a.has(x, y) && b.has(x, y)))).toBe(true);
+        expect(a.withoutIdentity().equals(byDefinition(n, (x, y) => a.has(x, y) && x !== y))).toBe(true);
       }
     }
   });

@@ -169,6 +169,13 @@ export class Relation {
     return new Relation(this.n, out);
   }
 
+  /** `r \ id`. */
+  withoutIdentity(): Relation {
+    const out = this.bits.slice();
+    for (let i = 0; i < this.n; i++) out[i * this.stride + (i >>> 5)]! &= ~(1 << (i & 31));
+    return new Relation(this.n, out);
+  }
+
   /** `[s] ; r`. */
   fromSet(s: EventSet): Relation {
     if (s.isAll()) return this;

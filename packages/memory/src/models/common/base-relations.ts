@@ -53,6 +53,11 @@ export class BaseRelations {
     return this.graph.fr;
   }
 
+  /** `co | fr`: the order a write or read puts later writes of its location in. */
+  get coFr(): Relation {
+    return this.once('co-fr', () => this.co.union(this.fr));
+  }
+
   get com(): Relation {
     return this.once('com', () => this.rf.union(this.co, this.fr));
   }

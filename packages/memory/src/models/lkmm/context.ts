@@ -1,6 +1,6 @@
 import type { ExecutionGraph } from '../../exec/graph.js';
-import { EventSet } from '../../relation/event-set.js';
-import { Relation } from '../../relation/relation.js';
+import type { EventSet } from '../../relation/event-set.js';
+import type { Relation } from '../../relation/relation.js';
 import { BaseRelations } from '../common/base-relations.js';
 
 /**
@@ -11,11 +11,6 @@ import { BaseRelations } from '../common/base-relations.js';
 export class LkmmContext extends BaseRelations {
   constructor(graph: ExecutionGraph) {
     super(graph);
-  }
-
-  /** herd's `id` over every event. */
-  get identity(): Relation {
-    return this.staticRel('lkmm:id', () => Relation.id(EventSet.all(this.n)));
   }
 
   /** A per-graph cached relation. */

@@ -11,7 +11,7 @@ import { lkmmSets } from './sets.js';
 export function hb(c: LkmmContext): Relation {
   return c.cached('hb', () => {
     const { Marked } = lkmmSets(c);
-    const propInt = c.internal(prop(c)).minus(c.identity);
+    const propInt = c.internal(prop(c)).withoutIdentity();
     return ppo(c).union(c.rfe, propInt).restrict(Marked, Marked);
   });
 }

@@ -22,7 +22,7 @@ export function ppo(c: LkmmContext): Relation {
     const shared = d.addr === c.sk.addr && c.sk.tagged(Tag.AFTER_UNLOCK_LOCK).isEmpty();
     const fixed = shared ? c.staticRel('lkmm:ppo-fixed', () => fixedPart(c, d)) : fixedPart(c, d);
     const depMarked = shared ? c.staticRel('lkmm:dep-marked', () => depToMarked(c, d)) : depToMarked(c, d);
-    let r = fixed.union(c.coi, c.fri);
+    let r = fixed.union(c.internal(c.coFr));
     if (!depMarked.isEmpty()) r = r.union(depMarked.seq(c.rfi));
     // Without an unlock, po-unlock-lock-po is value-independent and in the fixed part.
     return lkmmSets(c).UL.isEmpty() ? r : r.union(c.internal(poUnlockLockPo(c)));

@@ -45,7 +45,7 @@ function cumulFenceParts(c: LkmmContext): { released: Relation; withoutRf: Relat
 export function prop(c: LkmmContext): Relation {
   return c.cached('prop', () => {
     const { Marked } = lkmmSets(c);
-    const overwriteExt = c.coe.union(c.fre).opt();
+    const overwriteExt = c.external(c.coFr).opt();
     return overwriteExt.fromSet(Marked).seq(cumulFence(c).star()).toSet(Marked).seq(c.rfe.opt()).toSet(Marked);
   });
 }

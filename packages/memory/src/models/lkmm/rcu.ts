@@ -30,25 +30,30 @@ export function rcu(c: LkmmContext): RcuRelations | null {
   const { Marked } = lkmmSets(c);
   const hbS = hbStar(c);
   const pbStar = pb(c).star();
-  const link = c.po.opt().seq(hbS).seq(pbStar).seq(prop(c)).seq(c.po);
+  const fixed = c.staticRel('lkmm:rcu-fixed', () => ({
+    poOpt: c.po.opt(),
+    rcuGp: Relation.id(rcuGpSet),
+    srcuGp: Relation.id(srcuGpSet),
+    rcuRscsi: rcuSections(sk).inverse(),
+  }));
+  const { rcuGp, srcuGp, rcuRscsi } = fixed;
+  const link = fixed.poOpt.seq(hbS).seq(pbStar).seq(prop(c)).seq(c.po);
   const sameLoc = (r: Relation): Relation => c.sameLocation(r);
-  const rcuGp = Relation.id(rcuGpSet);
-  const srcuGp = Relation.id(srcuGpSet);
-  const rcuRscsi = rcuSections(sk).inverse();
-  const srcuRscsi = srcuSections(c.graph).inverse();
-
-  const rcuEnds = rcuGp.seq(link).seq(rcuRscsi).union(rcuRscsi.seq(link).seq(rcuGp));
-  const srcuEnds = sameLoc(srcuGp.seq(link).seq(srcuRscsi)).union(sameLoc(srcuRscsi.seq(link).seq(srcuGp)));
-  let order = rcuGp.union(srcuGp, rcuEnds, srcuEnds);
+  // A domain without grace periods adds nothing to rcu-order (each of its terms starts or ends
+  // with one): its terms are left out rather than computed empty.
+  const hasRcu = !rcuGpSet.isEmpty();
+  const srcuRscsi = srcuGpSet.isEmpty() ? null : srcuSections(c.graph).inverse();
+  // gp ; around ; rscsi and rscsi ; around ; gp of each domain (around = link, then link ; order ; link).
+  const ends = (around: Relation): Relation[] => {
+    const out: Relation[] = [];
+    if (hasRcu) out.push(rcuGp.seq(around).seq(rcuRscsi), rcuRscsi.seq(around).seq(rcuGp));
+    if (srcuRscsi) out.push(sameLoc(srcuGp.seq(around).seq(srcuRscsi)), sameLoc(srcuRscsi.seq(around).seq(srcuGp)));
+    return out;
+  };
+  let order = rcuGp.union(srcuGp, ...ends(link));
   for (;;) {
     const around = link.seq(order).seq(link);
-    const next = order.union(
-      rcuGp.seq(around).seq(rcuRscsi),
-      sameLoc(srcuGp.seq(around).seq(srcuRscsi)),
-      rcuRscsi.seq(around).seq(rcuGp),
-      sameLoc(srcuRscsi.seq(around).seq(srcuGp)),
-      order.seq(link).seq(order),
-    );
+    const next = order.union(...ends(around), order.seq(link).seq(order));
     if (next.equals(order)) break;
     order = next;
   }
