@@ -18,73 +18,86 @@ export interface LocationChoice {
 
 /** Every coherent choice for `loc`. */
 export function locationChoices(sk: Skeleton, loc: number): LocationChoice[] {
-  const writes = sk.writesOf[loc]!;
-  const reads = sk.readsOf[loc]!;
-  const events = sk.events;
-  const out: LocationChoice[] = [];
-  const readSlot = new Map<number, number>();
-  reads.forEach((r, i) => readSlot.set(r, i));
+  const search = new ChoiceSearch(sk, loc);
+  search.permute();
+  return search.out;
+}
 
-  // Each thread's accesses to loc, in program order.
-  const byThread: number[][] = [];
-  for (const e of events) {
-    if (e.thread < 0 || e.loc !== loc || e.kind === 2) continue;
-    (byThread[e.thread] ??= []).push(e.id);
+/**
+ * The depth-first search of {@link locationChoices}: coherence orders, then for each the reads'
+ * writes. Its steps are methods over fields, not closures inside one function: the optimising
+ * compiler, which a corpus run wakes for this code, then compiles small functions instead of one
+ * with every closure inlined into it (about a third of that compiler's time in a corpus check).
+ */
+class ChoiceSearch {
+  readonly out: LocationChoice[] = [];
+  private readonly events: Skeleton['events'];
+  private readonly writeCount: number;
+  /** The location's accesses, each thread's in program order, thread after thread. */
+  private readonly flat: number[] = [];
+  /** Per access of `flat`: it is its thread's first one. */
+  private readonly startsThread: Uint8Array;
+  /** Per access of `flat`: its slot in rf (a read), or -1 (a write). */
+  private readonly slot: Int32Array;
+  /** Per access of `flat`: the write of its read-modify-write (a read), or -1. */
+  private readonly rmwWrite: Int32Array;
+  private readonly co: number[];
+  /** Each write's index in `co`, once `co` is complete. */
+  private readonly position: Int32Array;
+  private readonly rf: Int32Array;
+  /** The non-initial writes, and which of them `co` holds so far. */
+  private readonly rest: readonly number[];
+  private readonly used: Uint8Array;
+  private readonly lastOfThread: Int32Array;
+
+  constructor(sk: Skeleton, loc: number) {
+    const writes = sk.writesOf[loc]!;
+    const reads = sk.readsOf[loc]!;
+    const events = (this.events = sk.events);
+    this.writeCount = writes.length;
+    const readSlot = new Map<number, number>();
+    for (let i = 0; i < reads.length; i++) readSlot.set(reads[i]!, i);
+    // Each thread's accesses to loc, in program order.
+    const byThread: number[][] = [];
+    for (let id = 0; id < events.length; id++) {
+      const e = events[id]!;
+      if (e.thread < 0 || e.loc !== loc || e.kind === 2) continue;
+      (byThread[e.thread] ??= []).push(e.id);
+    }
+    const starts: number[] = [];
+    for (const accesses of byThread) {
+      if (!accesses || accesses.length === 0) continue;
+      starts.push(this.flat.length);
+      for (const a of accesses) this.flat.push(a);
+    }
+    const count = this.flat.length;
+    this.startsThread = new Uint8Array(count);
+    for (const k of starts) this.startsThread[k] = 1;
+    this.slot = new Int32Array(count).fill(-1);
+    this.rmwWrite = new Int32Array(count).fill(-1);
+    for (let k = 0; k < count; k++) {
+      const slot = readSlot.get(this.flat[k]!);
+      if (slot === undefined) continue;
+      this.slot[k] = slot;
+      sk.rmw.eachOfRow(this.flat[k]!, (w) => (this.rmwWrite[k] = w));
+    }
+    this.co = [writes[0]!];
+    this.position = new Int32Array(sk.n).fill(-1);
+    this.rf = new Int32Array(reads.length).fill(-1);
+    this.rest = writes.slice(1);
+    this.used = new Uint8Array(this.rest.length);
+    this.lastOfThread = new Int32Array(sk.threadCount).fill(-1);
   }
-  const sequence = byThread.filter((l) => l && l.length > 0);
-  const flat = sequence.flat();
-  const startsThread = new Set(sequence.map((l) => l[0]!));
 
-  // The write of each read-modify-write's read.
-  const rmwWrite = new Map<number, number>();
-  for (const r of reads) for (const w of sk.rmw.row(r)) rmwWrite.set(r, w);
-
-  const co: number[] = [writes[0]!];
-  const position = new Int32Array(sk.n).fill(-1);
-  const rf = new Int32Array(reads.length).fill(-1);
-
-  const search = (k: number, seen: number): void => {
-    if (k === flat.length) {
-      out.push({ rf: rf.slice(), co: co.slice() });
-      return;
-    }
-    const e = flat[k]!;
-    const m = startsThread.has(e) ? 0 : seen;
-    const ev = events[e]!;
-    if (ev.kind === 1) {
-      const p = position[e]!;
-      if (p > m) search(k + 1, p);
-      return;
-    }
-    const slot = readSlot.get(e)!;
-    const w = rmwWrite.get(e);
-    if (w !== undefined) {
-      // Atomicity: the read reads the write just before its own in coherence.
-      const p = position[w]! - 1;
-      const source = co[p]!;
-      if (p >= m && events[source]!.value === ev.value) {
-        rf[slot] = source;
-        search(k + 1, p);
-      }
-      return;
-    }
-    for (let p = m; p < co.length; p++) {
-      const source = co[p]!;
-      if (events[source]!.value !== ev.value) continue;
-      rf[slot] = source;
-      search(k + 1, p);
-    }
-  };
-
-  // Coherence orders: every permutation of the non-initial writes that keeps each thread's writes
-  // in program order (CoWW).
-  const rest = writes.slice(1);
-  const used = new Uint8Array(rest.length);
-  const lastOfThread = new Int32Array(sk.threadCount).fill(-1);
-  const permute = (): void => {
-    if (co.length === writes.length) {
-      co.forEach((w, i) => (position[w] = i));
-      search(0, 0);
+  /**
+   * Coherence orders: every permutation of the non-initial writes that keeps each thread's writes
+   * in program order (CoWW); for each complete one, the reads' choices.
+   */
+  permute(): void {
+    const { co, rest, used, lastOfThread, events } = this;
+    if (co.length === this.writeCount) {
+      for (let i = 0; i < co.length; i++) this.position[co[i]!] = i;
+      this.search(0, 0);
       return;
     }
     for (let i = 0; i < rest.length; i++) {
@@ -94,20 +107,54 @@ export function locationChoices(sk: Skeleton, loc: number): LocationChoice[] {
       const prev = lastOfThread[t]!;
       // A thread's writes enter in program order.
       if (prev > w) continue;
-      if (!earliestUnusedOfThread(i, t)) continue;
+      if (!this.earliestUnusedOfThread(i, t)) continue;
       used[i] = 1;
       lastOfThread[t] = w;
       co.push(w);
-      permute();
+      this.permute();
       co.pop();
       lastOfThread[t] = prev;
       used[i] = 0;
     }
-  };
-  const earliestUnusedOfThread = (i: number, t: number): boolean => {
-    for (let j = 0; j < i; j++) if (!used[j] && events[rest[j]!]!.thread === t) return false;
+  }
+
+  private earliestUnusedOfThread(i: number, t: number): boolean {
+    for (let j = 0; j < i; j++) if (!this.used[j] && this.events[this.rest[j]!]!.thread === t) return false;
     return true;
-  };
-  permute();
-  return out;
+  }
+
+  /** The choices of accesses k.. given that the thread's accesses before k saw co index `seen`. */
+  private search(k: number, seen: number): void {
+    const { co, rf, events } = this;
+    if (k === this.flat.length) {
+      this.out.push({ rf: rf.slice(), co: co.slice() });
+      return;
+    }
+    const e = this.flat[k]!;
+    const m = this.startsThread[k] ? 0 : seen;
+    const slot = this.slot[k]!;
+    if (slot < 0) {
+      const p = this.position[e]!;
+      if (p > m) this.search(k + 1, p);
+      return;
+    }
+    const value = events[e]!.value;
+    const w = this.rmwWrite[k]!;
+    if (w >= 0) {
+      // Atomicity: the read reads the write just before its own in coherence.
+      const p = this.position[w]! - 1;
+      const source = co[p]!;
+      if (p >= m && events[source]!.value === value) {
+        rf[slot] = source;
+        this.search(k + 1, p);
+      }
+      return;
+    }
+    for (let p = m; p < co.length; p++) {
+      const source = co[p]!;
+      if (events[source]!.value !== value) continue;
+      rf[slot] = source;
+      this.search(k + 1, p);
+    }
+  }
 }
