@@ -10,10 +10,11 @@ import { BoundedMap } from './bounded-map.js';
 import { NONE, WeakGraph, type Location, type NewEvent, type WriteRef } from './weak-graph.js';
 
 /**
- * Keys of complete execution graphs the model found free of data races, shared by the runs of a
- * search (many end in the same graph, and the data-race check is the costliest one); bounded.
+ * Keys of complete execution graphs the model found free of data races, per model, shared by the
+ * runs of a search (many end in the same graph, and the data-race check is the costliest one);
+ * bounded. Keyed by `key()` itself, which is one flat string (quick to hash and compare).
  */
-const raceFree = new BoundedMap<true>(8192);
+const raceFree = { tso: new BoundedMap<true>(8192), lkmm: new BoundedMap<true>(8192) };
 
 /**
  * The memory of one run under a weak memory model (`tso`, `lkmm`). The scheduler still interleaves
@@ -295,10 +296,10 @@ export class WeakMemory extends WeakGraph implements WeakHooks {
   dataRace(step: number): Outcome | null {
     // The flags of a graph that steps were added to unjudged, judged now: only plain accesses race.
     if (this.flagsStale && this.plainAccess) {
-      const graph = `${this.memory}#${this.key()}`;
-      if (raceFree.get(graph) === true) return null;
+      const graph = this.key();
+      if (raceFree[this.memory].get(graph) === true) return null;
       this.judge(true);
-      if (!this.flags.includes('data-race')) raceFree.set(graph, true);
+      if (!this.flags.includes('data-race')) raceFree[this.memory].set(graph, true);
     }
     const pair = this.races[0];
     if (!this.flags.includes('data-race') || pair === undefined) return null;
