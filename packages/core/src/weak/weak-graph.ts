@@ -5,6 +5,7 @@ import type { SimObject } from '../sim-object.js';
 import type { WeakRunSnapshot } from './run-snapshot.js';
 import { openSrcuUnlocks } from './srcu-closing.js';
 import { shapeMemo } from './shape-memo.js';
+import { GraphKey } from './graph-key.js';
 
 /** A write in a location's coherence order: a thread's (its event index) or the initial value (thread -1). */
 export interface WriteRef {
@@ -66,6 +67,7 @@ export class WeakGraph {
   /** Per thread, per event: its text in `key()` before its value, and after it. */
   private readonly heads: string[][];
   private readonly tails: string[][];
+  private readonly keys: GraphKey;
 
   constructor(
     /** The world whose `current` thread makes each access. */
@@ -80,6 +82,7 @@ export class WeakGraph {
     this.shapes = new Array<string>(threadCount).fill('');
     this.heads = Array.from({ length: threadCount }, () => []);
     this.tails = Array.from({ length: threadCount }, () => []);
+    this.keys = new GraphKey(threadCount);
   }
 
   /** Events recorded so far, over every thread. */
@@ -135,45 +138,9 @@ export class WeakGraph {
    */
   key(): string {
     if (this.keyText !== null) return this.keyText;
-    // Values numbered by first appearance: the locations' initial values, then the threads' events.
-    const values = this.keyValues;
-    values.clear();
-    const locs = this.locationList.length > 1 ? [...this.locationList].sort((a, b) => a.obj.id - b.obj.id) : this.locationList;
-    // The co part numbers the initial values first, but goes last.
-    const co: string[] = ['#'];
-    for (let k = 0; k < locs.length; k++) {
-      const l = locs[k] as Location;
-      const order = l.co;
-      co.push(`${k > 0 ? '|' : ''}${l.obj.id}:${numbered(values, (order.find((w) => w.thread < 0) as WriteRef).valueId)}:`);
-      for (let j = 0; j < order.length; j++) co.push(j > 0 ? `,${(order[j] as WriteRef).ref}` : (order[j] as WriteRef).ref);
-    }
-    // Joined, not concatenated: a key is kept in maps, where a tree of concatenations would stay
-    // a tree (many small objects to collect, slow to compare).
-    const parts = this.keyParts;
-    parts.length = 0;
-    for (let t = 0; t < this.events.length; t++) {
-      const evs = this.events[t] as TraceEvent[];
-      const heads = this.heads[t] as string[];
-      const tails = this.tails[t] as string[];
-      if (t > 0) parts.push('|');
-      for (let i = 0; i < evs.length; i++) {
-        const e = evs[i] as TraceEvent;
-        if (i > 0) parts.push(',');
-        parts.push(heads[i] as string);
-        if (e.kind !== Kind.F) parts.push(`${numbered(values, e.value)}`);
-        parts.push(tails[i] as string);
-      }
-    }
-    for (const c of co) parts.push(c);
-    this.keyText = parts.join('');
+    this.keyText = this.keys.key(this.events, this.heads, this.tails, this.locationList);
     return this.keyText;
   }
-
-  /** The pieces of the last `key()` (reused). */
-  private readonly keyParts: string[] = [];
-
-  /** The value numbering of the last `key()` (reused: cleared each time). */
-  private readonly keyValues = new Map<number, number>();
 
   /** The execution graph so far, for the memory model. */
   graph(): ExecutionGraph {
@@ -258,6 +225,7 @@ export class WeakGraph {
     (this.eventSteps[tid] as number[]).pop();
     (this.heads[tid] as string[]).pop();
     (this.tails[tid] as string[]).pop();
+    this.keys.forget(tid, (this.events[tid] as TraceEvent[]).length);
     this.shapes[tid] = shape;
     this.keyText = null;
   }
@@ -276,13 +244,6 @@ export class WeakGraph {
     }
     return id;
   }
-}
-
-/** The number of value `id` in `values`, the next one if it has none yet. */
-function numbered(values: Map<number, number>, id: number): number {
-  let v = values.get(id);
-  if (v === undefined) values.set(id, (v = values.size));
-  return v;
 }
 
 /** What of an event the value-independent relations depend on (not its value). */
