@@ -23,6 +23,47 @@ export function locationChoices(sk: Skeleton, loc: number): LocationChoice[] {
   return search.out;
 }
 
+/** A location's accesses as the search visits them: value-independent, once per shape. */
+interface LocationAccesses {
+  /** Each thread's accesses to the location in program order, thread after thread. */
+  readonly flat: readonly number[];
+  /** Per access of `flat`: it is its thread's first one. */
+  readonly startsThread: Uint8Array;
+  /** Per access of `flat`: its slot in rf (a read), or -1 (a write). */
+  readonly slot: Int32Array;
+  /** Per access of `flat`: the write of its read-modify-write (a read), or -1. */
+  readonly rmwWrite: Int32Array;
+}
+
+function accessesOf(sk: Skeleton, loc: number): LocationAccesses {
+  const reads = sk.readsOf[loc]!;
+  const readSlot = new Map<number, number>();
+  for (let i = 0; i < reads.length; i++) readSlot.set(reads[i]!, i);
+  const byThread: number[][] = [];
+  for (const e of sk.events) {
+    if (e.thread < 0 || e.loc !== loc || e.kind === 2) continue;
+    (byThread[e.thread] ??= []).push(e.id);
+  }
+  const flat: number[] = [];
+  const starts: number[] = [];
+  for (const accesses of byThread) {
+    if (!accesses || accesses.length === 0) continue;
+    starts.push(flat.length);
+    flat.push(...accesses);
+  }
+  const startsThread = new Uint8Array(flat.length);
+  for (const k of starts) startsThread[k] = 1;
+  const slot = new Int32Array(flat.length).fill(-1);
+  const rmwWrite = new Int32Array(flat.length).fill(-1);
+  flat.forEach((e, k) => {
+    const s = readSlot.get(e);
+    if (s === undefined) return;
+    slot[k] = s;
+    sk.rmw.eachOfRow(e, (w) => (rmwWrite[k] = w));
+  });
+  return { flat, startsThread, slot, rmwWrite };
+}
+
 /**
  * The depth-first search of {@link locationChoices}: coherence orders, then for each the reads'
  * writes. Its steps are methods over fields, not closures inside one function: the optimising
@@ -33,13 +74,9 @@ class ChoiceSearch {
   readonly out: LocationChoice[] = [];
   private readonly events: Skeleton['events'];
   private readonly writeCount: number;
-  /** The location's accesses, each thread's in program order, thread after thread. */
-  private readonly flat: number[] = [];
-  /** Per access of `flat`: it is its thread's first one. */
+  private readonly flat: readonly number[];
   private readonly startsThread: Uint8Array;
-  /** Per access of `flat`: its slot in rf (a read), or -1 (a write). */
   private readonly slot: Int32Array;
-  /** Per access of `flat`: the write of its read-modify-write (a read), or -1. */
   private readonly rmwWrite: Int32Array;
   private readonly co: number[];
   /** Each write's index in `co`, once `co` is complete. */
@@ -53,34 +90,12 @@ class ChoiceSearch {
   constructor(sk: Skeleton, loc: number) {
     const writes = sk.writesOf[loc]!;
     const reads = sk.readsOf[loc]!;
-    const events = (this.events = sk.events);
+    this.events = sk.events;
     this.writeCount = writes.length;
-    const readSlot = new Map<number, number>();
-    for (let i = 0; i < reads.length; i++) readSlot.set(reads[i]!, i);
-    // Each thread's accesses to loc, in program order.
-    const byThread: number[][] = [];
-    for (let id = 0; id < events.length; id++) {
-      const e = events[id]!;
-      if (e.thread < 0 || e.loc !== loc || e.kind === 2) continue;
-      (byThread[e.thread] ??= []).push(e.id);
-    }
-    const starts: number[] = [];
-    for (const accesses of byThread) {
-      if (!accesses || accesses.length === 0) continue;
-      starts.push(this.flat.length);
-      for (const a of accesses) this.flat.push(a);
-    }
-    const count = this.flat.length;
-    this.startsThread = new Uint8Array(count);
-    for (const k of starts) this.startsThread[k] = 1;
-    this.slot = new Int32Array(count).fill(-1);
-    this.rmwWrite = new Int32Array(count).fill(-1);
-    for (let k = 0; k < count; k++) {
-      const slot = readSlot.get(this.flat[k]!);
-      if (slot === undefined) continue;
-      this.slot[k] = slot;
-      sk.rmw.eachOfRow(this.flat[k]!, (w) => (this.rmwWrite[k] = w));
-    }
+    ({ flat: this.flat, startsThread: this.startsThread, slot: this.slot, rmwWrite: this.rmwWrite } = sk.memoize(
+      'location-accesses',
+      () => Array.from({ length: sk.locationCount }, (_, l) => accessesOf(sk, l)),
+    )[loc]!);
     this.co = [writes[0]!];
     this.position = new Int32Array(sk.n).fill(-1);
     this.rf = new Int32Array(reads.length).fill(-1);
