@@ -12,7 +12,7 @@ import { progressBar } from '../progress.js';
 import { DEFAULT_MAX_TIME_S, estimateWork, formatCost, tooLong, verifyCost, willProbe, WORK_LIMITS } from './estimate.js';
 import { hasPossibleDeadlock } from './lock-order-output.js';
 import { parseShard, runVerify, verifyJob, verifyJson, verifyText, type VerifyCommand } from './verify.js';
-import { startEarly } from '../verify-pool/run-pieces.js';
+import { keepEarly, startEarly } from '../verify-pool/run-pieces.js';
 import { livenessHolds, livenessJson, livenessText, runLiveness } from './verify-liveness.js';
 
 interface VerifyFlags extends TableFlags, MemoryFlags {
@@ -104,13 +104,13 @@ export const verifyCommand: CommandModule = {
         if (whole.scenarios * share > WORK_LIMITS.scenarios) guardWork(`verify ${model.name}`, { scenarios: Math.ceil(whole.scenarios * share), interleavings: whole.interleavings * share }, cmd.preemptions, opts.force ?? false, io);
         const file = ctx.extra.includes(model) ? ctx.modelFiles.get(model) : undefined;
         const source = { model, ...(file !== undefined ? { file } : {}), ...(ctx.guard ? { watchdog: ctx.guard.watchdog } : {}) };
-        // A search long enough to be estimated is long enough for workers: those that share it by
-        // work stealing start now and search while this thread probes (fed between probes), so
-        // the estimate costs them no time.
-        const early = willProbe(whole, share) ? startEarly(source, verifyJob(model, cmd), cmd.shard, workers) : undefined;
+        // A search large enough to be estimated may be long enough for workers: those that share
+        // it by work stealing start now and search while this thread probes (fed between probes),
+        // so the estimate costs them no time; they are stopped if it turns out short (`keepEarly`).
+        let early = willProbe(whole, share) ? startEarly(source, verifyJob(model, cmd), cmd.shard, workers) : undefined;
         let cost: ReturnType<typeof verifyCost>;
         try {
-          cost = verifyCost(model, resolveVariant(model, cmd.variant).fixes, cmd, whole, share, early ? () => early.stealing.poll() : undefined);
+          cost = verifyCost(model, resolveVariant(model, cmd.variant).fixes, cmd, whole, share, early ? () => early?.stealing.poll() : undefined);
           const maxTime = opts.maxTime !== undefined ? parseWhole('--max-time', opts.maxTime, 1, 1e7) : DEFAULT_MAX_TIME_S;
           const long = tooLong(cost, maxTime);
           if (long !== undefined && !opts.force) throw new UsageError(`verify ${model.name}: ${long}; narrow --threads/--max-ops, add --preemptions, raise --max-time, or pass --force`);
@@ -119,6 +119,10 @@ export const verifyCommand: CommandModule = {
         } catch (err) {
           early?.stealing.abort();
           throw err;
+        }
+        if (early && !keepEarly(cost)) {
+          early.stealing.abort();
+          early = undefined;
         }
         const bar = progressBar(`verify ${model.name}`, { json: opts.json ?? false, interactive: io.interactive });
         // The bar's total (and so its ETA) is the estimated executions when there is an estimate.

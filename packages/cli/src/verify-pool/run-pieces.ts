@@ -108,6 +108,15 @@ export function startEarly(source: ModelSource, job: PieceJob, shard: Shard | un
 }
 
 /**
+ * Whether workers started early (`startEarly`) are worth keeping once the cost is known: only for
+ * work estimated to outlast the time after which it would be handed to workers anyway. Shorter
+ * work runs here alone, as without the early start, so that its counts are the same in every run.
+ */
+export function keepEarly(cost: { readonly ms: number; readonly failed: boolean } | undefined): boolean {
+  return cost !== undefined && !cost.failed && cost.ms > HANDOFF_MS;
+}
+
+/**
  * Whether the pool can share the search by work stealing: the stateful search without a
  * preemption bound (`StealSearch`), stopping at the first failure (`--minimal` and
  * `--lock-order` keep whole pieces).
