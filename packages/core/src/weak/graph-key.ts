@@ -1,5 +1,17 @@
 import { Kind, type TraceEvent } from '@kvmrace/memory/models';
-import type { Location, WriteRef } from './weak-graph.js';
+
+/** What a key reads of a write in a coherence order (`WeakGraph`'s `WriteRef`). */
+interface KeyWrite {
+  readonly thread: number;
+  readonly valueId: number;
+  readonly ref: string;
+}
+
+/** What a key reads of a location (`WeakGraph`'s `Location`): its object's id, its coherence order. */
+interface KeyLocation {
+  readonly obj: { readonly id: number };
+  readonly co: readonly KeyWrite[];
+}
 
 /**
  * Builds `WeakGraph.key()` for one run, again and again as its graph grows, reusing what the
@@ -16,7 +28,7 @@ export class GraphKey {
   private readonly numbers = new Map<number, number>();
   private readonly order: number[] = [];
   /** The locations by object id, and how many there were (a new one renumbers everything). */
-  private sorted: readonly Location[] = [];
+  private sorted: readonly KeyLocation[] = [];
   private locationCount = -1;
   /** How many numbers the initial values take. */
   private initialEnd = 0;
@@ -36,7 +48,7 @@ export class GraphKey {
     if ((this.covered[tid] as number) > length) this.covered[tid] = -1;
   }
 
-  key(events: readonly TraceEvent[][], heads: readonly string[][], tails: readonly string[][], locations: readonly Location[]): string {
+  key(events: readonly TraceEvent[][], heads: readonly string[][], tails: readonly string[][], locations: readonly KeyLocation[]): string {
     if (locations.length !== this.locationCount) this.renumberInitials(locations);
     const n = events.length;
     let from = n;
@@ -62,19 +74,19 @@ export class GraphKey {
     }
     parts.push('#');
     for (let k = 0; k < this.sorted.length; k++) {
-      const l = this.sorted[k] as Location;
+      const l = this.sorted[k] as KeyLocation;
       const order = l.co;
-      parts.push(`${k > 0 ? '|' : ''}${l.obj.id}:${this.numbers.get((order.find((w) => w.thread < 0) as WriteRef).valueId) as number}:`);
-      for (let j = 0; j < order.length; j++) parts.push(j > 0 ? `,${(order[j] as WriteRef).ref}` : (order[j] as WriteRef).ref);
+      parts.push(`${k > 0 ? '|' : ''}${l.obj.id}:${this.numbers.get((order.find((w) => w.thread < 0) as KeyWrite).valueId) as number}:`);
+      for (let j = 0; j < order.length; j++) parts.push(j > 0 ? `,${(order[j] as KeyWrite).ref}` : (order[j] as KeyWrite).ref);
     }
     return parts.join('');
   }
 
-  private renumberInitials(locations: readonly Location[]): void {
+  private renumberInitials(locations: readonly KeyLocation[]): void {
     this.numbers.clear();
     this.order.length = 0;
     this.sorted = [...locations].sort((a, b) => a.obj.id - b.obj.id);
-    for (const l of this.sorted) this.number((l.co.find((w) => w.thread < 0) as WriteRef).valueId);
+    for (const l of this.sorted) this.number((l.co.find((w) => w.thread < 0) as KeyWrite).valueId);
     this.initialEnd = this.order.length;
     this.locationCount = locations.length;
     this.covered.fill(-1);
