@@ -1,8 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { defineModel, exploreWeak, type Thread, type Var } from '../src/index.js';
 
-// With sleep sets, exploreWeak's first search cuts every state reached again whose stored sleep
-// set the run's includes, whatever the run's preemptions and weak edges: only the verdict comes
+// With sleep sets and `revisitCheaper: false`, exploreWeak's first search cuts every state reached
+// again whose stored sleep set the run's includes, whatever the run's cost: only the verdict comes
 // from it, the smallest failure from the search without sleep sets that a failing scenario gets.
 // So its states, verdict and smallest failure (and, when it holds, its graphs) must be those of the
 // search without sleep sets (which explores a state again when reached cheaper), in fewer runs.
@@ -62,18 +62,21 @@ describe('exploreWeak: sleep sets cut a state reached again at any cost', () => 
   ] as const) {
     it(`lkmm, ${name}: same states, graphs, verdict and smallest failure`, () => {
       const plain = exploreWeak(mp, new Set(fixes), scenario, { memory: 'lkmm', sleepSets: false });
-      const sleeping = exploreWeak(mp, new Set(fixes), scenario, { memory: 'lkmm' });
+      const sleeping = exploreWeak(mp, new Set(fixes), scenario, { memory: 'lkmm', revisitCheaper: false });
       expect(sleeping.states).toBe(plain.states);
       // A run ends at its failure, so where some fail the graphs completed depend on the order.
       if (plain.failures === 0) expect(sleeping.distinct).toBe(plain.distinct);
       expect(sleeping.failures > 0).toBe(plain.failures > 0);
       expect(sleeping.failure).toEqual(plain.failure);
       expect(sleeping.executions).toBeLessThan(plain.executions);
+      expect(sleeping.executions).toBeLessThanOrEqual(exploreWeak(mp, new Set(fixes), scenario, { memory: 'lkmm' }).executions);
+      // Without sleep sets (and in the search for the smallest failure) the cost still matters.
+      expect(exploreWeak(mp, new Set(fixes), scenario, { memory: 'lkmm', sleepSets: false, revisitCheaper: false }).failure).toEqual(plain.failure);
     });
   }
 
   it('the fix decides the verdict (the comparison is not vacuous)', () => {
-    const failing = (fixes: string[]) => exploreWeak(mp, new Set(fixes), [['writer'], ['reader'], ['noise']], { memory: 'lkmm' }).failure?.outcome.invariant;
+    const failing = (fixes: string[]) => exploreWeak(mp, new Set(fixes), [['writer'], ['reader'], ['noise']], { memory: 'lkmm', revisitCheaper: false }).failure?.outcome.invariant;
     expect(failing([])).toBe('mp');
     expect(failing(['release'])).toBeUndefined();
   });

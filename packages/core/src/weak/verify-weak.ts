@@ -28,8 +28,7 @@ export interface WeakExploreOptions {
    * Sleep sets (Godefroid 1996): after the subtree of one thread's step is explored, sibling
    * branches do not take that step again until a step that conflicts with it (`footprintsConflict`)
    * has run, since it would lead to states already explored (default true). Every reachable state
-   * is still reached, so the verdict is the same; a state reached again is then cut however few
-   * preemptions the run has (unless `stopAtFirst`). A scenario that fails is searched again without
+   * is still reached, so the verdict is the same. A scenario that fails is searched again without
    * them for its smallest failure, which the orders they leave out may hold; that search cuts every
    * run already costing more than the smallest failure known, and its runs and steps are added to
    * the first search's `executions` and `steps` (the other counts are the first search's).
@@ -41,6 +40,15 @@ export interface WeakExploreOptions {
    * inconsistent ones (default true): the same executions, no run dropped at a read.
    */
   readonly filterReads?: boolean;
+  /**
+   * With sleep sets (and without `stopAtFirst`), explore again a state reached again with fewer
+   * preemptions or weak edges than before (default true). Off, such a state is cut like any other:
+   * its first visit explored every state after it, so the states, graphs, verdict and smallest
+   * failure (the search without sleep sets finds it) stay the same, in fewer runs; what changes is
+   * which interleaving reaches a graph, so fewer runs end with a weak edge. `verifyUnderMemory`
+   * turns it off.
+   */
+  readonly revisitCheaper?: boolean;
   /** Called with every complete, consistent execution's run. */
   readonly onExecution?: (run: Run) => void;
 }
@@ -189,9 +197,9 @@ function search(model: AnyModel, fixes: ReadonlySet<string>, scenario: Scenario,
   // With sleep sets, also the threads asleep there on the first visit: a later visit is cut only
   // if at least those sleep (Godefroid's condition for combining sleep sets with a state cache).
   const seen = new Map<string, { min: number; byLast: Map<number, number>; asleep: number }>();
-  // With sleep sets the cost does not matter: only this search's verdict is kept, the smallest
-  // failure being the next search's (`exploreWeak`), unless it stops at the first failure.
-  const anyCost = sleeping && options.stopAtFirst !== true;
+  // With sleep sets the cost need not matter (`revisitCheaper`): only this search's verdict is
+  // kept, the smallest failure being the next search's (`exploreWeak`), unless it stops at the first.
+  const anyCost = sleeping && options.stopAtFirst !== true && options.revisitCheaper === false;
   const cx = weakKeyContext();
   let failure: WeakFailure | undefined;
   const weak = { memory: options.memory, chooser: tape, judgeEveryStep: options.judgeEveryStep === true, ...(options.withoutBarriers ? { withoutBarriers: options.withoutBarriers } : {}) };
