@@ -30,6 +30,15 @@ export class AssertSignal extends ThreadSignal {
 /** A bounded retry loop ran out: the thread stops, which is never a violation by itself. */
 export class GaveUpSignal extends ThreadSignal {
   override readonly name = 'GaveUp';
+
+  constructor(message: string) {
+    // Thrown whenever a bounded loop runs out and caught by the run at once, which keeps only
+    // the thread: a stack trace would never be read, and capturing it is most of a throw's cost.
+    const limit = Error.stackTraceLimit;
+    Error.stackTraceLimit = 0;
+    super(message);
+    Error.stackTraceLimit = limit;
+  }
 }
 
 /** The model used the core API wrongly (unlocking a lock it does not hold): a bug in the model. */
