@@ -1,4 +1,3 @@
-import { resolveVariant } from '@kvmrace/core';
 import { Option } from 'commander';
 import { availableParallelism } from 'node:os';
 import { EXIT, UsageError } from '../errors.js';
@@ -97,7 +96,8 @@ export const verifyCommand: CommandModule = {
           ...(opts.shard !== undefined ? { shard: parseShard(opts.shard) } : {}),
         };
         const generated = cmd.threads !== undefined || cmd.maxOps !== undefined;
-        const whole = estimateWork(model, resolveVariant(model, cmd.variant).fixes, cmd, generated ? undefined : model.scenarios.catalogue.map((s) => s.threads));
+        const job = verifyJob(model, cmd);
+        const whole = estimateWork(model, job.fixes, cmd, generated ? undefined : model.scenarios.catalogue.map((s) => s.threads));
         // A shard does about its share of the work.
         const share = cmd.shard ? 1 / cmd.shard.count : 1;
         // Too many scenarios to list is refused at once; otherwise what counts is the time the real search will take.
@@ -107,10 +107,11 @@ export const verifyCommand: CommandModule = {
         // A search large enough to be estimated may be long enough for workers: those that share
         // it by work stealing start now and search while this thread probes (fed between probes),
         // so the estimate costs them no time; they are stopped if it turns out short (`keepEarly`).
-        let early = willProbe(whole, share) ? startEarly(source, verifyJob(model, cmd), cmd.shard, workers) : undefined;
+        let early = willProbe(whole, share) ? startEarly(source, job, cmd.shard, workers) : undefined;
+        const feed = early?.stealing;
         let cost: ReturnType<typeof verifyCost>;
         try {
-          cost = verifyCost(model, resolveVariant(model, cmd.variant).fixes, cmd, whole, share, early ? () => early?.stealing.poll() : undefined);
+          cost = verifyCost(model, job.fixes, cmd, whole, share, feed ? () => feed.poll() : undefined);
           const maxTime = opts.maxTime !== undefined ? parseWhole('--max-time', opts.maxTime, 1, 1e7) : DEFAULT_MAX_TIME_S;
           const long = tooLong(cost, maxTime);
           if (long !== undefined && !opts.force) throw new UsageError(`verify ${model.name}: ${long}; narrow --threads/--max-ops, add --preemptions, raise --max-time, or pass --force`);

@@ -51,12 +51,12 @@ export async function verifyInPieces(
   early?: EarlyStealing,
 ): Promise<VerifyResult> {
   const start = performance.now();
+  if (early) {
+    const stolen = await verifyByStealing(source, job, early.units, early.pieces, workers, onProgress, early.stealing);
+    return { ...mergeVerifyResults([{ ...stolen, scenarios: early.scenarios, ms: 0 }]), ms: Math.round(performance.now() - start) };
+  }
   const scenarios = scenariosOf(source.model, job);
   const pieces = piecesOf(shard, scenarios.length);
-  if (early) {
-    const stolen = await verifyByStealing(source, job, early.units, pieces.length, workers, onProgress, early.stealing);
-    return { ...mergeVerifyResults([{ ...stolen, scenarios: scenarios.length, ms: 0 }]), ms: Math.round(performance.now() - start) };
-  }
   const progress = pieces.map(() => ({ done: 0, total: 1, executions: 0 }));
   const tell = (piece: number, done: number, total: number, executions: number): void => {
     progress[piece] = { done, total, executions };
@@ -91,6 +91,9 @@ export async function verifyInPieces(
 export interface EarlyStealing {
   readonly units: readonly StealUnit[];
   readonly stealing: Stealing;
+  /** How many scenarios and pieces the units come from (not listed again). */
+  readonly scenarios: number;
+  readonly pieces: number;
 }
 
 /**
@@ -104,7 +107,7 @@ export function startEarly(source: ModelSource, job: PieceJob, shard: Shard | un
   if (workers <= 1 || !STEAL || !stealable(source.model, job, scenarios)) return undefined;
   const pieces = piecesOf(shard, scenarios.length);
   const units = stealUnits(source.model, job.fixes, scenarios, pieces);
-  return { units, stealing: startStealing(source, job, units, pieces.length, workers) };
+  return { units, stealing: startStealing(source, job, units, pieces.length, workers), scenarios: scenarios.length, pieces: pieces.length };
 }
 
 /**
